@@ -1,9 +1,8 @@
 /** The official onnx.proto, loaded once by protobufjs (no hand-rolled wire format). */
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import protobuf from 'protobufjs';
+import { packagePath } from '../paths.js';
 
-const protoPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../vendor/onnx/onnx.proto');
+const protoPath = packagePath('vendor', 'onnx', 'onnx.proto');
 
 let modelType: protobuf.Type | undefined;
 

@@ -1,12 +1,12 @@
 /** JSON Schema validation at the boundary (ajv): one line naming the bad field's path. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { fail } from '../errors.js';
+import { packagePath } from '../paths.js';
 
-const schemaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../schemas');
+const schemaDir = packagePath('schemas');
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }));
 const compiled = new Map<string, ValidateFunction>();

@@ -9,8 +9,8 @@ import type { Attribute, Node, Tensor } from '../../onnx/ir.js';
 import { attrInt, elementCount, float32Tensor, floatValues } from '../../onnx/ir.js';
 import type { Shape, ShapeMap } from '../../onnx/shapes.js';
 import { staticDims, windowGeometry } from '../../onnx/shapes.js';
-import type { Builder } from './builder.js';
-import { attr } from './builder.js';
+import type { Builder } from '../../onnx/builder.js';
+import { attr } from '../../onnx/builder.js';
 
 export interface LinearLayer {
   readonly node: Node;

@@ -9,8 +9,8 @@
  */
 import { float32Tensor, floatValues } from '../../onnx/ir.js';
 import type { InputModifier, LinearRule, ParamModifier, Pass, Term } from '../rules/types.js';
-import type { Builder } from './builder.js';
-import { attr } from './builder.js';
+import type { Builder } from '../../onnx/builder.js';
+import { attr } from '../../onnx/builder.js';
 import type { LinearLayer } from './linear-layer.js';
 import { modifyTensor, stackTensors } from './linear-layer.js';
 import type { Sign } from './sign.js';

@@ -5,7 +5,7 @@
  */
 import { attrInt } from '../../onnx/ir.js';
 import { fail } from '../../errors.js';
-import { attr } from '../compile/builder.js';
+import { attr } from '../../onnx/builder.js';
 import type { LayerHandler } from './types.js';
 
 export const maxPoolRelevance: LayerHandler = (ctx) => {

@@ -7,8 +7,8 @@ import { fail } from '../../errors.js';
 import { attrInt, attrInts, float32Tensor } from '../../onnx/ir.js';
 import type { Shape } from '../../onnx/shapes.js';
 import { staticDims, windowGeometry } from '../../onnx/shapes.js';
-import type { Builder } from '../compile/builder.js';
-import { attr } from '../compile/builder.js';
+import type { Builder } from '../../onnx/builder.js';
+import { attr } from '../../onnx/builder.js';
 import type { LayerContext, LayerHandler } from './types.js';
 import { isConstant } from './types.js';
 

@@ -2,7 +2,7 @@
 import { fail } from '../../errors.js';
 import { attrInt, attrInts, attrString, intValues } from '../../onnx/ir.js';
 import { staticDims } from '../../onnx/shapes.js';
-import { attr } from '../compile/builder.js';
+import { attr } from '../../onnx/builder.js';
 import type { LayerHandler } from './types.js';
 import { isConstant } from './types.js';
 

@@ -1,6 +1,6 @@
 import type { Node, Tensor } from '../../onnx/ir.js';
 import type { ShapeMap } from '../../onnx/shapes.js';
-import type { Builder } from '../compile/builder.js';
+import type { Builder } from '../../onnx/builder.js';
 
 /** What a non-linear layer's relevance handler sees. */
 export interface LayerContext {

@@ -1,6 +1,6 @@
 /** Accumulates the nodes and initializers of the compiled graph, with unique names and shared constants. */
-import type { Attribute, Node, Tensor } from '../../onnx/ir.js';
-import { float32Tensor, int64Tensor } from '../../onnx/ir.js';
+import type { Attribute, Node, Tensor } from './ir.js';
+import { float32Tensor, int64Tensor } from './ir.js';
 
 export const attr = {
   int: (value: number): Attribute => ({ kind: 'int', value }),
