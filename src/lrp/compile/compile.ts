@@ -75,7 +75,7 @@ export function compileExplainer(model: Model, options: CompileOptions): Compile
   const originalOps = new Map(model.graph.nodes.map((n) => [n.name, n.opType]));
   const rules = assignRules(linearNodes, options.composite, (n) => originalOps.get(n.name) ?? n.opType);
 
-  const b = createBuilder(allTensorNames(graph));
+  const b = createBuilder(allNames(graph));
   for (const [name, t] of graph.initializers) b.initializers.set(name, t);
   const indices = emitForward(b, graph, defaultOpset(model));
 
@@ -203,17 +203,18 @@ function emitRelevancePass(
   return total(graph.inputs[0].name);
 }
 
-function allTensorNames(graph: Graph): Set<string> {
+function allNames(graph: Graph): Set<string> {
   const names = new Set<string>(graph.initializers.keys());
   for (const v of graph.inputs) names.add(v.name);
-  for (const n of graph.nodes) for (const t of [...n.inputs, ...n.outputs]) names.add(t);
+  // Node names share the builder's namespace: fresh names must not clash with either.
+  for (const n of graph.nodes) for (const t of [n.name, ...n.inputs, ...n.outputs]) names.add(t);
   for (const v of graph.outputs) names.add(v.name);
   return names;
 }
 
 /** Renames model tensors that would clash with the explainer's own input/output names. */
 function reserveNames(graph: Graph, reserved: readonly string[]): Graph {
-  const taken = allTensorNames(graph);
+  const taken = allNames(graph);
   const clashes = reserved.filter((r) => taken.has(r));
   if (clashes.length === 0) return graph;
   const rename = (t: string) => (clashes.includes(t) ? `model/${t}` : t);

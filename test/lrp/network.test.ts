@@ -1,0 +1,206 @@
+/**
+ * Whole networks (conv, max/avg pooling with padding and overlap, GAP, dense) through the compiled explainer
+ * against the float64 reference of test/helpers/network.ts, and the invariants of lrp-spec.md.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileExplainer } from '../../src/lrp/compile/compile.js';
+import type { SeedKind } from '../../src/lrp/compile/compile.js';
+import { builtinComposite } from '../../src/lrp/composites/builtin.js';
+import type { Composite } from '../../src/lrp/composites/types.js';
+import { compositeFromObject } from '../../src/lrp/composites/yaml.js';
+import type { Explainer, Explanation } from '../../src/lrp/explainer.js';
+import { createExplainer } from '../../src/lrp/explainer.js';
+import type { LayerSpec, Network } from '../helpers/network.js';
+import { buildNetwork, referenceBackward, referenceForward } from '../helpers/network.js';
+import { rng } from '../helpers/random.js';
+import { relativeErrors } from '../helpers/reference.js';
+
+const CNN: LayerSpec[] = [
+  { kind: 'conv', out: 6, kernel: 3, pad: 1 }, { kind: 'relu' }, { kind: 'maxpool', kernel: 3, stride: 2, pad: 1 },
+  { kind: 'conv', out: 8, kernel: 3, pad: 1 }, { kind: 'relu' }, { kind: 'avgpool', kernel: 3, stride: 2, pad: 1, includePad: false },
+  { kind: 'flatten' }, { kind: 'dense', out: 16 }, { kind: 'relu' }, { kind: 'dense', out: 4 },
+];
+const CNN_GAP: LayerSpec[] = [
+  { kind: 'conv', out: 5, kernel: 5, stride: 2, pad: 2 }, { kind: 'relu' }, { kind: 'conv', out: 7, kernel: 3, stride: 2, pad: 0 }, { kind: 'relu' },
+  { kind: 'avgpool', kernel: 2, stride: 1, pad: 1, includePad: true }, { kind: 'gap' }, { kind: 'flatten' }, { kind: 'dense', out: 3 },
+];
+const MLP: LayerSpec[] = [{ kind: 'dense', out: 16 }, { kind: 'relu' }, { kind: 'dense', out: 8 }, { kind: 'relu' }, { kind: 'dense', out: 3 }];
+const withoutBias = (specs: LayerSpec[]): LayerSpec[] => specs.map((s) => (s.kind === 'conv' || s.kind === 'dense' ? { ...s, bias: false } : s));
+
+const explainers: Explainer[] = [];
+afterAll(async () => {
+  for (const e of explainers) await e.close();
+});
+
+const BATCH = 3;
+
+async function explain(net: Network, composite: Composite, x: Float32Array, seed: SeedKind = 'one-hot'): Promise<Explanation> {
+  const explainer = await createExplainer(compileExplainer(net.model, { composite, seed }));
+  explainers.push(explainer);
+  return explainer.explain({ data: x, dims: [BATCH, ...net.inputDims] });
+}
+
+function inputs(net: Network, seed: number, lo = -1, hi = 1): Float32Array {
+  return rng(seed).uniforms(BATCH * net.inputDims.reduce((a, c) => a * c, 1), lo, hi);
+}
+
+function oneHot(classes: number, t: number): Float64Array {
+  const s = new Float64Array(classes);
+  s[t] = 1;
+  return s;
+}
+
+type RuleOf = (i: number, count: number, isConv: boolean) => { rule: string; params: Record<string, number> };
+const eps = { rule: 'epsilon', params: { epsilon: 1e-6 } };
+const RULE_TABLES: Record<string, { composite: Composite; ruleOf: RuleOf; lo?: number; hi?: number }> = {
+  'epsilon-plus-flat': { composite: builtinComposite('epsilon-plus-flat'), ruleOf: (i, _, conv) => (i === 0 ? { rule: 'flat', params: {} } : conv ? { rule: 'zplus', params: {} } : eps) },
+  'epsilon-plus': { composite: builtinComposite('epsilon-plus'), ruleOf: (_, __, conv) => (conv ? { rule: 'zplus', params: {} } : eps) },
+  'epsilon-alpha2-beta1': { composite: builtinComposite('epsilon-alpha2-beta1'), ruleOf: (_, __, conv) => (conv ? { rule: 'alpha-beta', params: { alpha: 2, beta: 1 } } : eps) },
+  'epsilon-alpha2-beta1-flat': { composite: builtinComposite('epsilon-alpha2-beta1-flat'), ruleOf: (i, _, conv) => (i === 0 ? { rule: 'flat', params: {} } : conv ? { rule: 'alpha-beta', params: { alpha: 2, beta: 1 } } : eps) },
+  'epsilon-gamma-box': {
+    composite: builtinComposite('epsilon-gamma-box', { low: -1, high: 1 }),
+    ruleOf: (i, _, conv) => (i === 0 && conv ? { rule: 'zbox', params: {} } : conv ? { rule: 'gamma', params: { gamma: 0.25 } } : eps),
+  },
+  'custom YAML: last layer wsquare, dense gamma 0.5': {
+    composite: compositeFromObject({ extends: 'epsilon-plus', rules: [{ match: { position: 'last' }, rule: 'wsquare' }, { match: { op: ['Gemm'] }, rule: 'gamma', gamma: 0.5 }] }, 'test'),
+    ruleOf: (i, count, conv) => (i === count - 1 ? { rule: 'wsquare', params: {} } : conv ? { rule: 'zplus', params: {} } : { rule: 'gamma', params: { gamma: 0.5 } }),
+  },
+};
+
+describe('whole networks against the float64 reference', () => {
+  const nets = { cnn: buildNetwork([3, 12, 12], CNN, 11), 'cnn-gap': buildNetwork([2, 11, 9], CNN_GAP, 12), mlp: buildNetwork([10], MLP, 13) };
+  for (const [netName, net] of Object.entries(nets)) {
+    for (const [label, table] of Object.entries(RULE_TABLES)) {
+      it(`${netName} with ${label}`, async () => {
+        const x = inputs(net, 21);
+        const result = await explain(net, table.composite, x);
+        const per = x.length / BATCH;
+        const linear = net.layers.filter((l) => l.kind === 'linear');
+        for (let n = 0; n < BATCH; n++) {
+          const xs = x.subarray(n * per, (n + 1) * per);
+          const { logits } = referenceForward(net, xs);
+          const target = logits.indexOf(Math.max(...logits));
+          expect(result.targets[n]).toBe(target);
+          const ruleOf = (i: number) => {
+            const r = table.ruleOf(i, linear.length, (linear[i] as { onnxOp: string }).onnxOp === 'Conv');
+            return r.rule === 'zbox' ? { rule: 'zbox', params: {} } : r;
+          };
+          const ref = referenceBackwardWithBounds(net, xs, oneHot(net.classes, target), ruleOf, -1, 1);
+          const e = relativeErrors(result.relevance.subarray(n * per, (n + 1) * per), ref);
+          expect(e.l2, `sample ${n}`).toBeLessThan(1e-4);
+        }
+      });
+    }
+  }
+});
+
+/** referenceBackward with zbox bounds filled in for the first layer. */
+function referenceBackwardWithBounds(net: Network, x: Float32Array, seed: Float64Array, ruleOf: (i: number) => { rule: string; params: Record<string, number> }, low: number, high: number) {
+  const wrapped = (i: number) => ruleOf(i);
+  const first = ruleOf(0);
+  if (first.rule !== 'zbox') return referenceBackward(net, x, seed, 'lrp', wrapped);
+  return referenceBackwardZbox(net, x, seed, wrapped, low, high);
+}
+
+function referenceBackwardZbox(net: Network, x: Float32Array, seed: Float64Array, ruleOf: (i: number) => { rule: string; params: Record<string, number> }, low: number, high: number) {
+  // The reference rule takes per-input bounds; the first layer is the only zbox layer.
+  const J = x.length;
+  const lowV = new Float64Array(J).fill(low);
+  const highV = new Float64Array(J).fill(high);
+  return referenceBackwardCustom(net, x, seed, ruleOf, { low: lowV, high: highV });
+}
+
+import { referenceRule, stab } from '../helpers/reference.js';
+function referenceBackwardCustom(net: Network, x: Float32Array, seed: Float64Array, ruleOf: (i: number) => { rule: string; params: Record<string, number> }, bounds: { low: Float64Array; high: Float64Array }) {
+  const { inputs: layerInputs } = referenceForward(net, x);
+  let r = Float64Array.from(seed);
+  let linearIndex = net.layers.filter((l) => l.kind === 'linear').length;
+  for (let i = net.layers.length - 1; i >= 0; i--) {
+    const l = net.layers[i];
+    const xin = layerInputs[i];
+    if (l.kind === 'linear') {
+      linearIndex--;
+      const { rule, params } = ruleOf(linearIndex);
+      r = referenceRule(rule, params, { M: l.M, C: l.C, b: l.b, x: xin, R: r, ...(linearIndex === 0 ? bounds : {}) });
+    } else if (l.kind === 'maxpool') {
+      const out = new Float64Array(xin.length);
+      l.windows.forEach((w, k) => {
+        let best = w[0];
+        for (const m of w) if (xin[m] > xin[best]) best = m;
+        out[best] += r[k];
+      });
+      r = out;
+    } else if (l.kind === 'avg') {
+      const P = l.P;
+      const z = new Float64Array(P.rows);
+      for (let k = 0; k < P.rows; k++) for (let j = 0; j < P.cols; j++) z[k] += P.m[k * P.cols + j] * xin[j];
+      const g = new Float64Array(P.cols);
+      for (let k = 0; k < P.rows; k++) for (let j = 0; j < P.cols; j++) g[j] += (P.m[k * P.cols + j] * r[k]) / stab(z[k], 1e-6);
+      r = g.map((v, j) => v * xin[j]);
+    }
+  }
+  return r;
+}
+
+describe('invariants', () => {
+  it('LRP-0 equals gradient × input on ReLU networks (incl. max and average pooling)', async () => {
+    for (const [specs, shape, seed] of [[CNN, [3, 12, 12], 31], [CNN_GAP, [2, 11, 9], 32], [MLP, [10], 33]] as const) {
+      const net = buildNetwork(shape, specs, seed);
+      const x = inputs(net, seed + 1);
+      // With the logit seed (R_k = z_k·∂f/∂z_k at the output), LRP-0 carries R = a ⊙ ∂f/∂a through every layer.
+      const result = await explain(net, compositeFromObject({ rules: [{ match: {}, rule: 'epsilon', epsilon: 0 }] }, 'lrp0'), x, 'logit');
+      const per = x.length / BATCH;
+      for (let n = 0; n < BATCH; n++) {
+        const xs = x.subarray(n * per, (n + 1) * per);
+        const gradient = referenceBackward(net, xs, oneHot(net.classes, result.targets[n]), 'gradient');
+        const gradientTimesInput = gradient.map((g, j) => g * xs[j]);
+        expect(relativeErrors(result.relevance.subarray(n * per, (n + 1) * per), gradientTimesInput).l2).toBeLessThan(1e-4);
+      }
+    }
+  });
+
+  it('zplus keeps relevance non-negative for non-negative inputs and incoming relevance', async () => {
+    for (const [specs, shape, seed] of [[CNN, [3, 12, 12], 41], [CNN_GAP, [2, 11, 9], 42], [MLP, [10], 43]] as const) {
+      const net = buildNetwork(shape, specs, seed);
+      const result = await explain(net, compositeFromObject({ rules: [{ match: {}, rule: 'zplus' }] }, 'zplus'), inputs(net, seed, 0, 1));
+      const min = result.relevance.reduce((a, v) => Math.min(a, v), Infinity);
+      expect(min).toBeGreaterThanOrEqual(0);
+      expect(result.relevance.some((v) => v > 0)).toBe(true);
+    }
+  });
+
+  it('conserves relevance on bias-free networks (one-hot and logit seeds)', async () => {
+    for (const [specs, shape, seed] of [[CNN, [3, 12, 12], 51], [CNN_GAP, [2, 11, 9], 52], [MLP, [10], 53]] as const) {
+      const net = buildNetwork(shape, withoutBias([...specs]), seed);
+      const x = inputs(net, seed);
+      // Stabilizers of 1e-9 so that what remains is float rounding, not what ε absorbs.
+      const tiny = { epsilon: 1e-9, stabilizer: 1e-9 };
+      for (const composite of [builtinComposite('epsilon', { epsilon: 1e-9 }), builtinComposite('epsilon-plus-flat', tiny), builtinComposite('epsilon-alpha2-beta1', tiny)]) {
+        for (const seedKind of ['one-hot', 'logit'] as const) {
+          const result = await explain(net, composite, x, seedKind);
+          result.conservation.forEach((c, n) => {
+            const logit = result.logits[n * net.classes + result.targets[n]];
+            expect(Math.abs(logit), 'a dead network would conserve nothing').toBeGreaterThan(1e-3);
+            expect(c.seed).toBe(seedKind === 'one-hot' ? 1 : logit);
+            expect(Math.abs(c.residual), `${composite.name} ${seedKind} sample ${n}`).toBeLessThan(1e-4 * Math.abs(c.seed));
+          });
+        }
+      }
+    }
+  });
+
+  it('the logit seed scales the one-hot map by the target logit', async () => {
+    const net = buildNetwork([3, 12, 12], CNN, 61);
+    const x = inputs(net, 62);
+    const composite = builtinComposite('epsilon-plus-flat');
+    const oneHotResult = await explain(net, composite, x, 'one-hot');
+    const logitResult = await explain(net, composite, x, 'logit');
+    const per = x.length / BATCH;
+    for (let n = 0; n < BATCH; n++) {
+      const logit = logitResult.logits[n * net.classes + logitResult.targets[n]];
+      expect(logitResult.conservation[n].seed).toBeCloseTo(logit, 6);
+      const scaled = oneHotResult.relevance.subarray(n * per, (n + 1) * per).map((v) => v * logit);
+      expect(relativeErrors(logitResult.relevance.subarray(n * per, (n + 1) * per), scaled).l2).toBeLessThan(1e-5);
+    }
+  });
+});
