@@ -8,7 +8,7 @@ import { packagePath } from '../paths.js';
 
 const schemaDir = packagePath('schemas');
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
-const ajv = addFormats(new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }));
+const ajv = addFormats(new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true }));
 const compiled = new Map<string, ValidateFunction>();
 
 function validator(schemaFile: string): ValidateFunction {

@@ -1,0 +1,54 @@
+/** Argument parsing shared by the commands: strict, with one-line errors. */
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { fail } from '../errors.js';
+import type { SeedKind } from '../lrp/compile/compile.js';
+import type { TargetSpec } from '../lrp/explainer.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>>;
+
+export function parse<T extends Options>(argv: string[], options: T, command: string): Parsed<T> {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    fail(`${command}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+export function required(value: string | undefined, flag: string, command: string): string {
+  if (value === undefined || value === '') fail(`${command}: --${flag} is required`);
+  return value;
+}
+
+/** `--param k=v` (v a number or a comma-separated list of numbers). */
+export function parseParams(list: string[] | undefined): Record<string, number | number[]> {
+  const params: Record<string, number | number[]> = {};
+  for (const item of list ?? []) {
+    const m = /^([A-Za-z_][\w-]*)=(.+)$/.exec(item);
+    if (!m) fail(`--param ${item}: expected key=value`);
+    const values = m[2].split(',').map((v) => Number(v.trim()));
+    if (values.some((v) => !Number.isFinite(v) || m[2].trim() === '')) fail(`--param ${item}: value must be a number or a comma-separated list of numbers`);
+    if (m[1] in params) fail(`--param ${m[1]} given twice`);
+    params[m[1]] = values.length === 1 ? values[0] : values;
+  }
+  return params;
+}
+
+export function parseTarget(value: string | undefined): TargetSpec {
+  if (value === undefined || value === 'predicted') return 'predicted';
+  if (!/^\d+$/.test(value)) fail(`--target ${value}: expected "predicted" or a class index`);
+  return Number(value);
+}
+
+export function parseSeed(value: string | undefined): SeedKind {
+  if (value === undefined) return 'logit';
+  if (value !== 'logit' && value !== 'one-hot') fail(`--seed ${value}: expected logit or one-hot`);
+  return value;
+}
+
+export function positiveInt(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) fail(`--${flag} ${value}: expected a positive integer`);
+  return Number(value);
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/** The `lrp-report` command: dispatch, and the one place errors become a one-line message and an exit code. */
+import { UserError } from '../errors.js';
+import { benchCommand, benchUsage } from './bench.js';
+import { compileCommand, compileUsage } from './compile.js';
+import { demoCommand, demoUsage } from './demo.js';
+import { explainCommand, explainUsage } from './explain.js';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+  explain: { run: explainCommand, usage: explainUsage },
+  compile: { run: compileCommand, usage: compileUsage },
+  bench: { run: benchCommand, usage: benchUsage },
+  demo: { run: demoCommand, usage: demoUsage },
+};
+
+const USAGE = `usage:\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}\n`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
+    process.stderr.write(`lrp-report: unknown command "${command}"\n${USAGE}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`usage: ${entry.usage}\n`);
+    return 0;
+  }
+  return entry.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UserError) {
+      process.stderr.write(`lrp-report: error: ${error.message}\n`);
+      process.exitCode = 1;
+    } else {
+      // Not the user's fault: one line for them, the stack only when asked for (LRP_REPORT_DEBUG=1).
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      process.stderr.write(`lrp-report: internal error: ${message} (set LRP_REPORT_DEBUG=1 for details)\n`);
+      if (process.env.LRP_REPORT_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
+      process.exitCode = 70;
+    }
+  },
+);
