@@ -8,12 +8,12 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { fail } from '../errors.js';
-import { compileModelFile } from '../lrp/api.js';
-import type { CompiledExplainer } from '../lrp/compile/compile.js';
-import { createExplainer, sessionOptions } from '../lrp/explainer.js';
-import { parse, parseParams, positiveInt, required } from './args.js';
+import type { ExplainerProfile } from '../lrp/compile/compile.js';
+import { sessionOptions } from '../lrp/explainer.js';
+import { openExplainer } from '../lrp/open.js';
+import { parse, parseParams, parseProfile, positiveInt, required } from './args.js';
 
-export const benchUsage = `lrp-report bench --model M.onnx --composite NAME|FILE.yaml [--param k=v …] [--batch N] [--runs N] [--threads N] [--json]`;
+export const benchUsage = `lrp-report bench --model M.onnx --composite NAME|FILE.yaml [--param k=v …] [--batch N] [--runs N] [--threads N] [--profile fast|low-memory] [--json]`;
 
 export interface BenchResult {
   readonly model: string;
@@ -21,6 +21,7 @@ export interface BenchResult {
   readonly batch: number;
   readonly runs: number;
   readonly threads: number | 'default';
+  readonly profile: ExplainerProfile;
   readonly inferenceMs: number;
   readonly explainMs: number;
   readonly ratio: number;
@@ -38,6 +39,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     runs: { type: 'string' },
     threads: { type: 'string' },
     json: { type: 'boolean' },
+    profile: { type: 'string' },
     'rss-probe': { type: 'string' },
   }, 'bench');
   const model = required(values.model, 'model', 'bench');
@@ -46,30 +48,24 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const batch = positiveInt(values.batch, 'batch', 1);
   const runs = positiveInt(values.runs, 'runs', 10);
   const threads = values.threads === undefined ? undefined : positiveInt(values.threads, 'threads', 1);
-  const compiled = compileModelFile(model, { composite, params });
-  const input = randomInput(compiled, batch);
+  const profile = parseProfile(values.profile);
 
   const probe = values['rss-probe'];
   if (probe !== undefined) {
+    // Each probe does only what its side needs: plain inference never compiles, explain pays for compiling.
     if (probe !== 'inference' && probe !== 'explain') fail(`--rss-probe ${probe}: expected inference or explain`);
-    const run = probe === 'inference' ? await inferenceRunner(model, compiled, input, threads) : await explainRunner(compiled, input, threads);
+    const run = probe === 'inference' ? await inferenceRunner(model, batch, threads) : await explainRunner(model, composite, params, profile, batch, threads);
     for (let i = 0; i < runs + 2; i++) await run.once();
-    process.stdout.write(`${JSON.stringify({ peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+    process.stdout.write(`${JSON.stringify({ peakRssMb: peakRssOfThisProcess() })}\n`);
     return 0;
   }
 
-  const inference = await inferenceRunner(model, compiled, input, threads);
-  const explain = await explainRunner(compiled, input, threads);
-  for (let i = 0; i < 2; i++) {
-    await inference.once();
-    await explain.once();
-  }
-  const inferenceTimes: number[] = [];
-  const explainTimes: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    inferenceTimes.push(await timed(inference.once));
-    explainTimes.push(await timed(explain.once));
-  }
+  // Sessions run in blocks, not interleaved: onnxruntime's worker threads spin for a while after each run
+  // and would slow down whichever session runs next.
+  const inference = await inferenceRunner(model, batch, threads);
+  const explain = await explainRunner(model, composite, params, profile, batch, threads);
+  const inferenceTimes = await timeRuns(inference, runs);
+  const explainTimes = await timeRuns(explain, runs);
   await inference.close();
   await explain.close();
   const rss = (kind: string) => peakRss(argv, kind);
@@ -77,10 +73,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const explainRss = rss('explain');
   const result: BenchResult = {
     model,
-    composite: compiled.composite.name,
+    composite: explain.composite,
     batch,
     runs,
     threads: threads ?? 'default',
+    profile,
     inferenceMs: median(inferenceTimes),
     explainMs: median(explainTimes),
     ratio: median(explainTimes) / median(inferenceTimes),
@@ -94,45 +91,68 @@ export async function benchCommand(argv: string[]): Promise<number> {
       `${model} · ${result.composite} · batch ${batch} · ${runs} runs · threads ${result.threads}\n` +
         `  inference  ${result.inferenceMs.toFixed(2)} ms (median)   peak RSS ${inferenceRss.toFixed(0)} MB\n` +
         `  explain    ${result.explainMs.toFixed(2)} ms (median)   peak RSS ${explainRss.toFixed(0)} MB\n` +
-        `  ratio      ${result.ratio.toFixed(2)}× time, ${result.rssRatio.toFixed(2)}× peak RSS\n`,
+        `  ratio      ${result.ratio.toFixed(2)}× time, ${result.rssRatio.toFixed(2)}× peak RSS (profile ${profile})\n`,
     );
   }
   return 0;
 }
 
 interface Runner {
+  readonly composite: string;
   once(): Promise<void>;
   close(): Promise<void>;
 }
 
-async function inferenceRunner(modelFile: string, compiled: CompiledExplainer, input: ort.Tensor, threads: number | undefined): Promise<Runner> {
-  const session = await ort.InferenceSession.create(fs.readFileSync(modelFile), sessionOptions({ threads }));
-  const feeds = { [session.inputNames[0]]: input };
-  return { once: async () => void (await session.run(feeds)), close: () => session.release() };
+async function inferenceRunner(modelFile: string, batch: number, threads: number | undefined): Promise<Runner> {
+  // onnxruntime reads the file itself, as a plain deployment would.
+  const session = await ort.InferenceSession.create(modelFile, sessionOptions({ threads }));
+  const meta = session.inputMetadata[0];
+  const input = randomInput(meta.isTensor ? meta.shape : [], batch, session.inputNames[0]);
+  const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', input.data, input.dims) };
+  return { composite: '', once: async () => void (await session.run(feeds)), close: () => session.release() };
 }
 
-async function explainRunner(compiled: CompiledExplainer, input: ort.Tensor, threads: number | undefined): Promise<Runner> {
-  const explainer = await createExplainer(compiled, { threads });
-  const data = { data: input.data as Float32Array, dims: input.dims };
-  return { once: async () => void (await explainer.explain(data)), close: explainer.close };
+async function explainRunner(modelFile: string, composite: string, params: Record<string, number | number[]>, profile: ExplainerProfile, batch: number, threads: number | undefined): Promise<Runner> {
+  const explainer = await openExplainer(modelFile, { composite, params, profile }, { threads });
+  const input = randomInput(explainer.info.input.shape ?? [], batch, explainer.info.input.name);
+  return { composite: explainer.info.composite.name, once: async () => void (await explainer.explain(input)), close: explainer.close };
 }
 
-function randomInput(compiled: CompiledExplainer, batch: number): ort.Tensor {
-  const shape = (compiled.input.shape ?? []).map((d, i) => (i === 0 ? batch : d));
-  if (shape.some((d) => typeof d !== 'number')) fail(`bench: input ${compiled.input.name} has dynamic dimensions [${shape.join(', ')}] besides the batch`);
+function randomInput(declared: readonly (number | string)[], batch: number, name: string): { data: Float32Array; dims: number[] } {
+  const shape = declared.map((d, i) => (i === 0 ? batch : d));
+  if (shape.some((d) => typeof d !== 'number')) fail(`bench: input ${name} has dynamic dimensions [${shape.join(', ')}] besides the batch`);
   const dims = shape as number[];
   const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
   // Deterministic pseudo-normal values (sum of uniforms), clipped to ±3 like the fixtures' inputs.
   let state = 12345;
-  const uniform = () => ((state = (state * 1103515245 + 12345) >>> 0) / 4294967296);
+  const uniform = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
   for (let i = 0; i < data.length; i++) data[i] = Math.max(-3, Math.min(3, uniform() + uniform() + uniform() + uniform() - 2));
-  return new ort.Tensor('float32', data, dims);
+  return { data, dims };
 }
 
-async function timed(f: () => Promise<void>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await f();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+async function timeRuns(runner: Runner, runs: number): Promise<number[]> {
+  for (let i = 0; i < 3; i++) await runner.once();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    await runner.once();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return times;
+}
+
+/**
+ * VmHWM from /proc: the high-water mark of this process's own memory. getrusage's maxRSS is not usable in a
+ * spawned child: Linux carries the parent's peak across fork+exec.
+ */
+function peakRssOfThisProcess(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // Not Linux: fall back to getrusage (correct for a process that was not forked from a large parent).
+  }
+  return process.resourceUsage().maxRSS / 1024;
 }
 
 export function median(values: readonly number[]): number {

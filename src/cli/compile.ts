@@ -3,9 +3,9 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { compileModelFile } from '../lrp/api.js';
 import { encodeModel } from '../onnx/save.js';
 import { EXPLAINER_IO } from '../lrp/compile/compile.js';
-import { parse, parseParams, parseSeed, required } from './args.js';
+import { parse, parseParams, parseProfile, parseSeed, required } from './args.js';
 
-export const compileUsage = `lrp-report compile --model M.onnx --composite NAME|FILE.yaml [--param k=v …] [--seed logit|one-hot] -o explainer.onnx`;
+export const compileUsage = `lrp-report compile --model M.onnx --composite NAME|FILE.yaml [--param k=v …] [--seed logit|one-hot] [--profile fast|low-memory] -o explainer.onnx`;
 
 export async function compileCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
@@ -13,16 +13,17 @@ export async function compileCommand(argv: string[]): Promise<number> {
     composite: { type: 'string' },
     param: { type: 'string', multiple: true },
     seed: { type: 'string' },
+    profile: { type: 'string' },
     out: { type: 'string', short: 'o' },
   }, 'compile');
   const model = required(values.model, 'model', 'compile');
   const out = required(values.out, 'out (-o)', 'compile');
-  const compiled = compileModelFile(model, { composite: required(values.composite, 'composite', 'compile'), params: parseParams(values.param), seed: parseSeed(values.seed) });
+  const compiled = compileModelFile(model, { composite: required(values.composite, 'composite', 'compile'), params: parseParams(values.param), seed: parseSeed(values.seed), profile: parseProfile(values.profile) });
   writeFileAtomic(out, encodeModel(compiled.model));
   process.stdout.write(
-    `explainer written to ${out}\n  inputs: ${compiled.input.name} [${(compiled.input.shape ?? []).join(', ')}], ${EXPLAINER_IO.target} [batch] int64 (< 0: predicted class)\n` +
-      `  outputs: ${EXPLAINER_IO.logits}, ${EXPLAINER_IO.relevance}, ${EXPLAINER_IO.targets}${compiled.head !== 'none' ? `, ${EXPLAINER_IO.probabilities}` : ''}\n` +
-      `  composite ${compiled.composite.name}, seed ${compiled.seed}, ${compiled.rules.length} linear layers\n`,
+    `explainer written to ${out}\n  inputs: ${compiled.info.input.name} [${(compiled.info.input.shape ?? []).join(', ')}], ${EXPLAINER_IO.target} [batch] int64 (< 0: predicted class)\n` +
+      `  outputs: ${EXPLAINER_IO.logits}, ${EXPLAINER_IO.relevance}, ${EXPLAINER_IO.targets}${compiled.info.head !== 'none' ? `, ${EXPLAINER_IO.probabilities}` : ''}\n` +
+      `  composite ${compiled.info.composite.name}, seed ${compiled.info.seed}, ${compiled.info.rules.length} linear layers\n`,
   );
   return 0;
 }

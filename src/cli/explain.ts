@@ -2,10 +2,10 @@
 import { readNpy, writeNpy } from '../io/npy.js';
 import { writeHeatmapPng } from '../imaging/heatmap.js';
 import { explainModelFile } from '../lrp/api.js';
-import { parse, parseParams, parseSeed, parseTarget, required } from './args.js';
+import { parse, parseParams, parseProfile, parseSeed, parseTarget, required } from './args.js';
 
 export const explainUsage = `lrp-report explain --model M.onnx --input X.npy --composite NAME|FILE.yaml [--param k=v …]
-    [--target predicted|K] [--seed logit|one-hot] --out R.npy [--heatmap H.png] [--json]`;
+    [--target predicted|K] [--seed logit|one-hot] [--profile fast|low-memory] --out R.npy [--heatmap H.png] [--json]`;
 
 export async function explainCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
@@ -15,6 +15,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
     param: { type: 'string', multiple: true },
     target: { type: 'string' },
     seed: { type: 'string' },
+    profile: { type: 'string' },
     out: { type: 'string' },
     heatmap: { type: 'string' },
     json: { type: 'boolean' },
@@ -27,7 +28,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
   const target = parseTarget(values.target);
   const seed = parseSeed(values.seed);
   const input = readNpy(inputFile);
-  const result = await explainModelFile(model, input, { composite, params, target, seed });
+  const result = await explainModelFile(model, input, { composite, params, target, seed, profile: parseProfile(values.profile) });
   // Outputs are written only after everything succeeded, each atomically.
   if (values.heatmap) await writeHeatmapPng(values.heatmap, result.relevance, result.dims);
   writeNpy(out, result.relevance, result.dims);

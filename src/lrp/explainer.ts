@@ -2,10 +2,15 @@
  * The runtime: one onnxruntime session of the compiled explainer; `explain` validates the batch, runs once
  * and returns logits, targets, input relevance and per-sample conservation.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import ort from 'onnxruntime-node';
 import { fail } from '../errors.js';
-import { encodeModel } from '../onnx/save.js';
-import type { CompiledExplainer, SeedKind } from './compile/compile.js';
+import { encodeModel, initializerBytes, writeModelWithExternalData } from '../onnx/save.js';
+import type { CompiledExplainer, ExplainerInfo, ExplainerProfile, SeedKind } from './compile/compile.js';
 import { EXPLAINER_IO } from './compile/compile.js';
 
 export interface InputBatch {
@@ -41,7 +46,7 @@ export interface Explanation {
 }
 
 export interface Explainer {
-  readonly compiled: CompiledExplainer;
+  readonly info: ExplainerInfo;
   explain(input: InputBatch, target?: TargetSpec): Promise<Explanation>;
   close(): Promise<void>;
 }
@@ -51,24 +56,77 @@ export interface ExplainerOptions {
   readonly threads?: number;
 }
 
-export async function createExplainer(compiled: CompiledExplainer, options: ExplainerOptions = {}): Promise<Explainer> {
-  const session = await ort.InferenceSession.create(encodeModel(compiled.model), sessionOptions(options));
+/**
+ * Opens an onnxruntime session on a compiled explainer. Large graphs go through a temporary file with
+ * external data, and the compile-time copies of the weights are released before onnxruntime allocates its
+ * own: pass the result of compileExplainer directly (keep no reference to it) to get that benefit.
+ */
+export function createExplainer(compiled: CompiledExplainer, options: ExplainerOptions = {}): Promise<Explainer> {
+  return openStaged(stage(compiled), options);
+}
+
+/** Graphs with more weight bytes than this are handed to onnxruntime as a file, not a buffer. */
+const STAGE_TO_FILE_BYTES = 32 * 1024 * 1024;
+
+interface Staged {
+  readonly info: ExplainerInfo;
+  readonly source: Uint8Array | { readonly dir: string; readonly file: string };
+}
+
+function stage(compiled: CompiledExplainer): Staged {
+  if (initializerBytes(compiled.model) < STAGE_TO_FILE_BYTES) return { info: compiled.info, source: encodeModel(compiled.model) };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lrp-explainer-'));
+  const file = path.join(dir, 'explainer.onnx');
+  try {
+    writeModelWithExternalData(compiled.model, file);
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fail(`cannot stage the explainer in ${os.tmpdir()}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  return { info: compiled.info, source: { dir, file } };
+}
+
+async function openStaged(staged: Staged, options: ExplainerOptions): Promise<Explainer> {
+  const { info, source } = staged;
+  if (source instanceof Uint8Array) return explainerOf(await ort.InferenceSession.create(source, sessionOptions(options, info.profile)), info);
+  collectGarbage();
+  try {
+    return await openExplainerFile(source.file, info, options);
+  } finally {
+    fs.rmSync(source.dir, { recursive: true, force: true });
+  }
+}
+
+/** A session on an explainer written by `lrp-report compile` (or staged), described by `info`. */
+export async function openExplainerFile(file: string, info: ExplainerInfo, options: ExplainerOptions = {}): Promise<Explainer> {
+  return explainerOf(await ort.InferenceSession.create(file, sessionOptions(options, info.profile)), info);
+}
+
+function explainerOf(session: ort.InferenceSession, info: ExplainerInfo): Explainer {
   return {
-    compiled,
-    explain: (input, target = 'predicted') => runExplainer(session, compiled, input, target),
+    info,
+    explain: (input, target = 'predicted') => runExplainer(session, info, input, target),
     close: () => session.release(),
   };
 }
 
-export function sessionOptions(options: ExplainerOptions): ort.InferenceSession.SessionOptions {
+/** Frees unreachable JS memory now (the compiler's weight copies) rather than whenever V8 decides. */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
+
+/** `low-memory` explainers keep weight layouts as stored, so that forward and transposed ops share them. */
+export function sessionOptions(options: ExplainerOptions, profile: ExplainerProfile = 'fast'): ort.InferenceSession.SessionOptions {
   return {
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: profile === 'fast' ? 'all' : 'extended',
     executionMode: 'sequential',
+    extra: { session: { use_device_allocator_for_initializers: '1' } },
     ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
   };
 }
 
-export function checkInput(compiled: CompiledExplainer, input: InputBatch): void {
+export function checkInput(compiled: ExplainerInfo, input: InputBatch): void {
   const expected = compiled.input.shape ?? [];
   const { dims, data } = input;
   const shapeText = `[${expected.join(', ')}]`;
@@ -94,7 +152,7 @@ function targetVector(spec: TargetSpec, batch: number, classes: number): BigInt6
   return BigInt64Array.from(list, (t) => BigInt(t));
 }
 
-async function runExplainer(session: ort.InferenceSession, compiled: CompiledExplainer, input: InputBatch, target: TargetSpec): Promise<Explanation> {
+async function runExplainer(session: ort.InferenceSession, compiled: ExplainerInfo, input: InputBatch, target: TargetSpec): Promise<Explanation> {
   checkInput(compiled, input);
   const batch = input.dims[0];
   const feeds = {

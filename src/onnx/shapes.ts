@@ -12,6 +12,13 @@ export type ShapeMap = ReadonlyMap<string, Shape>;
 
 export function inferShapes(graph: Graph, inputShapes?: ReadonlyMap<string, Shape>): Map<string, Shape> {
   const shapes = new Map<string, Shape>();
+  // Constant nodes count as initializers here, so shapes can be inferred before canonization too.
+  const constants = new Map(graph.initializers);
+  for (const node of graph.nodes) {
+    const value = node.attributes.value;
+    if (node.opType === 'Constant' && value?.kind === 'tensor') constants.set(node.outputs[0], value.value);
+  }
+  const withConstants: Graph = { ...graph, initializers: constants };
   for (const [name, t] of graph.initializers) shapes.set(name, t.dims);
   for (const input of graph.inputs) {
     const shape = inputShapes?.get(input.name) ?? input.shape;
@@ -19,7 +26,7 @@ export function inferShapes(graph: Graph, inputShapes?: ReadonlyMap<string, Shap
     shapes.set(input.name, shape);
   }
   for (const node of graph.nodes) {
-    const outs = inferNode(node, graph, shapes);
+    const outs = inferNode(node, withConstants, shapes);
     node.outputs.forEach((name, i) => {
       if (name && outs[i]) shapes.set(name, outs[i]);
     });

@@ -76,6 +76,10 @@ const LAYERS: Layer[] = [
   convLayer(5, { inChannels: 4, outChannels: 6, size: [6, 6], kernel: [3, 3], strides: [1, 2], pads: [2, 2, 2, 2], dilations: [2, 2], group: 2 }),
   convLayer(6, { inChannels: 5, outChannels: 3, size: [5, 5], kernel: [1, 1], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1 }),
   convLayer(7, { inChannels: 2, outChannels: 4, size: [8, 8], kernel: [5, 5], strides: [3, 3], pads: [2, 1, 2, 1], dilations: [1, 1], group: 1 }),
+  // Stride 1: the transpose runs as a Conv with flipped, channel-swapped weights (grouped, dilated, uneven pads).
+  convLayer(8, { inChannels: 6, outChannels: 4, size: [7, 6], kernel: [3, 2], strides: [1, 1], pads: [2, 1, 1, 0], dilations: [2, 1], group: 2 }),
+  // Stride 1 with pads larger than the kernel reach: falls back to ConvTranspose.
+  convLayer(9, { inChannels: 3, outChannels: 5, size: [5, 5], kernel: [3, 3], strides: [1, 1], pads: [3, 3, 3, 3], dilations: [1, 1], group: 1 }),
 ];
 
 const RULE_CASES: { rule: string; params: RuleParams }[] = [

@@ -49,15 +49,17 @@ describe('zennit 1.0 fixtures (one-hot seed, float64 reference)', () => {
   for (const [modelName, info] of Object.entries(index.models)) {
     const lrpCases = info.cases.filter((c) => caseManifest(modelName, c).method === 'lrp');
     const files = info.onnx_files.filter((f) => f === 'model.onnx' || modelName === 'cnn');
-    for (const file of files) {
+    // The BN-pre-fused cnn runs with the default profile; every model.onnx with both profiles.
+    const runs = files.flatMap((file) => (file === 'model.onnx' ? (['fast', 'low-memory'] as const) : (['fast'] as const)).map((profile) => [file, profile] as const));
+    for (const [file, profile] of runs) {
       for (const c of lrpCases) {
-        it(`${modelName}/${file} ${c}`, async () => {
+        it(`${modelName}/${file} ${c} (${profile})`, async () => {
           const manifest = caseManifest(modelName, c);
           const model = loadModelFile(path.join(FIXTURES, info.dir, file));
-          const compiled = compileExplainer(model, { composite: compositeOf(manifest), seed: 'one-hot' });
+          const compiled = compileExplainer(model, { composite: compositeOf(manifest), seed: 'one-hot', profile });
           if (file === 'model.onnx') {
             for (const entry of manifest.rule_by_onnx_node!.filter((e) => e.op_type === 'Conv' || e.op_type === 'Gemm')) {
-              const ours = compiled.rules.find((r) => r.node === entry.node);
+              const ours = compiled.info.rules.find((r) => r.node === entry.node);
               expect(ours?.rule, `rule of ${entry.node}`).toBe(ZENNIT_RULES[entry.rule]);
             }
           }

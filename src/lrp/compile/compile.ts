@@ -32,6 +32,12 @@ export interface CompileOptions {
   readonly output?: string;
   /** Named in error messages. */
   readonly source?: string;
+  /**
+   * `fast` (default): stride-1 transposed convolutions run as convolutions with flipped weights and
+   * onnxruntime may re-lay weights out for speed. `low-memory`: every transpose shares the forward weight
+   * (ConvTranspose) and layouts stay as stored: about one copy of the weights less, slower.
+   */
+  readonly profile?: ExplainerProfile;
 }
 
 export interface LayerRuleRecord {
@@ -41,14 +47,23 @@ export interface LayerRuleRecord {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
-export interface CompiledExplainer {
-  readonly model: Model;
+/** Memory/speed profile of the compiled graph (see BENCHMARKS.md for what each costs). */
+export type ExplainerProfile = 'fast' | 'low-memory';
+
+/** What a compiled explainer is, without its weights. */
+export interface ExplainerInfo {
   readonly input: ValueInfo;
   readonly classes: number;
   readonly head: HeadKind;
   readonly seed: SeedKind;
   readonly composite: { readonly name: string; readonly params: Readonly<Record<string, unknown>> };
   readonly rules: readonly LayerRuleRecord[];
+  readonly profile: ExplainerProfile;
+}
+
+export interface CompiledExplainer {
+  readonly model: Model;
+  readonly info: ExplainerInfo;
 }
 
 /** The explainer graph's interface: `target` < 0 selects the predicted class; `targets` says which was used. */
@@ -58,6 +73,7 @@ const COMPILED_OPSET = 18;
 export function compileExplainer(model: Model, options: CompileOptions): CompiledExplainer {
   const source = options.source ?? 'model';
   const seed = options.seed ?? 'logit';
+  const profile = options.profile ?? 'fast';
   checkSupported(model, source);
   const graph = reserveNames(canonize(model.graph), Object.values(EXPLAINER_IO));
   const head = findHead(graph, options.output);
@@ -88,7 +104,7 @@ export function compileExplainer(model: Model, options: CompileOptions): Compile
   const oneHot = b.op('Cast', [b.op('Equal', [targetColumn, classIds])], { to: attr.int(1) });
   const seedRelevance = seed === 'logit' ? b.op('Mul', [oneHot, head.logits]) : oneHot;
 
-  const inputRelevance = emitRelevancePass(b, graph, shapes, rules, indices, head.logits, seedRelevance, options.composite.normEpsilon);
+  const inputRelevance = emitRelevancePass(b, graph, shapes, rules, indices, head.logits, seedRelevance, options.composite.normEpsilon, profile);
   if (!inputRelevance) fail(`${source}: the output ${head.output} does not depend on the input ${input.name}`);
 
   const batch = input.shape?.[0] ?? 'batch';
@@ -128,16 +144,12 @@ export function compileExplainer(model: Model, options: CompileOptions): Compile
         'lrp.composite': JSON.stringify(composite),
         'lrp.seed': seed,
         'lrp.head': head.kind,
+        'lrp.profile': profile,
         'lrp.rules': JSON.stringify(ruleRecords),
         'lrp.source_producer': `${model.producerName} ${model.producerVersion}`.trim(),
       },
     },
-    input,
-    classes,
-    head: head.kind,
-    seed,
-    composite,
-    rules: ruleRecords,
+    info: { input, classes, head: head.kind, seed, composite, rules: ruleRecords, profile },
   };
 }
 
@@ -169,6 +181,7 @@ function emitRelevancePass(
   logits: string,
   seed: string,
   normEpsilon: number,
+  profile: ExplainerProfile,
 ): string | undefined {
   const contributions = new Map<string, string[]>([[logits, [seed]]]);
   const total = (name: string): string | undefined => {
@@ -185,7 +198,7 @@ function emitRelevancePass(
     const rule = rules.get(node);
     let sent: readonly (readonly [string, string])[];
     if (rule) {
-      const layer = linearLayer(node, graph.initializers, shapes);
+      const layer = linearLayer(node, graph.initializers, shapes, profile === 'fast');
       const x = node.inputs[0];
       sent = [[x, linearRelevance(b, { layer, rule, x, weightName: node.inputs[1], z: node.outputs[0], relevance, inputSign: signs.get(x) ?? 'any' })]];
     } else {

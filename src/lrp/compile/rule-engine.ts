@@ -11,7 +11,7 @@ import { float32Tensor, floatValues } from '../../onnx/ir.js';
 import type { InputModifier, LinearRule, ParamModifier, Pass, Term } from '../rules/types.js';
 import type { Builder } from '../../onnx/builder.js';
 import { attr } from '../../onnx/builder.js';
-import type { LinearLayer } from './linear-layer.js';
+import type { LayerWeight, LinearLayer } from './linear-layer.js';
 import { modifyTensor, stackTensors } from './linear-layer.js';
 import type { Sign } from './sign.js';
 
@@ -43,10 +43,12 @@ export function linearRelevance(b: Builder, req: LinearRelevanceRequest): string
   const biasShape = layer.kind === 'conv' ? [channels, ...layer.weight.dims.slice(2).map(() => 1)] : [channels];
   const name = layer.node.name;
 
-  const weightFor = (mods: readonly ParamModifier[]): string => {
-    if (mods.length === 1 && mods[0].id === 'w') return req.weightName;
-    const key = `${name}:W:${mods.map((m) => m.id).join('|')}`;
-    return b.constant(stackTensors(mods.map((m) => modifyTensor(layer.weight, m.apply))), `${name}/W[${mods.map((m) => m.id).join('|')}]`, key);
+  const weightFor = (mods: readonly ParamModifier[]): LayerWeight => {
+    if (mods.length === 1 && mods[0].id === 'w') return { name: req.weightName, tensor: layer.weight, key: `${name}:W:w` };
+    const ids = mods.map((m) => m.id).join('|');
+    const key = `${name}:W:${ids}`;
+    const tensor = stackTensors(mods.map((m) => modifyTensor(layer.weight, m.apply)));
+    return { name: b.constant(tensor, `${name}/W[${ids}]`, key), tensor, key };
   };
   const biasValues = (mod: ParamModifier | null): Float32Array => (mod ? floatValues(modifyTensor(layer.bias, mod.apply)) : new Float32Array(channels));
   const inputValue = memo((input: InputModifier): string => {
@@ -62,6 +64,18 @@ export function linearRelevance(b: Builder, req: LinearRelevanceRequest): string
 
   // Which passes start from the forward output (they contain the unmodified x·W term).
   const reusesForward = passes.map((p) => p.terms.some(isForwardTerm));
+  // Where every term of z_p has one known sign, stab(z_p) = z_p ± ε: the stabilizer becomes part of the
+  // bias and costs nothing. (If such a z_p is exactly 0, all its terms are 0 and so is what it sends back,
+  // whatever the sign of ε.)
+  const shift = passes.map((p, i) => {
+    const sign = reusesForward[i] ? 'any' : passSign(p, req.inputSign);
+    return sign === 'nonneg' ? rule.stabilizer : sign === 'nonpos' ? -rule.stabilizer : 0;
+  });
+  const passBias = (i: number): Float32Array => {
+    const values = biasValues(passes[i].bias);
+    if (shift[i] !== 0) for (let c = 0; c < values.length; c++) values[c] += shift[i];
+    return values;
+  };
   const products = new Map<string, Product>();
   passes.forEach((p, i) => {
     for (const t of p.terms) {
@@ -75,7 +89,7 @@ export function linearRelevance(b: Builder, req: LinearRelevanceRequest): string
 
   // Embed each pass's bias into one product that only it uses (saves an Add per pass).
   const biasEmbeddedIn = passes.map((p, i) => {
-    if (reusesForward[i] || !p.bias) return null;
+    if (reusesForward[i] || (!p.bias && shift[i] === 0)) return null;
     const owner = [...products.values()].find((pr) => pr.passes.size === 1 && pr.passes.has(i) && !pr.biasEmbedded);
     if (owner) owner.biasEmbedded = true;
     return owner ?? null;
@@ -86,11 +100,10 @@ export function linearRelevance(b: Builder, req: LinearRelevanceRequest): string
     const x = inputValue(group[0].input);
     const biasOf = (p: Product): Float32Array => {
       if (!p.biasEmbedded) return new Float32Array(channels);
-      const pass = [...p.passes][0];
-      return biasValues(passes[pass].bias);
+      return passBias([...p.passes][0]);
     };
     if (layer.stackable && group.length > 1) {
-      const w = weightFor(group.map((p) => p.weight));
+      const w = weightFor(group.map((p) => p.weight)).name;
       const hasBias = group.some((p) => p.biasEmbedded);
       const bias = hasBias ? b.constant(stackTensors(group.map((p) => float32Tensor([channels], biasOf(p)))), `${name}/b_stacked`) : undefined;
       const stacked = layer.forward(b, x, w, bias);
@@ -99,7 +112,7 @@ export function linearRelevance(b: Builder, req: LinearRelevanceRequest): string
     } else {
       for (const p of group) {
         const bias = p.biasEmbedded ? b.constant(float32Tensor([channels], biasOf(p)), `${name}/b[${p.weight.id}]`) : undefined;
-        p.value = layer.forward(b, x, weightFor([p.weight]), bias);
+        p.value = layer.forward(b, x, weightFor([p.weight]).name, bias);
       }
     }
   }
@@ -113,9 +126,9 @@ export function linearRelevance(b: Builder, req: LinearRelevanceRequest): string
       parts.push({ value: products.get(`${t.input}:${t.weight.id}`)!.value!, sign: t.sign });
     }
     let z = sumSigned(b, parts);
-    const bias = remainingBias(p, reusesForward[i], biasEmbeddedIn[i] !== null, biasValues, floatValues(layer.bias));
+    const bias = biasEmbeddedIn[i] ? null : remainingBias(passBias(i), reusesForward[i], floatValues(layer.bias));
     if (bias) z = b.op('Add', [z, b.constant(float32Tensor(biasShape, bias), `${name}/bias_term`)]);
-    return scaledRelevance(b, p, z, req, rule.stabilizer);
+    return scaledRelevance(b, p, z, req, shift[i] === 0 ? rule.stabilizer : null);
   });
 
   // Transposed products grouped by input modifier, each group one transposed op.
@@ -150,18 +163,40 @@ function isForwardTerm(t: Term): boolean {
   return t.input === 'x' && t.weight.id === 'w' && t.sign === 1;
 }
 
-/** The bias still to add to z_p: b_p, minus b when z_p started from the forward output, unless embedded. */
-function remainingBias(p: Pass, reuses: boolean, embedded: boolean, values: (m: ParamModifier | null) => Float32Array, original: Float32Array): Float32Array | null {
-  if (embedded) return null;
-  const bias = values(p.bias);
+/** The bias still to add to z_p: b_p, minus b when z_p started from the forward output (which holds b). */
+function remainingBias(bias: Float32Array, reuses: boolean, original: Float32Array): Float32Array | null {
   if (reuses) for (let i = 0; i < bias.length; i++) bias[i] -= original[i];
   return bias.some((v) => v !== 0) ? bias : null;
 }
 
-function scaledRelevance(b: Builder, p: Pass, z: string, req: LinearRelevanceRequest, epsilon: number): string {
-  // stab(z) = z + ε·s(z), s(z) = +1 for z ≥ 0 (−0.0 included), −1 otherwise.
-  const sign = b.op('Where', [b.op('GreaterOrEqual', [z, b.scalar(0)]), b.scalar(epsilon), b.scalar(-epsilon)]);
-  let s = b.op('Div', [req.relevance, b.op('Add', [z, sign])]);
+type Sign3 = Sign | 'zero';
+const INPUT_SIGN: Record<InputModifier, Sign | null> = { x: null, 'x+': 'nonneg', 'x-': 'nonpos', ones: 'nonneg', low: 'any', high: 'any' };
+const PARAM_SIGN: Record<string, Sign> = { 'w+': 'nonneg', 'w-': 'nonpos', '1': 'nonneg', 'w^2': 'nonneg' };
+
+function signProduct(a: Sign3, c: Sign3): Sign3 {
+  if (a === 'zero' || c === 'zero') return 'zero';
+  if (a === 'any' || c === 'any') return 'any';
+  return a === c ? 'nonneg' : 'nonpos';
+}
+
+/** The sign every term (and the bias) of a pass's z shares, if any. */
+function passSign(p: Pass, inputSign: Sign): Sign {
+  const signs: Sign3[] = p.terms.map((t) => signProduct(signProduct(INPUT_SIGN[t.input] ?? inputSign, PARAM_SIGN[t.weight.id] ?? 'any'), t.sign === 1 ? 'nonneg' : 'nonpos'));
+  signs.push(p.bias ? PARAM_SIGN[p.bias.id] ?? 'any' : 'zero');
+  const known = signs.filter((s) => s !== 'zero');
+  if (known.length === 0) return 'nonneg';
+  return known.every((s) => s === known[0]) ? (known[0] as Sign) : 'any';
+}
+
+/** s = coefficient · mask · R / stab(z); `epsilon` null when the stabilizer is already in z. */
+function scaledRelevance(b: Builder, p: Pass, z: string, req: LinearRelevanceRequest, epsilon: number | null): string {
+  let denominator = z;
+  if (epsilon !== null) {
+    // stab(z) = z + ε·s(z), s(z) = +1 for z ≥ 0 (−0.0 included), −1 otherwise.
+    const sign = b.op('Where', [b.op('GreaterOrEqual', [z, b.scalar(0)]), b.scalar(epsilon), b.scalar(-epsilon)]);
+    denominator = b.op('Add', [z, sign]);
+  }
+  let s = b.op('Div', [req.relevance, denominator]);
   if (p.coefficient !== 1) s = b.op('Mul', [s, b.scalar(p.coefficient)]);
   if (p.mask) s = b.op('Where', [b.op(p.mask === 'positive' ? 'Greater' : 'Less', [req.z, b.scalar(0)]), s, b.scalar(0)]);
   return s;
