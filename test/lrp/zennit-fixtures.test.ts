@@ -45,6 +45,29 @@ afterAll(async () => {
   for (const e of explainers) await e.close();
 });
 
+async function relevanceOf(compiled: Parameters<typeof createExplainer>[0], info: { input_shape: number[]; dir: string }) {
+  const explainer = await createExplainer(compiled);
+  explainers.push(explainer);
+  return explainer.explain({ data: readF32(path.join(FIXTURES, info.dir, 'input.f32')), dims: info.input_shape });
+}
+
+describe('zennit 1.0 fixtures: gradient and gradient × input (composite=None)', () => {
+  for (const [modelName, info] of Object.entries(index.models)) {
+    for (const c of info.cases.filter((k) => caseManifest(modelName, k).method !== 'lrp')) {
+      it(`${modelName} ${c}`, async () => {
+        const manifest = caseManifest(modelName, c);
+        const method = manifest.method === 'gradient' ? 'gradient' : 'gradient-x-input';
+        const modelFile = path.join(FIXTURES, info.dir, 'model.onnx');
+        const result = await relevanceOf(compileExplainer(loadModelFile(modelFile), { method, seed: 'one-hot' }), info);
+        expect(result.targets).toEqual(manifest.targets);
+        const e = relativeErrors(result.relevance, readF64(path.join(FIXTURES, info.dir, `relevance_${c}.f64`)));
+        expect(e.l2).toBeLessThanOrEqual(1e-3);
+        expect(e.max).toBeLessThanOrEqual(modelName === 'resnet' ? 1e-4 : 1e-5);
+      });
+    }
+  }
+});
+
 describe('zennit 1.0 fixtures (one-hot seed, float64 reference)', () => {
   for (const [modelName, info] of Object.entries(index.models)) {
     const lrpCases = info.cases.filter((c) => caseManifest(modelName, c).method === 'lrp');
@@ -63,10 +86,7 @@ describe('zennit 1.0 fixtures (one-hot seed, float64 reference)', () => {
               expect(ours?.rule, `rule of ${entry.node}`).toBe(ZENNIT_RULES[entry.rule]);
             }
           }
-          const explainer = await createExplainer(compiled);
-          explainers.push(explainer);
-          const input = readF32(path.join(FIXTURES, info.dir, 'input.f32'));
-          const result = await explainer.explain({ data: input, dims: info.input_shape });
+          const result = await relevanceOf(compiled, info);
           expect(result.targets).toEqual(manifest.targets);
           const ref = readF64(path.join(FIXTURES, info.dir, `relevance_${c}.f64`));
           const e = relativeErrors(result.relevance, ref);

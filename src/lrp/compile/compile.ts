@@ -13,19 +13,28 @@ import { canonize, findHead } from '../canonize/index.js';
 import type { HeadKind } from '../canonize/index.js';
 import { assignRules, LINEAR_OPS } from '../composites/assign.js';
 import type { Composite } from '../composites/types.js';
+import { GRADIENT_HANDLERS } from '../../attribution/gradient.js';
 import { LAYER_HANDLERS } from '../layers/index.js';
+import type { LayerHandler, LayerRelevance } from '../layers/index.js';
 import type { LinearRule } from '../rules/index.js';
 import { checkSupported } from '../supported.js';
 import type { Builder } from '../../onnx/builder.js';
 import { attr, createBuilder } from '../../onnx/builder.js';
+import type { LinearLayer } from './linear-layer.js';
 import { linearLayer } from './linear-layer.js';
 import { linearRelevance } from './rule-engine.js';
+import type { Sign } from './sign.js';
 import { tensorSigns } from './sign.js';
 
 export type SeedKind = 'logit' | 'one-hot';
 
+/** `lrp` (default) applies the composite's rules; the gradient methods are there for comparison. */
+export type AttributionMethod = 'lrp' | 'gradient' | 'gradient-x-input';
+
 export interface CompileOptions {
-  readonly composite: Composite;
+  readonly method?: AttributionMethod;
+  /** Required for `lrp`. */
+  readonly composite?: Composite;
   /** `logit`: the target logit is the relevance to distribute (default); `one-hot`: relevance 1 (zennit). */
   readonly seed?: SeedKind;
   /** Which graph output to explain (default: the first). */
@@ -52,6 +61,7 @@ export type ExplainerProfile = 'fast' | 'low-memory';
 
 /** What a compiled explainer is, without its weights. */
 export interface ExplainerInfo {
+  readonly method: AttributionMethod;
   readonly input: ValueInfo;
   readonly classes: number;
   readonly head: HeadKind;
@@ -74,6 +84,9 @@ export function compileExplainer(model: Model, options: CompileOptions): Compile
   const source = options.source ?? 'model';
   const seed = options.seed ?? 'logit';
   const profile = options.profile ?? 'fast';
+  const method = options.method ?? 'lrp';
+  if (method === 'lrp' && !options.composite) fail('LRP needs a composite');
+  const composite = method === 'lrp' ? options.composite! : { name: method, params: {}, entries: [], normEpsilon: 0 };
   checkSupported(model, source);
   const graph = reserveNames(canonize(model.graph), Object.values(EXPLAINER_IO));
   const head = findHead(graph, options.output);
@@ -89,7 +102,7 @@ export function compileExplainer(model: Model, options: CompileOptions): Compile
   }
   const linearNodes = graph.nodes.filter((n) => LINEAR_OPS.has(n.opType));
   const originalOps = new Map(model.graph.nodes.map((n) => [n.name, n.opType]));
-  const rules = assignRules(linearNodes, options.composite, (n) => originalOps.get(n.name) ?? n.opType);
+  const rules = method === 'lrp' ? assignRules(linearNodes, composite, (n) => originalOps.get(n.name) ?? n.opType) : new Map<Node, LinearRule>();
 
   const b = createBuilder(allNames(graph));
   for (const [name, t] of graph.initializers) b.initializers.set(name, t);
@@ -104,8 +117,10 @@ export function compileExplainer(model: Model, options: CompileOptions): Compile
   const oneHot = b.op('Cast', [b.op('Equal', [targetColumn, classIds])], { to: attr.int(1) });
   const seedRelevance = seed === 'logit' ? b.op('Mul', [oneHot, head.logits]) : oneHot;
 
-  const inputRelevance = emitRelevancePass(b, graph, shapes, rules, indices, head.logits, seedRelevance, options.composite.normEpsilon, profile);
-  if (!inputRelevance) fail(`${source}: the output ${head.output} does not depend on the input ${input.name}`);
+  const scheme = method === 'lrp' ? lrpScheme(rules, composite.normEpsilon) : GRADIENT_SCHEME;
+  const propagated = emitRelevancePass(b, graph, shapes, scheme, indices, head.logits, seedRelevance, profile);
+  if (!propagated) fail(`${source}: the output ${head.output} does not depend on the input ${input.name}`);
+  const inputRelevance = method === 'gradient-x-input' ? b.op('Mul', [propagated, input.name]) : propagated;
 
   const batch = input.shape?.[0] ?? 'batch';
   const outputs: ValueInfo[] = [
@@ -122,8 +137,8 @@ export function compileExplainer(model: Model, options: CompileOptions): Compile
   }
 
   const ruleRecords = linearNodes.map((n) => {
-    const rule = rules.get(n)!;
-    return { node: n.name, op: originalOps.get(n.name) ?? n.opType, rule: rule.name, params: rule.params };
+    const rule = rules.get(n);
+    return { node: n.name, op: originalOps.get(n.name) ?? n.opType, rule: rule?.name ?? 'gradient', params: rule?.params ?? {} };
   });
   const compiledGraph: Graph = {
     name: `${graph.name}_lrp`,
@@ -132,7 +147,6 @@ export function compileExplainer(model: Model, options: CompileOptions): Compile
     initializers: b.initializers,
     nodes: b.nodes,
   };
-  const composite = { name: options.composite.name, params: options.composite.params };
   return {
     model: {
       irVersion: Math.max(model.irVersion, 8),
@@ -141,7 +155,8 @@ export function compileExplainer(model: Model, options: CompileOptions): Compile
       producerVersion: '0.1.0',
       graph: compiledGraph,
       metadata: {
-        'lrp.composite': JSON.stringify(composite),
+        'lrp.method': method,
+        'lrp.composite': JSON.stringify({ name: composite.name, params: composite.params }),
         'lrp.seed': seed,
         'lrp.head': head.kind,
         'lrp.profile': profile,
@@ -149,7 +164,7 @@ export function compileExplainer(model: Model, options: CompileOptions): Compile
         'lrp.source_producer': `${model.producerName} ${model.producerVersion}`.trim(),
       },
     },
-    info: { input, classes, head: head.kind, seed, composite, rules: ruleRecords, profile },
+    info: { method, input, classes, head: head.kind, seed, composite: { name: composite.name, params: composite.params }, rules: ruleRecords, profile },
   };
 }
 
@@ -172,15 +187,38 @@ function emitForward(b: Builder, graph: Graph, opset: number): Map<Node, string>
   return indices;
 }
 
+/** How relevance crosses each layer: linear layers by rule (or Wᵀ for the gradient), others by op type. */
+interface PropagationScheme {
+  readonly linear: (b: Builder, layer: LinearLayer, relevance: string, inputSign: Sign) => string;
+  readonly handlers: Readonly<Record<string, LayerHandler>>;
+  readonly normEpsilon: number;
+}
+
+function lrpScheme(rules: Map<Node, LinearRule>, normEpsilon: number): PropagationScheme {
+  return {
+    linear: (b, layer, relevance, inputSign) => {
+      const node = layer.node;
+      return linearRelevance(b, { layer, rule: rules.get(node)!, x: node.inputs[0], weightName: node.inputs[1], z: node.outputs[0], relevance, inputSign });
+    },
+    handlers: LAYER_HANDLERS,
+    normEpsilon,
+  };
+}
+
+const GRADIENT_SCHEME: PropagationScheme = {
+  linear: (b, layer, relevance) => layer.transpose(b, relevance, { name: layer.node.inputs[1], tensor: layer.weight, key: `${layer.node.name}:W:w` }),
+  handlers: GRADIENT_HANDLERS,
+  normEpsilon: 0,
+};
+
 function emitRelevancePass(
   b: Builder,
   graph: Graph,
   shapes: ShapeMap,
-  rules: Map<Node, LinearRule>,
+  scheme: PropagationScheme,
   indices: Map<Node, string>,
   logits: string,
   seed: string,
-  normEpsilon: number,
   profile: ExplainerProfile,
 ): string | undefined {
   const contributions = new Map<string, string[]>([[logits, [seed]]]);
@@ -195,16 +233,14 @@ function emitRelevancePass(
     const node = graph.nodes[i];
     const relevance = total(node.outputs[0]);
     if (!relevance) continue;
-    const rule = rules.get(node);
-    let sent: readonly (readonly [string, string])[];
-    if (rule) {
+    let sent: LayerRelevance;
+    if (LINEAR_OPS.has(node.opType)) {
       const layer = linearLayer(node, graph.initializers, shapes, profile === 'fast');
-      const x = node.inputs[0];
-      sent = [[x, linearRelevance(b, { layer, rule, x, weightName: node.inputs[1], z: node.outputs[0], relevance, inputSign: signs.get(x) ?? 'any' })]];
+      sent = [[node.inputs[0], scheme.linear(b, layer, relevance, signs.get(node.inputs[0]) ?? 'any')]];
     } else {
-      const handler = LAYER_HANDLERS[node.opType];
+      const handler = scheme.handlers[node.opType];
       if (!handler) fail(`node ${node.name} (${node.opType}) cannot pass relevance`);
-      sent = handler({ b, node, shapes, initializers: graph.initializers, relevance, normEpsilon, indices: indices.get(node) });
+      sent = handler({ b, node, shapes, initializers: graph.initializers, relevance, normEpsilon: scheme.normEpsilon, indices: indices.get(node) });
     }
     for (const [tensor, r] of sent) {
       if (graph.initializers.has(tensor)) continue;

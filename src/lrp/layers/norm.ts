@@ -30,7 +30,7 @@ export const addRelevance: LayerHandler = (ctx) => {
 };
 
 /** Sums a broadcast result back to the operand's shape. */
-function unbroadcast(b: Builder, value: string, from: Shape, to: Shape): string {
+export function unbroadcast(b: Builder, value: string, from: Shape, to: Shape): string {
   const offset = from.length - to.length;
   const axes = from.map((_, i) => i).filter((i) => i < offset || (to[i - offset] === 1 && from[i] !== 1));
   if (axes.length === 0) return value;
@@ -40,34 +40,40 @@ function unbroadcast(b: Builder, value: string, from: Shape, to: Shape): string 
 
 export const globalAveragePoolRelevance: LayerHandler = (ctx) => {
   const x = ctx.node.inputs[0];
-  const spatial = staticDims(ctx.shapes.get(x)!.slice(2), `node ${ctx.node.name} (GlobalAveragePool) input`);
-  const count = spatial.reduce((a, c) => a * c, 1);
-  const gradient = ctx.b.op('Mul', [ratio(ctx), ctx.b.scalar(1 / count)]);
-  return [[x, ctx.b.op('Mul', [x, gradient])]];
+  return [[x, ctx.b.op('Mul', [x, globalAveragePoolTranspose(ctx, ratio(ctx))])]];
 };
 
 export const averagePoolRelevance: LayerHandler = (ctx) => {
+  const x = ctx.node.inputs[0];
+  return [[x, ctx.b.op('Mul', [x, averagePoolTranspose(ctx, ratio(ctx))])]];
+};
+
+/** ∂f/∂xᵀ g of GlobalAveragePool: g / (H·W), shaped [N, C, 1, 1] (it broadcasts over each window). */
+export function globalAveragePoolTranspose(ctx: LayerContext, g: string): string {
+  const spatial = staticDims(ctx.shapes.get(ctx.node.inputs[0])!.slice(2), `node ${ctx.node.name} (GlobalAveragePool) input`);
+  return ctx.b.op('Mul', [g, ctx.b.scalar(1 / spatial.reduce((a, c) => a * c, 1))]);
+}
+
+/** ∂f/∂xᵀ g of AveragePool: divide by each window's element count, spread with a depthwise ConvTranspose of ones. */
+export function averagePoolTranspose(ctx: LayerContext, g: string): string {
   const { node, b } = ctx;
-  const x = node.inputs[0];
-  const xShape = ctx.shapes.get(x)!;
+  const xShape = ctx.shapes.get(node.inputs[0])!;
   const kernel = attrInts(node, 'kernel_shape')!;
   if ((attrInts(node, 'dilations') ?? []).some((d) => d !== 1)) fail(`node ${node.name} (AveragePool): dilations are not supported`);
   const geometry = windowGeometry(node, xShape, kernel);
   const channels = staticDims(xShape.slice(1, 2), `node ${node.name} (AveragePool) channels`)[0];
   const n = kernel.length;
   const counts = windowCounts(geometry, kernel, attrInt(node, 'count_include_pad', 0) === 1);
-  // ∂f/∂xᵀ: divide by each window's element count, then spread with a depthwise ConvTranspose of ones.
-  const divided = b.op('Div', [ratio(ctx), b.constant(float32Tensor([1, 1, ...geometry.out], counts), `${node.name}/window_counts`)]);
+  const divided = b.op('Div', [g, b.constant(float32Tensor([1, 1, ...geometry.out], counts), `${node.name}/window_counts`)]);
   const onesKernel = float32Tensor([channels, 1, ...kernel], new Float32Array(channels * kernel.reduce((a, c) => a * c, 1)).fill(1));
   const outputPadding = geometry.spatial.map((size, i) => size - (geometry.strides[i] * (geometry.out[i] - 1) + kernel[i] - geometry.pads[i] - geometry.pads[i + n]));
-  const gradient = b.op('ConvTranspose', [divided, b.constant(onesKernel, `${node.name}/ones_kernel`)], {
+  return b.op('ConvTranspose', [divided, b.constant(onesKernel, `${node.name}/ones_kernel`, `${node.name}/ones_kernel`)], {
     strides: attr.ints(geometry.strides),
     pads: attr.ints(geometry.pads),
     group: attr.int(channels),
     output_padding: attr.ints(outputPadding),
   });
-  return [[x, b.op('Mul', [x, gradient])]];
-};
+}
 
 /** Elements averaged by each output window (what AveragePool divides by). */
 function windowCounts(geometry: ReturnType<typeof windowGeometry>, kernel: readonly number[], includePad: boolean): Float32Array {
