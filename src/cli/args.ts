@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { fail } from '../errors.js';
-import type { ExplainerProfile, SeedKind } from '../lrp/compile/compile.js';
+import type { AttributionMethod, ExplainerProfile, SeedKind } from '../lrp/compile/compile.js';
 import type { TargetSpec } from '../lrp/explainer.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -44,6 +44,12 @@ export function parseTarget(value: string | undefined): TargetSpec {
 export function parseSeed(value: string | undefined): SeedKind {
   if (value === undefined) return 'logit';
   if (value !== 'logit' && value !== 'one-hot') fail(`--seed ${value}: expected logit or one-hot`);
+  return value;
+}
+
+export function parseMethod(value: string | undefined): AttributionMethod {
+  if (value === undefined) return 'lrp';
+  if (value !== 'lrp' && value !== 'gradient' && value !== 'gradient-x-input') fail(`--method ${value}: expected lrp, gradient or gradient-x-input`);
   return value;
 }
 

@@ -3,13 +3,14 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { compileModelFile } from '../lrp/api.js';
 import { encodeModel } from '../onnx/save.js';
 import { EXPLAINER_IO } from '../lrp/compile/compile.js';
-import { parse, parseParams, parseProfile, parseSeed, required } from './args.js';
+import { parse, parseMethod, parseParams, parseProfile, parseSeed, required } from './args.js';
 
-export const compileUsage = `lrp-report compile --model M.onnx --composite NAME|FILE.yaml [--param k=v …] [--seed logit|one-hot] [--profile fast|low-memory] -o explainer.onnx`;
+export const compileUsage = `lrp-report compile --model M.onnx [--method lrp|gradient|gradient-x-input] --composite NAME|FILE.yaml [--param k=v …] [--seed logit|one-hot] [--profile fast|low-memory] -o explainer.onnx`;
 
 export async function compileCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     model: { type: 'string' },
+    method: { type: 'string' },
     composite: { type: 'string' },
     param: { type: 'string', multiple: true },
     seed: { type: 'string' },
@@ -18,7 +19,7 @@ export async function compileCommand(argv: string[]): Promise<number> {
   }, 'compile');
   const model = required(values.model, 'model', 'compile');
   const out = required(values.out, 'out (-o)', 'compile');
-  const compiled = compileModelFile(model, { composite: required(values.composite, 'composite', 'compile'), params: parseParams(values.param), seed: parseSeed(values.seed), profile: parseProfile(values.profile) });
+  const compiled = compileModelFile(model, { method: parseMethod(values.method), composite: values.composite, params: parseParams(values.param), seed: parseSeed(values.seed), profile: parseProfile(values.profile) });
   writeFileAtomic(out, encodeModel(compiled.model));
   process.stdout.write(
     `explainer written to ${out}\n  inputs: ${compiled.info.input.name} [${(compiled.info.input.shape ?? []).join(', ')}], ${EXPLAINER_IO.target} [batch] int64 (< 0: predicted class)\n` +

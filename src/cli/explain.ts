@@ -2,15 +2,16 @@
 import { readNpy, writeNpy } from '../io/npy.js';
 import { writeHeatmapPng } from '../imaging/heatmap.js';
 import { explainModelFile } from '../lrp/api.js';
-import { parse, parseParams, parseProfile, parseSeed, parseTarget, required } from './args.js';
+import { parse, parseMethod, parseParams, parseProfile, parseSeed, parseTarget, required } from './args.js';
 
-export const explainUsage = `lrp-report explain --model M.onnx --input X.npy --composite NAME|FILE.yaml [--param k=v …]
+export const explainUsage = `lrp-report explain --model M.onnx --input X.npy [--method lrp|gradient|gradient-x-input] --composite NAME|FILE.yaml [--param k=v …]
     [--target predicted|K] [--seed logit|one-hot] [--profile fast|low-memory] --out R.npy [--heatmap H.png] [--json]`;
 
 export async function explainCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     model: { type: 'string' },
     input: { type: 'string' },
+    method: { type: 'string' },
     composite: { type: 'string' },
     param: { type: 'string', multiple: true },
     target: { type: 'string' },
@@ -22,19 +23,18 @@ export async function explainCommand(argv: string[]): Promise<number> {
   }, 'explain');
   const model = required(values.model, 'model', 'explain');
   const inputFile = required(values.input, 'input', 'explain');
-  const composite = required(values.composite, 'composite', 'explain');
   const out = required(values.out, 'out', 'explain');
   const params = parseParams(values.param);
   const target = parseTarget(values.target);
   const seed = parseSeed(values.seed);
   const input = readNpy(inputFile);
-  const result = await explainModelFile(model, input, { composite, params, target, seed, profile: parseProfile(values.profile) });
+  const result = await explainModelFile(model, input, { method: parseMethod(values.method), composite: values.composite, params, target, seed, profile: parseProfile(values.profile) });
   // Outputs are written only after everything succeeded, each atomically.
   if (values.heatmap) await writeHeatmapPng(values.heatmap, result.relevance, result.dims);
   writeNpy(out, result.relevance, result.dims);
   if (values.json) {
     const rows = Array.from({ length: result.batch }, (_, n) => Array.from(result.logits.subarray(n * result.classes, (n + 1) * result.classes)));
-    process.stdout.write(`${JSON.stringify({ composite: result.composite, seed: result.seed, logits: rows, targets: result.targets, conservation: result.conservation }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ method: result.method, composite: result.composite, seed: result.seed, logits: rows, targets: result.targets, conservation: result.conservation }, null, 2)}\n`);
   } else {
     result.conservation.forEach((c, n) => {
       process.stdout.write(`sample ${n}: target ${result.targets[n]}, seed ${fmt(c.seed)}, Σ relevance ${fmt(c.sum)}, residual ${fmt(c.residual)}\n`);

@@ -1,14 +1,17 @@
 /** The library's one-call entry points on top of compile + explainer. */
 import { loadModelFile } from '../onnx/load.js';
-import type { CompiledExplainer, ExplainerInfo, ExplainerProfile, SeedKind } from './compile/compile.js';
+import { fail } from '../errors.js';
+import type { AttributionMethod, CompiledExplainer, ExplainerInfo, ExplainerProfile, SeedKind } from './compile/compile.js';
 import { compileExplainer } from './compile/compile.js';
 import { resolveComposite } from './composites/index.js';
 import type { Explanation, InputBatch, TargetSpec } from './explainer.js';
 import { openExplainer } from './open.js';
 
 export interface ExplainOptions {
-  /** A built-in composite name or a composite YAML file. */
-  readonly composite: string;
+  /** `lrp` (default), or a gradient method for comparison. */
+  readonly method?: AttributionMethod;
+  /** A built-in composite name or a composite YAML file (LRP only). */
+  readonly composite?: string;
   readonly params?: Record<string, number | readonly number[]>;
   readonly target?: TargetSpec;
   readonly seed?: SeedKind;
@@ -16,14 +19,17 @@ export interface ExplainOptions {
 }
 
 export function compileModelFile(modelFile: string, options: Omit<ExplainOptions, 'target'>): CompiledExplainer {
-  const composite = resolveComposite(options.composite, options.params ?? {});
-  return compileExplainer(loadModelFile(modelFile), { composite, seed: options.seed ?? 'logit', source: modelFile, profile: options.profile });
+  const method = options.method ?? 'lrp';
+  if (method === 'lrp' && !options.composite) fail('--composite is required for LRP');
+  if (method !== 'lrp' && (options.composite || Object.keys(options.params ?? {}).length > 0)) fail(`--composite and --param apply to LRP only, not to ${method}`);
+  const composite = method === 'lrp' ? resolveComposite(options.composite!, options.params ?? {}) : undefined;
+  return compileExplainer(loadModelFile(modelFile), { method, composite, seed: options.seed ?? 'logit', source: modelFile, profile: options.profile });
 }
 
-export async function explainModelFile(modelFile: string, input: InputBatch, options: ExplainOptions): Promise<Explanation & { composite: ExplainerInfo['composite'] }> {
+export async function explainModelFile(modelFile: string, input: InputBatch, options: ExplainOptions): Promise<Explanation & Pick<ExplainerInfo, 'composite' | 'method'>> {
   const explainer = await openExplainer(modelFile, options);
   try {
-    return { ...(await explainer.explain(input, options.target ?? 'predicted')), composite: explainer.info.composite };
+    return { ...(await explainer.explain(input, options.target ?? 'predicted')), composite: explainer.info.composite, method: explainer.info.method };
   } finally {
     await explainer.close();
   }

@@ -71,6 +71,26 @@ describe('explain', () => {
   });
 });
 
+describe('explain --method', () => {
+  it('computes gradient × input matching zennit (composite=None) and refuses LRP-only flags', () => {
+    const r = run('explain', '--model', MODEL, '--input', inputNpy, '--method', 'gradient-x-input', '--seed', 'one-hot', '--out', 'gxi.npy', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).method).toBe('gradient-x-input');
+    const ours = parseNpy(fs.readFileSync(path.join(dir, 'gxi.npy')), 'gxi.npy').data;
+    const b = fs.readFileSync(path.join(FIXTURES, 'cnn', 'relevance_gradient_x_input.f64'));
+    const ref = new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    let maxDiff = 0;
+    let maxRef = 0;
+    ref.forEach((v, i) => {
+      maxDiff = Math.max(maxDiff, Math.abs(ours[i] - v));
+      maxRef = Math.max(maxRef, Math.abs(v));
+    });
+    expect(maxDiff / maxRef).toBeLessThan(1e-5);
+    expectCleanFailure(run('explain', '--model', MODEL, '--input', inputNpy, '--method', 'gradient', '--composite', 'epsilon-plus', '--out', 'bad.npy'), /--composite and --param apply to LRP only/, ['bad.npy']);
+    expectCleanFailure(run('explain', '--model', MODEL, '--input', inputNpy, '--out', 'bad.npy'), /--composite is required for LRP/, ['bad.npy']);
+  });
+});
+
 describe('compile', () => {
   it('writes a standalone explainer that a fresh onnxruntime session runs to the same result as explain', async () => {
     const c = run('compile', '--model', MODEL, '--composite', 'epsilon-plus-flat', '-o', 'explainer.onnx');
