@@ -1,0 +1,62 @@
+/** Every bundled model has a valid card bound to its ONNX file, and explains with its recommended composite. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileExplainer } from '../../src/lrp/compile/compile.js';
+import { resolveComposite } from '../../src/lrp/composites/index.js';
+import type { Explainer } from '../../src/lrp/explainer.js';
+import { createExplainer } from '../../src/lrp/explainer.js';
+import { loadModelCard } from '../../src/models/card.js';
+import { loadModelFile } from '../../src/onnx/load.js';
+import { packagePath } from '../../src/paths.js';
+import { rng } from '../helpers/random.js';
+
+const cards = fs.readdirSync(packagePath('models')).map((d) => packagePath('models', d, 'card.yaml')).filter((f) => fs.existsSync(f));
+const explainers: Explainer[] = [];
+afterAll(async () => {
+  for (const e of explainers) await e.close();
+});
+
+describe('bundled model cards', () => {
+  it('exist for every bundled model folder with an ONNX file', () => {
+    for (const dir of fs.readdirSync(packagePath('models'))) {
+      const onnx = fs.readdirSync(packagePath('models', dir)).filter((f) => f.endsWith('.onnx'));
+      if (onnx.length > 0) expect(fs.existsSync(packagePath('models', dir, 'card.yaml')), `models/${dir}/card.yaml`).toBe(true);
+    }
+    expect(cards.length).toBeGreaterThanOrEqual(2);
+  });
+
+  for (const file of cards) {
+    it(`${path.relative(packagePath(), file)}: schema, hash, and an explanation with the recommended composite`, async () => {
+      const { card, modelPath } = loadModelCard(file);
+      const composite = resolveComposite(card.explanation.composite, card.explanation.params ?? {});
+      const explainer = await createExplainer(compileExplainer(loadModelFile(modelPath), { composite, seed: card.explanation.seed ?? 'logit' }));
+      explainers.push(explainer);
+      const dims = [4, ...(explainer.info.input.shape ?? []).slice(1)] as number[];
+      const x = rng(7).normals(dims.reduce((a, c) => a * c, 1));
+      const result = await explainer.explain({ data: x, dims });
+      expect(result.conservation).toHaveLength(4);
+      for (const c of result.conservation) {
+        expect(Number.isFinite(c.residual)).toBe(true);
+        expect(c.residual).toBeCloseTo(c.seed - c.sum, 5);
+      }
+    });
+  }
+
+  it('refuses a card whose hash does not match its model, and a card with a bad field', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lrp-card-'));
+    fs.copyFileSync(packagePath('models', 'credit', 'card.yaml'), path.join(dir, 'card.yaml'));
+    const model = fs.readFileSync(packagePath('models', 'credit', 'model.onnx'));
+    model[model.length - 5] ^= 1;
+    fs.writeFileSync(path.join(dir, 'model.onnx'), model);
+    expect(() => loadModelCard(path.join(dir, 'card.yaml'))).toThrow(/sha256 .* does not match model\.onnx/);
+    const text = fs.readFileSync(packagePath('models', 'credit', 'card.yaml'), 'utf8');
+    fs.writeFileSync(path.join(dir, 'card.yaml'), text.replace('kind: tabular-binary-classifier', 'kind: oracle'));
+    expect(() => loadModelCard(path.join(dir, 'card.yaml'))).toThrow(/card\.yaml: kind: must be one of/);
+    fs.writeFileSync(path.join(dir, 'card.yaml'), text.replace(/^intended_use:\n(- .*\n)+/m, ''));
+    expect(() => loadModelCard(path.join(dir, 'card.yaml'))).toThrow(/missing field "intended_use"/);
+    expect(() => loadModelCard(path.join(dir, 'nope.yaml'))).toThrow(/cannot read model card/);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
