@@ -5,12 +5,14 @@ import { benchCommand, benchUsage } from './bench.js';
 import { compileCommand, compileUsage } from './compile.js';
 import { demoCommand, demoUsage } from './demo.js';
 import { explainCommand, explainUsage } from './explain.js';
+import { synthCommand, synthUsage } from './synth.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   explain: { run: explainCommand, usage: explainUsage },
   compile: { run: compileCommand, usage: compileUsage },
   bench: { run: benchCommand, usage: benchUsage },
   demo: { run: demoCommand, usage: demoUsage },
+  synth: { run: synthCommand, usage: synthUsage },
 };
 
 const USAGE = `usage:\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}\n`;

@@ -1,0 +1,112 @@
+/**
+ * Geometry of a binary mask (a lesion): area, principal axes, flip asymmetry, perimeter (marching squares,
+ * sub-pixel), compactness, maximal Feret diameter. Pure functions on a row-major 0/1 array.
+ */
+
+export interface Mask {
+  readonly width: number;
+  readonly height: number;
+  /** 1 inside, 0 outside; row-major. */
+  readonly data: Uint8Array;
+}
+
+export function maskArea(m: Mask): number {
+  let n = 0;
+  for (let i = 0; i < m.data.length; i++) n += m.data[i];
+  return n;
+}
+
+export interface PrincipalAxes {
+  readonly cx: number;
+  readonly cy: number;
+  /** Angle of the major axis (radians, image coordinates, y down). */
+  readonly angle: number;
+  /** Standard deviations along the major and minor axes. */
+  readonly major: number;
+  readonly minor: number;
+}
+
+export function principalAxes(m: Mask): PrincipalAxes {
+  let n = 0, sx = 0, sy = 0;
+  for (let y = 0; y < m.height; y++) for (let x = 0; x < m.width; x++) if (m.data[y * m.width + x]) { n++; sx += x; sy += y; }
+  const cx = sx / n, cy = sy / n;
+  let xx = 0, yy = 0, xy = 0;
+  for (let y = 0; y < m.height; y++) for (let x = 0; x < m.width; x++) if (m.data[y * m.width + x]) {
+    const dx = x - cx, dy = y - cy;
+    xx += dx * dx; yy += dy * dy; xy += dx * dy;
+  }
+  xx /= n; yy /= n; xy /= n;
+  const angle = 0.5 * Math.atan2(2 * xy, xx - yy);
+  const common = Math.sqrt(((xx - yy) / 2) ** 2 + xy * xy);
+  return { cx, cy, angle, major: Math.sqrt((xx + yy) / 2 + common), minor: Math.sqrt(Math.max(0, (xx + yy) / 2 - common)) };
+}
+
+/**
+ * Asymmetry index about each principal axis: AI = area(mask XOR mask mirrored about the axis) / area(mask),
+ * for the major axis then the minor axis.
+ */
+export function flipAsymmetry(m: Mask, axes: PrincipalAxes = principalAxes(m)): [number, number] {
+  const area = maskArea(m);
+  const result: number[] = [];
+  for (const theta of [axes.angle, axes.angle + Math.PI / 2]) {
+    const ux = Math.cos(theta), uy = Math.sin(theta);
+    let xor = 0;
+    for (let y = 0; y < m.height; y++) for (let x = 0; x < m.width; x++) {
+      // Mirror (x, y) about the line through the centroid with direction u.
+      const dx = x - axes.cx, dy = y - axes.cy;
+      const along = dx * ux + dy * uy;
+      const rx = Math.round(axes.cx + 2 * along * ux - dx);
+      const ry = Math.round(axes.cy + 2 * along * uy - dy);
+      const mirrored = rx >= 0 && ry >= 0 && rx < m.width && ry < m.height ? m.data[ry * m.width + rx] : 0;
+      if (mirrored !== m.data[y * m.width + x]) xor++;
+    }
+    result.push(xor / area);
+  }
+  return [result[0], result[1]];
+}
+
+/** Contour length by marching squares at the 0.5 level (pixel centres as samples), so a disc gives ≈ 2πr. */
+export function perimeter(m: Mask): number {
+  const at = (x: number, y: number) => (x >= 0 && y >= 0 && x < m.width && y < m.height ? m.data[y * m.width + x] : 0);
+  let length = 0;
+  const diag = Math.SQRT1_2;
+  for (let y = -1; y < m.height; y++) for (let x = -1; x < m.width; x++) {
+    const code = at(x, y) | (at(x + 1, y) << 1) | (at(x + 1, y + 1) << 2) | (at(x, y + 1) << 3);
+    switch (code) {
+      case 0: case 15: break;
+      case 1: case 2: case 4: case 8: case 14: case 13: case 11: case 7: length += diag; break;
+      case 3: case 6: case 12: case 9: length += 1; break;
+      case 5: case 10: length += 2 * diag; break;
+    }
+  }
+  return length;
+}
+
+/** P² / (4πA): 1 for a disc, larger for irregular borders. */
+export function compactness(m: Mask): number {
+  const p = perimeter(m);
+  return (p * p) / (4 * Math.PI * maskArea(m));
+}
+
+/** Largest distance between two mask pixels (on the boundary), in pixels. */
+export function maxFeretDiameter(m: Mask): number {
+  const boundary: [number, number][] = [];
+  for (let y = 0; y < m.height; y++) for (let x = 0; x < m.width; x++) {
+    if (!m.data[y * m.width + x]) continue;
+    const edge = x === 0 || y === 0 || x === m.width - 1 || y === m.height - 1 || !m.data[y * m.width + x - 1] || !m.data[y * m.width + x + 1] || !m.data[(y - 1) * m.width + x] || !m.data[(y + 1) * m.width + x];
+    if (edge) boundary.push([x, y]);
+  }
+  let best = 0;
+  for (let i = 0; i < boundary.length; i++) for (let j = i + 1; j < boundary.length; j++) {
+    const d = (boundary[i][0] - boundary[j][0]) ** 2 + (boundary[i][1] - boundary[j][1]) ** 2;
+    if (d > best) best = d;
+  }
+  // +1: pixel extents, not centre distances.
+  return Math.sqrt(best) + 1;
+}
+
+export function touchesFrame(m: Mask): boolean {
+  for (let x = 0; x < m.width; x++) if (m.data[x] || m.data[(m.height - 1) * m.width + x]) return true;
+  for (let y = 0; y < m.height; y++) if (m.data[y * m.width] || m.data[y * m.width + m.width - 1]) return true;
+  return false;
+}
