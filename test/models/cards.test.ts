@@ -12,17 +12,22 @@ import { loadModelFile } from '../../src/onnx/load.js';
 import { packagePath } from '../../src/paths.js';
 import { rng } from '../helpers/random.js';
 
-const cards = fs.readdirSync(packagePath('models')).map((d) => packagePath('models', d, 'card.yaml')).filter((f) => fs.existsSync(f));
+/** Cards are `card.yaml` or `<model>.card.yaml` in a model folder (the `*.base.yaml` are training inputs). */
+const isCard = (f: string) => f === 'card.yaml' || f.endsWith('.card.yaml');
+const folders = fs.readdirSync(packagePath('models')).filter((d) => fs.statSync(packagePath('models', d)).isDirectory());
+const cards = folders.flatMap((d) => fs.readdirSync(packagePath('models', d)).filter(isCard).map((f) => packagePath('models', d, f)));
 const explainers: Explainer[] = [];
 afterAll(async () => {
   for (const e of explainers) await e.close();
 });
 
 describe('bundled model cards', () => {
-  it('exist for every bundled model folder with an ONNX file', () => {
-    for (const dir of fs.readdirSync(packagePath('models'))) {
-      const onnx = fs.readdirSync(packagePath('models', dir)).filter((f) => f.endsWith('.onnx'));
-      if (onnx.length > 0) expect(fs.existsSync(packagePath('models', dir, 'card.yaml')), `models/${dir}/card.yaml`).toBe(true);
+  it('exist for every bundled ONNX file', () => {
+    const described = new Set(cards.map((file) => path.resolve(path.dirname(file), loadModelCard(file).card.model_file)));
+    for (const dir of folders) {
+      for (const onnx of fs.readdirSync(packagePath('models', dir)).filter((f) => f.endsWith('.onnx'))) {
+        expect(described.has(packagePath('models', dir, onnx)), `a card for models/${dir}/${onnx}`).toBe(true);
+      }
     }
     expect(cards.length).toBeGreaterThanOrEqual(2);
   });

@@ -1,0 +1,149 @@
+/**
+ * Lesion segmentation baseline: distance of each pixel from the skin colour (the median of the image frame),
+ * Otsu threshold, morphological opening (removes hairs, ink dots and ruler ticks), the largest component not
+ * touching the frame (else the largest, then flagged partial view), holes filled.
+ */
+import type { Mask } from '../../../src/imaging/mask.js';
+
+export interface SegmentationConfig {
+  readonly skin_border_px: number;
+  readonly opening_radius_px: number;
+  readonly min_area_share: number;
+}
+
+export interface Segmentation {
+  readonly mask: Mask;
+  readonly threshold: number;
+  readonly skin: [number, number, number];
+  /** The chosen component touches the image frame. */
+  readonly partialView: boolean;
+  /** No component large enough: a blank or non-lesion image. */
+  readonly empty: boolean;
+}
+
+export function segmentLesion(rgb: Uint8Array, width: number, height: number, config: SegmentationConfig): Segmentation {
+  const skin = frameMedian(rgb, width, height, config.skin_border_px);
+  const distance = new Float32Array(width * height);
+  for (let i = 0; i < distance.length; i++) {
+    distance[i] = Math.hypot(rgb[i * 3] - skin[0], rgb[i * 3 + 1] - skin[1], rgb[i * 3 + 2] - skin[2]);
+  }
+  const threshold = otsu(distance);
+  let binary: Uint8Array = new Uint8Array(distance.length);
+  for (let i = 0; i < binary.length; i++) binary[i] = distance[i] > threshold ? 1 : 0;
+  binary = dilate(erode(binary, width, height, config.opening_radius_px), width, height, config.opening_radius_px);
+  const components = labelComponents(binary, width, height);
+  const minArea = config.min_area_share * width * height;
+  const candidates = components.filter((c) => c.area >= minArea);
+  const inner = candidates.filter((c) => !c.touchesFrame);
+  const chosen = (inner.length > 0 ? inner : candidates).sort((a, b) => b.area - a.area)[0];
+  const data = new Uint8Array(width * height);
+  if (chosen) for (const p of chosen.pixels) data[p] = 1;
+  const filled = chosen ? fillHoles(data, width, height) : data;
+  return { mask: { width, height, data: filled }, threshold, skin, partialView: Boolean(chosen?.touchesFrame), empty: !chosen };
+}
+
+function frameMedian(rgb: Uint8Array, width: number, height: number, border: number): [number, number, number] {
+  const channels: number[][] = [[], [], []];
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    if (x >= border && y >= border && x < width - border && y < height - border) continue;
+    for (let c = 0; c < 3; c++) channels[c].push(rgb[(y * width + x) * 3 + c]);
+  }
+  return channels.map((v) => v.sort((a, b) => a - b)[v.length >> 1]) as [number, number, number];
+}
+
+/** Otsu's threshold on a 256-bin histogram of the values' range. */
+export function otsu(values: Float32Array): number {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (hi <= lo) return hi;
+  const bins = 256;
+  const hist = new Float64Array(bins);
+  const scale = (bins - 1) / (hi - lo);
+  for (const v of values) hist[Math.round((v - lo) * scale)]++;
+  const total = values.length;
+  let sum = 0;
+  for (let i = 0; i < bins; i++) sum += i * hist[i];
+  let sumBack = 0, weightBack = 0, best = 0, bestBin = 0;
+  for (let i = 0; i < bins; i++) {
+    weightBack += hist[i];
+    if (weightBack === 0) continue;
+    const weightFore = total - weightBack;
+    if (weightFore === 0) break;
+    sumBack += i * hist[i];
+    const between = weightBack * weightFore * (sumBack / weightBack - (sum - sumBack) / weightFore) ** 2;
+    if (between > best) [best, bestBin] = [between, i];
+  }
+  return lo + (bestBin + 0.5) / scale;
+}
+
+function morph(binary: Uint8Array, width: number, height: number, radius: number, keep: 0 | 1): Uint8Array {
+  // keep = 1: erosion (a pixel stays 1 only if its whole disc is 1); keep = 0: dilation.
+  const out = new Uint8Array(binary.length);
+  const offsets: [number, number][] = [];
+  for (let dy = -radius; dy <= radius; dy++) for (let dx = -radius; dx <= radius; dx++) if (dx * dx + dy * dy <= radius * radius) offsets.push([dx, dy]);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    let value: number = keep;
+    for (const [dx, dy] of offsets) {
+      const nx = x + dx, ny = y + dy;
+      const v = nx < 0 || ny < 0 || nx >= width || ny >= height ? 0 : binary[ny * width + nx];
+      if (v !== keep) { value = v; break; }
+    }
+    out[y * width + x] = value;
+  }
+  return out;
+}
+
+const erode = (b: Uint8Array, w: number, h: number, r: number) => morph(b, w, h, r, 1);
+const dilate = (b: Uint8Array, w: number, h: number, r: number) => morph(b, w, h, r, 0);
+
+interface Component {
+  readonly pixels: number[];
+  readonly area: number;
+  readonly touchesFrame: boolean;
+}
+
+function labelComponents(binary: Uint8Array, width: number, height: number): Component[] {
+  const seen = new Uint8Array(binary.length);
+  const components: Component[] = [];
+  for (let start = 0; start < binary.length; start++) {
+    if (!binary[start] || seen[start]) continue;
+    const pixels: number[] = [];
+    let touches = false;
+    const stack = [start];
+    seen[start] = 1;
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      pixels.push(p);
+      const x = p % width, y = (p - x) / width;
+      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) touches = true;
+      for (const [nx, ny] of [[x - 1, y], [x + 1, y], [x, y - 1], [x, y + 1]]) {
+        if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+        const q = ny * width + nx;
+        if (binary[q] && !seen[q]) { seen[q] = 1; stack.push(q); }
+      }
+    }
+    components.push({ pixels, area: pixels.length, touchesFrame: touches });
+  }
+  return components;
+}
+
+/** Background reachable from the frame stays 0; every other 0 pixel is a hole and becomes 1. */
+function fillHoles(mask: Uint8Array, width: number, height: number): Uint8Array {
+  const outside = new Uint8Array(mask.length);
+  const stack: number[] = [];
+  for (let x = 0; x < width; x++) stack.push(x, (height - 1) * width + x);
+  for (let y = 0; y < height; y++) stack.push(y * width, y * width + width - 1);
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    if (outside[p] || mask[p]) continue;
+    outside[p] = 1;
+    const x = p % width, y = (p - x) / width;
+    if (x > 0) stack.push(p - 1);
+    if (x < width - 1) stack.push(p + 1);
+    if (y > 0) stack.push(p - width);
+    if (y < height - 1) stack.push(p + width);
+  }
+  const out = new Uint8Array(mask.length);
+  for (let i = 0; i < out.length; i++) out[i] = outside[i] ? 0 : 1;
+  return out;
+}
