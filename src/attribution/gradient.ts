@@ -5,9 +5,8 @@
  */
 import { attrFloat, floatValues } from '../onnx/ir.js';
 import type { LayerContext, LayerHandler } from '../lrp/layers/index.js';
-import { maxPoolRelevance } from '../lrp/layers/max-pool.js';
+import { ROUTING_HANDLERS } from '../lrp/layers/index.js';
 import { averagePoolTranspose, globalAveragePoolTranspose, unbroadcast } from '../lrp/layers/norm.js';
-import { concatRelevance, padRelevance, reshapeRelevance, transposeRelevance } from '../lrp/layers/routing.js';
 import { isConstant } from '../lrp/layers/types.js';
 
 const input = (ctx: LayerContext) => ctx.node.inputs[0];
@@ -65,6 +64,7 @@ const averagePool: LayerHandler = (ctx) => [[input(ctx), averagePoolTranspose(ct
 const globalAveragePool: LayerHandler = (ctx) => [[input(ctx), ctx.b.op('Expand', [globalAveragePoolTranspose(ctx, ctx.relevance), ctx.b.op('Shape', [input(ctx)])])]];
 
 export const GRADIENT_HANDLERS: Readonly<Record<string, LayerHandler>> = {
+  ...ROUTING_HANDLERS,
   Relu: relu,
   LeakyRelu: leakyRelu,
   Sigmoid: sigmoid,
@@ -74,12 +74,4 @@ export const GRADIENT_HANDLERS: Readonly<Record<string, LayerHandler>> = {
   Add: add,
   AveragePool: averagePool,
   GlobalAveragePool: globalAveragePool,
-  MaxPool: maxPoolRelevance,
-  Flatten: reshapeRelevance,
-  Reshape: reshapeRelevance,
-  Squeeze: reshapeRelevance,
-  Unsqueeze: reshapeRelevance,
-  Transpose: transposeRelevance,
-  Concat: concatRelevance,
-  Pad: padRelevance,
 };

@@ -2,8 +2,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { fail } from '../errors.js';
+import { readYamlFile } from '../io/yaml.js';
 import { validateWith } from '../schemas/validate.js';
 
 export interface CategoricalFeature {
@@ -78,19 +78,7 @@ export function sha256File(file: string): string {
 }
 
 export function loadModelCard(file: string): LoadedCard {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    fail(`cannot read model card ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  let data: unknown;
-  try {
-    data = YAML.parse(text);
-  } catch (e) {
-    fail(`${file}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
-  }
-  const card = validateWith<ModelCard>('model-card.schema.json', data, file);
+  const card = validateWith<ModelCard>('model-card.schema.json', readYamlFile(file, 'model card'), file);
   const modelPath = path.resolve(path.dirname(file), card.model_file);
   if (!fs.existsSync(modelPath)) fail(`${file}: model_file ${card.model_file} does not exist`);
   const actual = sha256File(modelPath);

@@ -1,7 +1,8 @@
 /** Runs one layer's relevance subgraph (as the compiler emits it) in onnxruntime, with x and R as inputs. */
 import ort from 'onnxruntime-node';
 import { attr, createBuilder } from '../../src/onnx/builder.js';
-import type { Attribute, Model, Node, Tensor } from '../../src/onnx/ir.js';
+import type { Builder } from '../../src/onnx/builder.js';
+import type { Attribute, Model, Node, Tensor, ValueInfo } from '../../src/onnx/ir.js';
 import { float32Tensor } from '../../src/onnx/ir.js';
 import { encodeModel } from '../../src/onnx/save.js';
 import { inferShapes } from '../../src/onnx/shapes.js';
@@ -42,19 +43,17 @@ export function layerRuleModel(c: LayerCase, rule: LinearRule, inputSign: Sign):
   b.nodes.push(node);
   const out = linearRelevance(b, { layer: linearLayer(node, initializers, shapes), rule, x: 'x', weightName: 'W', z: 'z', relevance: 'R', inputSign });
   b.node('Identity', [out], {}, ['Rx']);
+  return testModel('layer_rule', b, [{ name: 'x', dtype: 'float32', shape: c.xDims }, { name: 'R', dtype: 'float32', shape: zShape }], [{ name: 'Rx', dtype: 'float32', shape: c.xDims }]);
+}
+
+function testModel(name: string, b: Builder, inputs: ValueInfo[], outputs: ValueInfo[]): Model {
   return {
     irVersion: 8,
     opsetImports: [{ domain: '', version: 18 }],
     producerName: 'test',
     producerVersion: '',
     metadata: {},
-    graph: {
-      name: 'layer_rule',
-      inputs: [{ name: 'x', dtype: 'float32', shape: c.xDims }, { name: 'R', dtype: 'float32', shape: zShape }],
-      outputs: [{ name: 'Rx', dtype: 'float32', shape: c.xDims }],
-      initializers: b.initializers,
-      nodes: b.nodes,
-    },
+    graph: { name, inputs, outputs, initializers: b.initializers, nodes: b.nodes },
   };
 }
 
@@ -75,20 +74,7 @@ export function layerHandlerModel(node: Node, handler: LayerHandler, inputs: Rec
     b.node('Identity', [r], {}, [name]);
     return { name, dtype: 'float32' as const, shape: shapes.get(input)! };
   });
-  return {
-    irVersion: 8,
-    opsetImports: [{ domain: '', version: 18 }],
-    producerName: 'test',
-    producerVersion: '',
-    metadata: {},
-    graph: {
-      name: 'layer_handler',
-      inputs: [...graph.inputs, { name: 'R', dtype: 'float32', shape: shapes.get(node.outputs[0])! }],
-      outputs,
-      initializers: b.initializers,
-      nodes: b.nodes,
-    },
-  };
+  return testModel('layer_handler', b, [...graph.inputs, { name: 'R', dtype: 'float32', shape: shapes.get(node.outputs[0])! }], outputs);
 }
 
 export { float32Tensor };

@@ -182,7 +182,16 @@ export function referenceForward(net: Network, x: ArrayLike<number>): { inputs: 
  * mode `lrp` applies `ruleOf(layerIndex)` to linear layers (referenceRule), pass to ReLU, winner-take-all to
  * MaxPool and the norm rule (ε) to average pools.
  */
-export function referenceBackward(net: Network, x: ArrayLike<number>, seed: Float64Array, mode: 'gradient' | 'lrp', ruleOf: (i: number) => { rule: string; params: Record<string, number> } = () => ({ rule: 'epsilon', params: { epsilon: 1e-6 } }), normEpsilon = 1e-6): Float64Array {
+export function referenceBackward(
+  net: Network,
+  x: ArrayLike<number>,
+  seed: Float64Array,
+  mode: 'gradient' | 'lrp',
+  ruleOf: (i: number) => { rule: string; params: Record<string, number> } = () => ({ rule: 'epsilon', params: { epsilon: 1e-6 } }),
+  normEpsilon = 1e-6,
+  /** zbox bounds of the first linear layer's input, one value per input element. */
+  firstLayerBounds?: { low: Float64Array; high: Float64Array },
+): Float64Array {
   const { inputs } = referenceForward(net, x);
   let r = Float64Array.from(seed);
   let linearIndex = net.layers.filter((l) => l.kind === 'linear').length;
@@ -194,7 +203,7 @@ export function referenceBackward(net: Network, x: ArrayLike<number>, seed: Floa
       if (mode === 'gradient') r = matTVec(l.M, r);
       else {
         const { rule, params } = ruleOf(linearIndex);
-        r = referenceRule(rule, params, { M: l.M, C: l.C, b: l.b, x: xin, R: r });
+        r = referenceRule(rule, params, { M: l.M, C: l.C, b: l.b, x: xin, R: r, ...(linearIndex === 0 ? firstLayerBounds : {}) });
       }
     } else if (l.kind === 'relu') {
       if (mode === 'gradient') r = r.map((v, j) => (xin[j] > 0 ? v : 0));

@@ -85,7 +85,8 @@ describe('whole networks against the float64 reference', () => {
             const r = table.ruleOf(i, linear.length, (linear[i] as { onnxOp: string }).onnxOp === 'Conv');
             return r.rule === 'zbox' ? { rule: 'zbox', params: {} } : r;
           };
-          const ref = referenceBackwardWithBounds(net, xs, oneHot(net.classes, target), ruleOf, -1, 1);
+          const bounds = { low: new Float64Array(xs.length).fill(-1), high: new Float64Array(xs.length).fill(1) };
+          const ref = referenceBackward(net, xs, oneHot(net.classes, target), 'lrp', ruleOf, 1e-6, bounds);
           const e = relativeErrors(result.relevance.subarray(n * per, (n + 1) * per), ref);
           expect(e.l2, `sample ${n}`).toBeLessThan(1e-4);
         }
@@ -93,54 +94,6 @@ describe('whole networks against the float64 reference', () => {
     }
   }
 });
-
-/** referenceBackward with zbox bounds filled in for the first layer. */
-function referenceBackwardWithBounds(net: Network, x: Float32Array, seed: Float64Array, ruleOf: (i: number) => { rule: string; params: Record<string, number> }, low: number, high: number) {
-  const wrapped = (i: number) => ruleOf(i);
-  const first = ruleOf(0);
-  if (first.rule !== 'zbox') return referenceBackward(net, x, seed, 'lrp', wrapped);
-  return referenceBackwardZbox(net, x, seed, wrapped, low, high);
-}
-
-function referenceBackwardZbox(net: Network, x: Float32Array, seed: Float64Array, ruleOf: (i: number) => { rule: string; params: Record<string, number> }, low: number, high: number) {
-  // The reference rule takes per-input bounds; the first layer is the only zbox layer.
-  const J = x.length;
-  const lowV = new Float64Array(J).fill(low);
-  const highV = new Float64Array(J).fill(high);
-  return referenceBackwardCustom(net, x, seed, ruleOf, { low: lowV, high: highV });
-}
-
-import { referenceRule, stab } from '../helpers/reference.js';
-function referenceBackwardCustom(net: Network, x: Float32Array, seed: Float64Array, ruleOf: (i: number) => { rule: string; params: Record<string, number> }, bounds: { low: Float64Array; high: Float64Array }) {
-  const { inputs: layerInputs } = referenceForward(net, x);
-  let r = Float64Array.from(seed);
-  let linearIndex = net.layers.filter((l) => l.kind === 'linear').length;
-  for (let i = net.layers.length - 1; i >= 0; i--) {
-    const l = net.layers[i];
-    const xin = layerInputs[i];
-    if (l.kind === 'linear') {
-      linearIndex--;
-      const { rule, params } = ruleOf(linearIndex);
-      r = referenceRule(rule, params, { M: l.M, C: l.C, b: l.b, x: xin, R: r, ...(linearIndex === 0 ? bounds : {}) });
-    } else if (l.kind === 'maxpool') {
-      const out = new Float64Array(xin.length);
-      l.windows.forEach((w, k) => {
-        let best = w[0];
-        for (const m of w) if (xin[m] > xin[best]) best = m;
-        out[best] += r[k];
-      });
-      r = out;
-    } else if (l.kind === 'avg') {
-      const P = l.P;
-      const z = new Float64Array(P.rows);
-      for (let k = 0; k < P.rows; k++) for (let j = 0; j < P.cols; j++) z[k] += P.m[k * P.cols + j] * xin[j];
-      const g = new Float64Array(P.cols);
-      for (let k = 0; k < P.rows; k++) for (let j = 0; j < P.cols; j++) g[j] += (P.m[k * P.cols + j] * r[k]) / stab(z[k], 1e-6);
-      r = g.map((v, j) => v * xin[j]);
-    }
-  }
-  return r;
-}
 
 describe('invariants', () => {
   it('LRP-0 equals gradient × input on ReLU networks (incl. max and average pooling)', async () => {

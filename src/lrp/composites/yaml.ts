@@ -1,7 +1,6 @@
 /** Composite files in YAML: validated against schemas/composite.schema.json, then resolved to entries. */
-import fs from 'node:fs';
-import YAML from 'yaml';
 import { fail } from '../../errors.js';
+import { readYamlFile } from '../../io/yaml.js';
 import { validateWith } from '../../schemas/validate.js';
 import type { RuleParams } from '../rules/index.js';
 import { builtinComposite, NORM_EPSILON } from './builtin.js';
@@ -15,18 +14,7 @@ interface CompositeFile {
 }
 
 export function loadCompositeFile(file: string, overrides: Record<string, number> = {}): Composite {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    fail(`cannot read composite file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  let data: unknown;
-  try {
-    data = YAML.parse(text);
-  } catch (e) {
-    fail(`${file}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
-  }
+  const data = readYamlFile(file, 'composite file');
   return compositeFromObject(validateWith<CompositeFile>('composite.schema.json', data, file), file, overrides);
 }
 

@@ -5,7 +5,20 @@ import { passRelevance } from './pass.js';
 import { concatRelevance, padRelevance, reshapeRelevance, transposeRelevance } from './routing.js';
 import type { LayerHandler } from './types.js';
 
+/** Layers that route relevance exactly like the gradient, in LRP and in the gradient scheme alike. */
+export const ROUTING_HANDLERS: Readonly<Record<string, LayerHandler>> = {
+  MaxPool: maxPoolRelevance,
+  Flatten: reshapeRelevance,
+  Reshape: reshapeRelevance,
+  Squeeze: reshapeRelevance,
+  Unsqueeze: reshapeRelevance,
+  Transpose: transposeRelevance,
+  Concat: concatRelevance,
+  Pad: padRelevance,
+};
+
 export const LAYER_HANDLERS: Readonly<Record<string, LayerHandler>> = {
+  ...ROUTING_HANDLERS,
   Relu: passRelevance,
   LeakyRelu: passRelevance,
   Sigmoid: passRelevance,
@@ -15,14 +28,6 @@ export const LAYER_HANDLERS: Readonly<Record<string, LayerHandler>> = {
   Add: addRelevance,
   AveragePool: averagePoolRelevance,
   GlobalAveragePool: globalAveragePoolRelevance,
-  MaxPool: maxPoolRelevance,
-  Flatten: reshapeRelevance,
-  Reshape: reshapeRelevance,
-  Squeeze: reshapeRelevance,
-  Unsqueeze: reshapeRelevance,
-  Transpose: transposeRelevance,
-  Concat: concatRelevance,
-  Pad: padRelevance,
 };
 
 export type { LayerContext, LayerHandler, LayerRelevance } from './types.js';
