@@ -1,14 +1,16 @@
 /**
  * Lesion segmentation baseline: distance of each pixel from the skin colour (the median of the image frame),
- * Otsu threshold, morphological opening (removes hairs, ink dots and ruler ticks), the largest component not
+ * median-filtered, Otsu threshold, morphological opening (removes hairs, ink dots and ruler ticks), the largest component not
  * touching the frame (else the largest, then flagged partial view), holes filled.
  */
 import type { Mask } from '../../../src/imaging/mask.js';
 
 export interface SegmentationConfig {
+  readonly median_filter_px: number;
   readonly skin_border_px: number;
   readonly opening_radius_px: number;
   readonly min_area_share: number;
+  readonly min_contrast: number;
 }
 
 export interface Segmentation {
@@ -23,11 +25,13 @@ export interface Segmentation {
 
 export function segmentLesion(rgb: Uint8Array, width: number, height: number, config: SegmentationConfig): Segmentation {
   const skin = frameMedian(rgb, width, height, config.skin_border_px);
-  const distance = new Float32Array(width * height);
-  for (let i = 0; i < distance.length; i++) {
-    distance[i] = Math.hypot(rgb[i * 3] - skin[0], rgb[i * 3 + 1] - skin[1], rgb[i * 3 + 2] - skin[2]);
-  }
+  const raw = new Float32Array(width * height);
+  for (let i = 0; i < raw.length; i++) raw[i] = Math.hypot(rgb[i * 3] - skin[0], rgb[i * 3 + 1] - skin[1], rgb[i * 3 + 2] - skin[2]);
+  // A median filter wider than a hair removes hairs and marker dots while keeping the lesion's edge.
+  const distance = medianFilter(raw, width, height, config.median_filter_px);
   const threshold = otsu(distance);
+  // Nothing stands out from the skin: a blank or non-lesion image, not a lesion to measure.
+  if (threshold < config.min_contrast) return { mask: { width, height, data: new Uint8Array(width * height) }, threshold, skin, partialView: false, empty: true };
   let binary: Uint8Array = new Uint8Array(distance.length);
   for (let i = 0; i < binary.length; i++) binary[i] = distance[i] > threshold ? 1 : 0;
   binary = dilate(erode(binary, width, height, config.opening_radius_px), width, height, config.opening_radius_px);
@@ -40,6 +44,22 @@ export function segmentLesion(rgb: Uint8Array, width: number, height: number, co
   if (chosen) for (const p of chosen.pixels) data[p] = 1;
   const filled = chosen ? fillHoles(data, width, height) : data;
   return { mask: { width, height, data: filled }, threshold, skin, partialView: Boolean(chosen?.touchesFrame), empty: !chosen };
+}
+
+export function medianFilter(values: Float32Array, width: number, height: number, radius: number): Float32Array {
+  if (radius <= 0) return values;
+  const out = new Float32Array(values.length);
+  const window: number[] = [];
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    window.length = 0;
+    for (let dy = -radius; dy <= radius; dy++) for (let dx = -radius; dx <= radius; dx++) {
+      const nx = Math.min(width - 1, Math.max(0, x + dx)), ny = Math.min(height - 1, Math.max(0, y + dy));
+      window.push(values[ny * width + nx]);
+    }
+    window.sort((a, b) => a - b);
+    out[y * width + x] = window[window.length >> 1];
+  }
+  return out;
 }
 
 function frameMedian(rgb: Uint8Array, width: number, height: number, border: number): [number, number, number] {
