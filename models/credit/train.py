@@ -16,6 +16,8 @@ import torch
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from metrics import ece, roc_auc  # noqa: E402  (models/metrics.py)
 SEED = 20261126
 COST_FALSE_GOOD = 5.0  # predicting good for a bad applicant (UCI cost matrix)
 COST_FALSE_BAD = 1.0
@@ -86,35 +88,9 @@ def stratified_split(labels, rng):
     return sorted(train), sorted(val), sorted(test)
 
 
-def roc_auc(y, p):
-    order = np.argsort(p, kind='mergesort')
-    ranks = np.empty(len(p))
-    sorted_p = p[order]
-    i = 0
-    while i < len(p):  # average ranks of ties
-        j = i
-        while j + 1 < len(p) and sorted_p[j + 1] == sorted_p[i]:
-            j += 1
-        ranks[order[i:j + 1]] = (i + j) / 2 + 1
-        i = j + 1
-    pos = y == 1
-    n_pos, n_neg = pos.sum(), (~pos).sum()
-    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
-
-
 def cost(y, p, threshold):
     predicted_bad = p >= threshold
     return float((COST_FALSE_GOOD * ((y == 1) & ~predicted_bad) + COST_FALSE_BAD * ((y == 0) & predicted_bad)).sum())
-
-
-def ece(y, p, bins=10):
-    total = 0.0
-    for b in range(bins):
-        lo, hi = b / bins, (b + 1) / bins
-        inside = (p >= lo) & ((p < hi) if b < bins - 1 else (p <= hi))
-        if inside.any():
-            total += inside.sum() / len(p) * abs(p[inside].mean() - y[inside].mean())
-    return float(total)
 
 
 class Scorer(torch.nn.Module):

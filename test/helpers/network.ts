@@ -72,39 +72,22 @@ export function buildNetwork(inputShape: readonly number[], specs: readonly Laye
         current = b.op('Relu', [current]);
         break;
       case 'maxpool': {
-        const [c, h, w] = shape;
-        const out = [0, 1].map((d) => Math.floor(([h, w][d] + 2 * s.pad - s.kernel) / s.stride) + 1);
-        const windows: number[][] = [];
-        for (let ch = 0; ch < c; ch++) for (let oy = 0; oy < out[0]; oy++) for (let ox = 0; ox < out[1]; ox++) {
-          const members: number[] = [];
-          for (let ky = 0; ky < s.kernel; ky++) for (let kx = 0; kx < s.kernel; kx++) {
-            const iy = oy * s.stride - s.pad + ky;
-            const ix = ox * s.stride - s.pad + kx;
-            if (iy >= 0 && iy < h && ix >= 0 && ix < w) members.push((ch * h + iy) * w + ix);
-          }
-          windows.push(members);
-        }
+        const [c] = shape;
+        const { out, windows } = poolWindows(shape, s.kernel, s.stride, s.pad);
         layers.push({ kind: 'maxpool', windows });
         current = b.op('MaxPool', [current], { kernel_shape: attr.ints([s.kernel, s.kernel]), strides: attr.ints([s.stride, s.stride]), pads: attr.ints([s.pad, s.pad, s.pad, s.pad]) });
         shape = [c, out[0], out[1]];
         break;
       }
       case 'avgpool': {
-        const [c, h, w] = shape;
-        const out = [0, 1].map((d) => Math.floor(([h, w][d] + 2 * s.pad - s.kernel) / s.stride) + 1);
-        const rows = c * out[0] * out[1];
+        const [c] = shape;
+        const { out, windows } = poolWindows(shape, s.kernel, s.stride, s.pad);
+        const rows = windows.length;
         const P = new Float64Array(rows * size);
-        for (let ch = 0; ch < c; ch++) for (let oy = 0; oy < out[0]; oy++) for (let ox = 0; ox < out[1]; ox++) {
-          const members: number[] = [];
-          for (let ky = 0; ky < s.kernel; ky++) for (let kx = 0; kx < s.kernel; kx++) {
-            const iy = oy * s.stride - s.pad + ky;
-            const ix = ox * s.stride - s.pad + kx;
-            if (iy >= 0 && iy < h && ix >= 0 && ix < w) members.push((ch * h + iy) * w + ix);
-          }
+        windows.forEach((members, row) => {
           const divisor = s.includePad ? s.kernel * s.kernel : members.length;
-          const row = (ch * out[0] + oy) * out[1] + ox;
           for (const m of members) P[row * size + m] = 1 / divisor;
-        }
+        });
         layers.push({ kind: 'avg', P: { rows, cols: size, m: P } });
         current = b.op('AveragePool', [current], {
           kernel_shape: attr.ints([s.kernel, s.kernel]), strides: attr.ints([s.stride, s.stride]), pads: attr.ints([s.pad, s.pad, s.pad, s.pad]), count_include_pad: attr.int(s.includePad ? 1 : 0),
@@ -145,6 +128,23 @@ export function buildNetwork(inputShape: readonly number[], specs: readonly Laye
     },
   };
   return { model, inputDims: inputShape, classes, layers };
+}
+
+/** Flat input indices of each pooling window (in bounds only), in output order, and the output size. */
+function poolWindows(shape: readonly number[], kernel: number, stride: number, pad: number): { out: number[]; windows: number[][] } {
+  const [c, h, w] = shape;
+  const out = [h, w].map((size) => Math.floor((size + 2 * pad - kernel) / stride) + 1);
+  const windows: number[][] = [];
+  for (let ch = 0; ch < c; ch++) for (let oy = 0; oy < out[0]; oy++) for (let ox = 0; ox < out[1]; ox++) {
+    const members: number[] = [];
+    for (let ky = 0; ky < kernel; ky++) for (let kx = 0; kx < kernel; kx++) {
+      const iy = oy * stride - pad + ky;
+      const ix = ox * stride - pad + kx;
+      if (iy >= 0 && iy < h && ix >= 0 && ix < w) members.push((ch * h + iy) * w + ix);
+    }
+    windows.push(members);
+  }
+  return { out, windows };
 }
 
 function matVec(M: DenseMatrix, x: ArrayLike<number>, b?: Float64Array): Float64Array {
