@@ -23,13 +23,14 @@ export interface AbcdMeasurement {
   readonly diameter: { readonly px: number; readonly mm: number | null };
 }
 
-export function measureAbcd(rgb: Uint8Array, mask: Mask, skin: readonly [number, number, number], config: AbcdConfig, pixelSpacingMm: number | null): AbcdMeasurement {
-  const indices = flipAsymmetry(mask);
-  const diameterPx = maxFeretDiameter(mask);
+/** `shape`: the tight outline (asymmetry, border); `extent`: the full lesion (colours, diameter). */
+export function measureAbcd(rgb: Uint8Array, shape: Mask, extent: Mask, skin: readonly [number, number, number], config: AbcdConfig, pixelSpacingMm: number | null): AbcdMeasurement {
+  const indices = flipAsymmetry(shape);
+  const diameterPx = maxFeretDiameter(extent);
   return {
     asymmetry: { indices, axes: indices.filter((a) => a > config.asymmetry_axis_threshold).length },
-    border: { compactness: compactness(mask) },
-    colours: coloursPresent(rgb, mask, skin, config),
+    border: { compactness: compactness(shape) },
+    colours: coloursPresent(rgb, extent, skin, config),
     diameter: { px: diameterPx, mm: pixelSpacingMm === null ? null : diameterPx * pixelSpacingMm },
   };
 }

@@ -14,7 +14,13 @@ export interface SegmentationConfig {
 }
 
 export interface Segmentation {
+  /** The lesion as Otsu separates it: a tight outline, for shape (asymmetry, border). */
   readonly mask: Mask;
+  /**
+   * The lesion's full extent: Otsu on log-distance (so light-brown parts of a multi-coloured lesion are not
+   * split off), edge where its lightest colour fades halfway into the skin. For colours and diameter.
+   */
+  readonly extent: Mask;
   readonly threshold: number;
   readonly skin: [number, number, number];
   /** The chosen component touches the image frame. */
@@ -30,8 +36,26 @@ export function segmentLesion(rgb: Uint8Array, width: number, height: number, co
   // A median filter wider than a hair removes hairs and marker dots while keeping the lesion's edge.
   const distance = medianFilter(raw, width, height, config.median_filter_px);
   const threshold = otsu(distance);
+  const nothing: Mask = { width, height, data: new Uint8Array(width * height) };
   // Nothing stands out from the skin: a blank or non-lesion image, not a lesion to measure.
-  if (threshold < config.min_contrast) return { mask: { width, height, data: new Uint8Array(width * height) }, threshold, skin, partialView: false, empty: true };
+  if (threshold < config.min_contrast) return { mask: nothing, extent: nothing, threshold, skin, partialView: false, empty: true };
+  const tight = lesionAt(distance, width, height, threshold, config);
+  const coarse = Math.expm1(otsu(distance.map(Math.log1p)));
+  const off = Array.from(distance).filter((d) => d > coarse).sort((a, b) => a - b);
+  const extentThreshold = off.length > 0 ? Math.max(coarse, off[Math.floor(off.length * 0.1)] / 2) : coarse;
+  const wide = lesionAt(distance, width, height, extentThreshold, config);
+  return {
+    mask: { width, height, data: tight.data },
+    extent: { width, height, data: wide.chosen ? wide.data : tight.data },
+    threshold,
+    skin,
+    partialView: Boolean(tight.chosen?.touchesFrame),
+    empty: !tight.chosen,
+  };
+}
+
+/** Threshold, opening, the largest component not touching the frame (else the largest), holes filled. */
+function lesionAt(distance: Float32Array, width: number, height: number, threshold: number, config: SegmentationConfig) {
   let binary: Uint8Array = new Uint8Array(distance.length);
   for (let i = 0; i < binary.length; i++) binary[i] = distance[i] > threshold ? 1 : 0;
   binary = dilate(erode(binary, width, height, config.opening_radius_px), width, height, config.opening_radius_px);
@@ -42,8 +66,7 @@ export function segmentLesion(rgb: Uint8Array, width: number, height: number, co
   const chosen = (inner.length > 0 ? inner : candidates).sort((a, b) => b.area - a.area)[0];
   const data = new Uint8Array(width * height);
   if (chosen) for (const p of chosen.pixels) data[p] = 1;
-  const filled = chosen ? fillHoles(data, width, height) : data;
-  return { mask: { width, height, data: filled }, threshold, skin, partialView: Boolean(chosen?.touchesFrame), empty: !chosen };
+  return { chosen, data: chosen ? fillHoles(data, width, height) : data };
 }
 
 export function medianFilter(values: Float32Array, width: number, height: number, radius: number): Float32Array {

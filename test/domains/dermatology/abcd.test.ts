@@ -1,7 +1,7 @@
 /**
  * The automated ABCD measurements against the generator's truth on 200 lesions never used for training
- * (set 4004), artefacts included. Asymmetry meets issue 4's number; compactness, colour set and diameter do
- * not yet (see the issue note), so they are not asserted here until they do.
+ * (set 4004), artefacts included. Asymmetry, colour set and diameter meet issue 4's numbers; compactness is
+ * held at today's level (see the issue note) until it reaches 0.8.
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -49,7 +49,7 @@ describe('automated ABCD criteria on 200 unseen synthetic lesions', () => {
   const rows = Array.from({ length: 200 }, (_, i) => {
     const lesion = generateLesion(imageSeed(4004, i));
     const seg = segmentLesion(lesion.rgb, lesion.width, lesion.height, domain.segmentation);
-    return { truth: lesion.truth, measured: measureAbcd(lesion.rgb, seg.mask, seg.skin, config, lesion.truth.pixel_spacing_mm) };
+    return { truth: lesion.truth, measured: measureAbcd(lesion.rgb, seg.mask, seg.extent, seg.skin, config, lesion.truth.pixel_spacing_mm) };
   });
 
   it('asymmetry: Spearman ≥ 0.8 between measured and true asymmetry index', () => {
@@ -58,11 +58,29 @@ describe('automated ABCD criteria on 200 unseen synthetic lesions', () => {
     expect(rho).toBeGreaterThanOrEqual(0.8);
   });
 
+  it('colours: the exact colour set on ≥ 80 % of lesions', () => {
+    const exact = rows.filter((r) => [...r.measured.colours.present].sort().join() === [...r.truth.colours].sort().join()).length / rows.length;
+    console.log(`colour set exact on ${(exact * 100).toFixed(1)} %`);
+    expect(exact).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('diameter: within 10 % of the truth on ≥ 90 % of lesions when the pixel spacing is given', () => {
+    const within = rows.filter((r) => Math.abs(r.measured.diameter.mm! - r.truth.diameter_mm) / r.truth.diameter_mm <= 0.1).length / rows.length;
+    console.log(`diameter within 10 % on ${(within * 100).toFixed(1)} %`);
+    expect(within).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('border: compactness against the true border irregularity (issue 4 asks Spearman ≥ 0.8; held at today\'s 0.75)', () => {
+    const rho = spearman(rows.map((r) => r.measured.border.compactness), rows.map((r) => r.truth.border.compactness));
+    console.log(`compactness Spearman ${rho.toFixed(3)}`);
+    expect(rho).toBeGreaterThanOrEqual(0.7);
+  });
+
   it('diameter: not measurable without a pixel spacing', () => {
     const lesion = generateLesion(imageSeed(4004, 0));
     const seg = segmentLesion(lesion.rgb, lesion.width, lesion.height, domain.segmentation);
-    expect(measureAbcd(lesion.rgb, seg.mask, seg.skin, config, null).diameter.mm).toBeNull();
-    const measured = measureAbcd(lesion.rgb, seg.mask, seg.skin, config, 0.1).diameter;
+    expect(measureAbcd(lesion.rgb, seg.mask, seg.extent, seg.skin, config, null).diameter.mm).toBeNull();
+    const measured = measureAbcd(lesion.rgb, seg.mask, seg.extent, seg.skin, config, 0.1).diameter;
     expect(measured.mm).toBeCloseTo(measured.px * 0.1, 6);
   });
 });
