@@ -44,8 +44,3 @@ function encodeNumber(feature: Extract<TabularFeature, { type: 'numeric' }>, val
 export function columnNames(pre: TabularPreprocessing): string[] {
   return pre.features.flatMap((f) => (f.type === 'categorical' ? f.levels.map((l) => `${f.name}=${l}`) : [f.name]));
 }
-
-/** The attribute each encoded column belongs to (to sum one-hot relevance back to its attribute). */
-export function columnAttributes(pre: TabularPreprocessing): string[] {
-  return pre.features.flatMap((f) => (f.type === 'categorical' ? f.levels.map(() => f.name) : [f.name]));
-}
