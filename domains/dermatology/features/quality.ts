@@ -1,0 +1,107 @@
+/**
+ * Image quality flags a clinician must see before trusting a reading: blur, exposure, hair, ink/marker, ruler,
+ * partial view. Each is a simple, explainable measurement against a threshold in config.yaml.
+ */
+import type { Mask } from '../../../src/imaging/mask.js';
+import { rgbToLab } from '../../../src/imaging/lab.js';
+import { medianFilter } from './segmentation.js';
+
+export interface QualityConfig {
+  readonly critical: readonly QualityFlag[];
+  readonly ink: { readonly min_a: number; readonly max_b: number; readonly min_pixels: number; readonly lesion_margin_px: number };
+  readonly hair: { readonly contrast: number; readonly min_pixels: number };
+  readonly ruler: { readonly band_px: number; readonly lighter_than_skin_l: number; readonly min_share: number };
+  readonly blur: { readonly min_laplacian_variance: number };
+  readonly exposure: { readonly min_mean_l: number; readonly max_mean_l: number; readonly max_clipped_share: number };
+}
+
+export type QualityFlag = 'blur' | 'exposure' | 'hair' | 'ink' | 'ruler' | 'partial_view';
+
+export interface QualityReport {
+  readonly flags: QualityFlag[];
+  readonly critical: boolean;
+  readonly measurements: { inkPixels: number; hairPixels: number; rulerShare: number; laplacianVariance: number; meanL: number; clippedShare: number };
+}
+
+export function assessQuality(rgb: Uint8Array, width: number, height: number, lesion: Mask, skin: readonly [number, number, number], partialView: boolean, config: QualityConfig): QualityReport {
+  const n = width * height;
+  const L = new Float32Array(n);
+  const skinL = rgbToLab(skin[0], skin[1], skin[2])[0];
+  const near = dilate(lesion, config.ink.lesion_margin_px);
+  const ink = new Uint8Array(n);
+  // Exposure is judged on the skin around the lesion: a black or white lesion part is not over-exposure.
+  let sumL = 0, clipped = 0, skinPixels = 0;
+  for (let i = 0; i < n; i++) {
+    const [l, a, b] = rgbToLab(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]);
+    L[i] = l;
+    if (near[i]) continue;
+    skinPixels++;
+    sumL += l;
+    if (l <= 2 || l >= 98) clipped++;
+    if (a > config.ink.min_a && b < config.ink.max_b) ink[i] = 1;
+  }
+  const inkPixels = ink.reduce((sum, v) => sum + v, 0);
+  const ruler = rulerBand(L, width, height, skinL, config.ruler);
+  const rulerShare = ruler.share;
+  // Hairs: thin dark structures (not marker ink) that a 5 × 5 median removes, outside the lesion.
+  const distance = new Float32Array(n);
+  for (let i = 0; i < n; i++) distance[i] = Math.hypot(rgb[i * 3] - skin[0], rgb[i * 3 + 1] - skin[1], rgb[i * 3 + 2] - skin[2]);
+  const smooth = medianFilter(distance, width, height, 2);
+  // A ruler's ticks are thin dark lines too: its band does not count.
+  const inRuler = (i: number) => ruler.share >= config.ruler.min_share && ruler.contains(i % width, Math.floor(i / width));
+  let hairPixels = 0;
+  for (let i = 0; i < n; i++) if (!near[i] && !ink[i] && !inRuler(i) && L[i] < skinL && distance[i] - smooth[i] > config.hair.contrast) hairPixels++;
+  const laplacianVariance = laplacianVarianceOf(L, width, height, inRuler);
+  const meanL = skinPixels > 0 ? sumL / skinPixels : 0;
+  const clippedShare = skinPixels > 0 ? clipped / skinPixels : 0;
+  const flags: QualityFlag[] = [];
+  if (laplacianVariance < config.blur.min_laplacian_variance) flags.push('blur');
+  if (meanL < config.exposure.min_mean_l || meanL > config.exposure.max_mean_l || clippedShare > config.exposure.max_clipped_share) flags.push('exposure');
+  if (hairPixels >= config.hair.min_pixels) flags.push('hair');
+  if (inkPixels >= config.ink.min_pixels) flags.push('ink');
+  if (rulerShare >= config.ruler.min_share) flags.push('ruler');
+  if (partialView) flags.push('partial_view');
+  return { flags, critical: flags.some((f) => config.critical.includes(f)), measurements: { inkPixels, hairPixels, rulerShare, laplacianVariance, meanL, clippedShare } };
+}
+
+/** The frame band (of four) with the largest share of pixels clearly lighter than the skin: a ruler's strip. */
+function rulerBand(L: Float32Array, width: number, height: number, skinL: number, config: QualityConfig['ruler']): { share: number; contains: (x: number, y: number) => boolean } {
+  const band = config.band_px;
+  const bands: [number, number, number, number][] = [[0, 0, width, band], [0, height - band, width, height], [0, 0, band, height], [width - band, 0, width, height]];
+  let best = { share: 0, contains: (_x: number, _y: number) => false };
+  for (const [x0, y0, x1, y1] of bands) {
+    let count = 0;
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (L[y * width + x] > skinL + config.lighter_than_skin_l) count++;
+    const share = count / ((x1 - x0) * (y1 - y0));
+    if (share > best.share) best = { share, contains: (x, y) => x >= x0 && x < x1 && y >= y0 && y < y1 };
+  }
+  return best;
+}
+
+/** Variance of the 4-neighbour Laplacian of L* (a ruler's band excluded: its ticks stay sharp): low when blurred. */
+function laplacianVarianceOf(L: Float32Array, width: number, height: number, excluded: (i: number) => boolean): number {
+  let sum = 0, sum2 = 0, n = 0;
+  for (let y = 1; y < height - 1; y++) for (let x = 1; x < width - 1; x++) {
+    const i = y * width + x;
+    if (excluded(i)) continue;
+    const v = L[i - 1] + L[i + 1] + L[i - width] + L[i + width] - 4 * L[i];
+    sum += v;
+    sum2 += v * v;
+    n++;
+  }
+  const mean = sum / n;
+  return sum2 / n - mean * mean;
+}
+
+function dilate(mask: Mask, radius: number): Uint8Array {
+  const { width, height, data } = mask;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    if (!data[y * width + x]) continue;
+    for (let dy = -radius; dy <= radius; dy++) for (let dx = -radius; dx <= radius; dx++) {
+      const nx = x + dx, ny = y + dy;
+      if (nx >= 0 && ny >= 0 && nx < width && ny < height) out[ny * width + nx] = 1;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+/**
+ * Quality flags against the generator's recorded artefacts (100 lesions of set 6006), and blur / exposure
+ * against degraded copies of the same images.
+ */
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import type { QualityConfig } from '../../../domains/dermatology/features/quality.js';
+import { assessQuality } from '../../../domains/dermatology/features/quality.js';
+import type { SegmentationConfig } from '../../../domains/dermatology/features/segmentation.js';
+import { segmentLesion } from '../../../domains/dermatology/features/segmentation.js';
+import { generateLesion, imageSeed } from '../../../domains/dermatology/synthetic/generator.js';
+import { packagePath } from '../../../src/paths.js';
+
+const domain = YAML.parse(fs.readFileSync(packagePath('domains', 'dermatology', 'config.yaml'), 'utf8')) as { segmentation: SegmentationConfig; quality: QualityConfig };
+
+function boxBlur(rgb: Uint8Array, size: number, radius: number): Uint8Array {
+  const out = new Uint8Array(rgb.length);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) for (let c = 0; c < 3; c++) {
+    let sum = 0, k = 0;
+    for (let dy = -radius; dy <= radius; dy++) for (let dx = -radius; dx <= radius; dx++) {
+      const nx = Math.min(size - 1, Math.max(0, x + dx)), ny = Math.min(size - 1, Math.max(0, y + dy));
+      sum += rgb[(ny * size + nx) * 3 + c];
+      k++;
+    }
+    out[(y * size + x) * 3 + c] = Math.round(sum / k);
+  }
+  return out;
+}
+
+describe('image quality flags', () => {
+  const cases = Array.from({ length: 100 }, (_, i) => {
+    const lesion = generateLesion(imageSeed(6006, i));
+    const seg = segmentLesion(lesion.rgb, lesion.width, lesion.height, domain.segmentation);
+    const assess = (rgb: Uint8Array) => assessQuality(rgb, lesion.width, lesion.height, seg.extent, seg.skin, seg.partialView, domain.quality);
+    return { lesion, assess, quality: assess(lesion.rgb) };
+  });
+  const agreement = (flag: 'ink' | 'hair' | 'ruler') => cases.filter((c) => c.quality.flags.includes(flag) === c.lesion.truth.artefacts[flag]).length / cases.length;
+
+  it('flag ink markers, rulers and hairs where the generator drew them', () => {
+    console.log(`agreement: ink ${agreement('ink')}, ruler ${agreement('ruler')}, hair ${agreement('hair')}`);
+    expect(agreement('ink')).toBeGreaterThanOrEqual(0.95);
+    expect(agreement('ruler')).toBeGreaterThanOrEqual(0.95);
+    expect(agreement('hair')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('flag blur on blurred copies and never on the sharp originals', () => {
+    expect(cases.filter((c) => c.quality.flags.includes('blur'))).toHaveLength(0);
+    const detected = cases.filter((c) => c.assess(boxBlur(c.lesion.rgb, c.lesion.width, 2)).flags.includes('blur')).length / cases.length;
+    console.log(`blur detected on ${detected * 100} % of 5 × 5 box-blurred images`);
+    expect(detected).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('flag exposure on darkened or washed-out copies, not on the originals; exposure and ink are critical', () => {
+    expect(cases.filter((c) => c.quality.flags.includes('exposure'))).toHaveLength(0);
+    for (const c of cases.slice(0, 20)) {
+      const dark = c.assess(c.lesion.rgb.map((v) => v * 0.15));
+      const bright = c.assess(c.lesion.rgb.map((v) => Math.min(255, v * 2.2)));
+      expect(dark.flags).toContain('exposure');
+      expect(bright.flags).toContain('exposure');
+      expect(dark.critical).toBe(true);
+    }
+    const inked = cases.find((c) => c.quality.flags.includes('ink'))!;
+    expect(inked.quality.critical).toBe(true);
+  });
+});
