@@ -72,14 +72,15 @@ function lesionAt(distance: Float32Array, width: number, height: number, thresho
 export function medianFilter(values: Float32Array, width: number, height: number, radius: number): Float32Array {
   if (radius <= 0) return values;
   const out = new Float32Array(values.length);
-  const window: number[] = [];
+  // A typed array sorts numerically in native code: far faster than Array#sort with a comparator.
+  const window = new Float32Array((2 * radius + 1) ** 2);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    window.length = 0;
+    let k = 0;
     for (let dy = -radius; dy <= radius; dy++) for (let dx = -radius; dx <= radius; dx++) {
       const nx = Math.min(width - 1, Math.max(0, x + dx)), ny = Math.min(height - 1, Math.max(0, y + dy));
-      window.push(values[ny * width + nx]);
+      window[k++] = values[ny * width + nx];
     }
-    window.sort((a, b) => a - b);
+    window.sort();
     out[y * width + x] = window[window.length >> 1];
   }
   return out;
