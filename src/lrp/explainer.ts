@@ -126,14 +126,14 @@ export function sessionOptions(options: ExplainerOptions, profile: ExplainerProf
   };
 }
 
-export function checkInput(compiled: ExplainerInfo, input: InputBatch): void {
-  const expected = compiled.input.shape ?? [];
+export function checkInput(info: ExplainerInfo, input: InputBatch): void {
+  const expected = info.input.shape ?? [];
   const { dims, data } = input;
   const shapeText = `[${expected.join(', ')}]`;
-  if (dims.length !== expected.length) fail(`input has shape [${dims.join(', ')}], model input ${compiled.input.name} expects ${shapeText}`);
+  if (dims.length !== expected.length) fail(`input has shape [${dims.join(', ')}], model input ${info.input.name} expects ${shapeText}`);
   dims.forEach((d, i) => {
     const e = expected[i];
-    if (typeof e === 'number' && e !== d) fail(`input has shape [${dims.join(', ')}], model input ${compiled.input.name} expects ${shapeText} (dimension ${i})`);
+    if (typeof e === 'number' && e !== d) fail(`input has shape [${dims.join(', ')}], model input ${info.input.name} expects ${shapeText} (dimension ${i})`);
     if (!Number.isInteger(d) || d <= 0) fail(`input dimension ${i} is ${d}; every dimension must be a positive integer`);
   });
   if (!(data instanceof Float32Array)) fail('input must be float32');
@@ -152,12 +152,12 @@ function targetVector(spec: TargetSpec, batch: number, classes: number): BigInt6
   return BigInt64Array.from(list, (t) => BigInt(t));
 }
 
-async function runExplainer(session: ort.InferenceSession, compiled: ExplainerInfo, input: InputBatch, target: TargetSpec): Promise<Explanation> {
-  checkInput(compiled, input);
+async function runExplainer(session: ort.InferenceSession, info: ExplainerInfo, input: InputBatch, target: TargetSpec): Promise<Explanation> {
+  checkInput(info, input);
   const batch = input.dims[0];
   const feeds = {
-    [compiled.input.name]: new ort.Tensor('float32', input.data, input.dims),
-    [EXPLAINER_IO.target]: new ort.Tensor('int64', targetVector(target, batch, compiled.classes), [batch]),
+    [info.input.name]: new ort.Tensor('float32', input.data, input.dims),
+    [EXPLAINER_IO.target]: new ort.Tensor('int64', targetVector(target, batch, info.classes), [batch]),
   };
   const out = await session.run(feeds);
   const logits = out[EXPLAINER_IO.logits].data as Float32Array;
@@ -166,14 +166,14 @@ async function runExplainer(session: ort.InferenceSession, compiled: ExplainerIn
   const probabilities = out[EXPLAINER_IO.probabilities]?.data as Float32Array | undefined;
   return {
     batch,
-    classes: compiled.classes,
+    classes: info.classes,
     logits,
     ...(probabilities ? { probabilities } : {}),
     targets,
     relevance,
     dims: input.dims,
-    seed: compiled.seed,
-    conservation: conservation(relevance, logits, targets, compiled.classes, compiled.seed),
+    seed: info.seed,
+    conservation: conservation(relevance, logits, targets, info.classes, info.seed),
   };
 }
 

@@ -177,9 +177,8 @@ function emitForward(b: Builder, graph: Graph, opset: number): Map<Node, string>
       indices.set(node, idx);
       b.nodes.push({ ...node, outputs: [node.outputs[0], idx] });
     } else if ((node.opType === 'Squeeze' || node.opType === 'Unsqueeze') && opset < 13 && attrInts(node, 'axes')) {
-      const { axes, ...rest } = node.attributes;
-      b.nodes.push({ ...node, inputs: [node.inputs[0], b.ints(attrInts(node, 'axes')!)], attributes: rest });
-      void axes;
+      const attributes = Object.fromEntries(Object.entries(node.attributes).filter(([name]) => name !== 'axes'));
+      b.nodes.push({ ...node, inputs: [node.inputs[0], b.ints(attrInts(node, 'axes')!)], attributes });
     } else {
       b.nodes.push(node);
     }
