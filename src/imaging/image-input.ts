@@ -3,9 +3,9 @@
  * decompression bomb is refused before it is expanded), drop alpha, resize to the card's size, scale,
  * normalize per channel, NCHW float32.
  */
-import fs from 'node:fs';
 import sharp from 'sharp';
 import { fail } from '../errors.js';
+import { readFileOrFail } from '../io/read.js';
 import type { ImagePreprocessing } from '../models/card.js';
 
 /** Refuse images above this many pixels (40 MP): real dermoscopy images are far smaller. */
@@ -19,12 +19,7 @@ export interface DecodedImage {
 }
 
 export async function decodeImage(file: string, field = 'image'): Promise<DecodedImage> {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    fail(`${field}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  const bytes = readFileOrFail(file, `${field}:`);
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
       .removeAlpha()

@@ -1,7 +1,7 @@
 /** NumPy .npy (format 1.0–3.0) for float32 C-order arrays: what `explain` reads and writes. */
-import fs from 'node:fs';
 import { fail } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
+import { readFileOrFail } from './read.js';
 
 export interface Float32Array2 {
   readonly data: Float32Array;
@@ -11,13 +11,7 @@ export interface Float32Array2 {
 const MAGIC = '\x93NUMPY';
 
 export function readNpy(file: string): Float32Array2 {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch (e) {
-    fail(`cannot read input ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  return parseNpy(buf, file);
+  return parseNpy(readFileOrFail(file, 'input'), file);
 }
 
 export function parseNpy(buf: Buffer, source: string): Float32Array2 {

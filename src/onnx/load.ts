@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fail } from '../errors.js';
+import { readFileOrFail } from '../io/read.js';
 import type { Attribute, DType, Dim, Graph, Model, Node, Tensor, TensorValues, ValueInfo } from './ir.js';
 import { elementCount } from './ir.js';
 import { ATTRIBUTE_TYPE, DATA_TYPE, modelProtoType } from './proto.js';
@@ -72,13 +73,7 @@ export function dtypeFromCode(code: number | undefined, where: string): DType {
 
 /** Reads an ONNX file; `externalDir` resolves tensors stored as external data. */
 export function loadModelFile(file: string): Model {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    fail(`cannot read model ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  return decodeModel(bytes, { source: file, externalDir: path.dirname(file) });
+  return decodeModel(readFileOrFail(file, 'model'), { source: file, externalDir: path.dirname(file) });
 }
 
 export interface DecodeOptions {

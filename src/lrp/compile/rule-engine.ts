@@ -14,6 +14,7 @@ import { attr } from '../../onnx/builder.js';
 import type { LayerWeight, LinearLayer } from './linear-layer.js';
 import { modifyTensor, stackTensors } from './linear-layer.js';
 import type { Sign } from './sign.js';
+import { stabilized } from './stabilizer.js';
 
 export interface LinearRelevanceRequest {
   readonly layer: LinearLayer;
@@ -190,12 +191,7 @@ function passSign(p: Pass, inputSign: Sign): Sign {
 
 /** s = coefficient · mask · R / stab(z); `epsilon` null when the stabilizer is already in z. */
 function scaledRelevance(b: Builder, p: Pass, z: string, req: LinearRelevanceRequest, epsilon: number | null): string {
-  let denominator = z;
-  if (epsilon !== null) {
-    // stab(z) = z + ε·s(z), s(z) = +1 for z ≥ 0 (−0.0 included), −1 otherwise.
-    const sign = b.op('Where', [b.op('GreaterOrEqual', [z, b.scalar(0)]), b.scalar(epsilon), b.scalar(-epsilon)]);
-    denominator = b.op('Add', [z, sign]);
-  }
+  const denominator = epsilon === null ? z : stabilized(b, z, epsilon);
   let s = b.op('Div', [req.relevance, denominator]);
   if (p.coefficient !== 1) s = b.op('Mul', [s, b.scalar(p.coefficient)]);
   if (p.mask) s = b.op('Where', [b.op(p.mask === 'positive' ? 'Greater' : 'Less', [req.z, b.scalar(0)]), s, b.scalar(0)]);

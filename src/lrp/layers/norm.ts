@@ -8,14 +8,10 @@ import { attrInt, attrInts, float32Tensor } from '../../onnx/ir.js';
 import type { Shape } from '../../onnx/shapes.js';
 import { staticDims, windowGeometry } from '../../onnx/shapes.js';
 import type { Builder } from '../../onnx/builder.js';
+import { stabilized } from '../compile/stabilizer.js';
 import { attr } from '../../onnx/builder.js';
 import type { LayerContext, LayerHandler } from './types.js';
 import { isConstant } from './types.js';
-
-export function stabilized(b: Builder, value: string, epsilon: number): string {
-  const sign = b.op('Where', [b.op('GreaterOrEqual', [value, b.scalar(0)]), b.scalar(epsilon), b.scalar(-epsilon)]);
-  return b.op('Add', [value, sign]);
-}
 
 function ratio(ctx: LayerContext): string {
   return ctx.b.op('Div', [ctx.relevance, stabilized(ctx.b, ctx.node.outputs[0], ctx.normEpsilon)]);
