@@ -1,16 +1,14 @@
 /**
  * Deterministic synthetic dermoscopy-like lesions with recorded ground truth (shape, asymmetry, border,
  * colours, diameter, artefacts, the exact mask), for tests and for training the demo lesion model.
- * Every number comes from the image seed; parameters come from generator.yaml and the domain's palette.
+ * Every number comes from the image seed; parameters come from generator.yaml and the domain's palette
+ * (read once, see ../config.ts).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import YAML from 'yaml';
 import type { Mask } from '../../../src/imaging/mask.js';
 import { compactness, flipAsymmetry, maskArea, maxFeretDiameter, touchesFrame } from '../../../src/imaging/mask.js';
-import { packagePath } from '../../../src/paths.js';
 import type { Random } from '../../../src/util/random.js';
 import { seededRandom } from '../../../src/util/random.js';
+import { loadDermatologyConfig, loadGeneratorConfig, loadPalette } from '../config.js';
 
 type Range = readonly [number, number];
 type Rgb = readonly [number, number, number];
@@ -43,20 +41,6 @@ export interface GeneratorConfig {
 
 export const ABCD_COLOURS = ['white', 'red', 'light_brown', 'dark_brown', 'blue_gray', 'black'] as const;
 export type AbcdColour = (typeof ABCD_COLOURS)[number];
-
-const domainDir = packagePath('domains', 'dermatology');
-
-export function loadGeneratorConfig(): GeneratorConfig {
-  return YAML.parse(fs.readFileSync(path.join(domainDir, 'synthetic', 'generator.yaml'), 'utf8')) as GeneratorConfig;
-}
-
-export function loadPalette(): Record<AbcdColour, Rgb> {
-  return (YAML.parse(fs.readFileSync(path.join(domainDir, 'palette.yaml'), 'utf8')) as { colours: Record<AbcdColour, Rgb> }).colours;
-}
-
-export function loadAsymmetryThreshold(): number {
-  return (YAML.parse(fs.readFileSync(path.join(domainDir, 'config.yaml'), 'utf8')) as { abcd: { asymmetry_axis_threshold: number } }).abcd.asymmetry_axis_threshold;
-}
 
 export interface LesionTruth {
   readonly id: string;
@@ -102,7 +86,10 @@ export function imageSeed(seed: number, index: number): number {
   return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
 }
 
-export function generateLesion(seed: number, options: GenerateOptions = {}, config = loadGeneratorConfig(), palette = loadPalette(), asymmetryThreshold = loadAsymmetryThreshold()): SyntheticLesion {
+export function generateLesion(seed: number, options: GenerateOptions = {}): SyntheticLesion {
+  const config = loadGeneratorConfig();
+  const palette = loadPalette();
+  const asymmetryThreshold = loadDermatologyConfig().abcd.asymmetry_axis_threshold;
   const r = seededRandom(seed);
   const size = config.size;
   const irregular = r.chance(config.irregular_share);

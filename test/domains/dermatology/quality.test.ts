@@ -2,17 +2,13 @@
  * Quality flags against the generator's recorded artefacts (100 lesions of set 6006), and blur / exposure
  * against degraded copies of the same images.
  */
-import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import YAML from 'yaml';
-import type { QualityConfig } from '../../../domains/dermatology/features/quality.js';
+import { loadDermatologyConfig } from '../../../domains/dermatology/config.js';
 import { assessQuality } from '../../../domains/dermatology/features/quality.js';
-import type { SegmentationConfig } from '../../../domains/dermatology/features/segmentation.js';
 import { segmentLesion } from '../../../domains/dermatology/features/segmentation.js';
 import { generateLesion, imageSeed } from '../../../domains/dermatology/synthetic/generator.js';
-import { packagePath } from '../../../src/paths.js';
 
-const domain = YAML.parse(fs.readFileSync(packagePath('domains', 'dermatology', 'config.yaml'), 'utf8')) as { segmentation: SegmentationConfig; quality: QualityConfig };
+const domain = loadDermatologyConfig();
 
 function boxBlur(rgb: Uint8Array, size: number, radius: number): Uint8Array {
   const out = new Uint8Array(rgb.length);

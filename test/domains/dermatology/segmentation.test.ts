@@ -3,14 +3,11 @@
  * (models are trained on sets 1001/1002, tested on 3003; these come from set 4004).
  */
 import { describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import YAML from 'yaml';
+import { loadDermatologyConfig } from '../../../domains/dermatology/config.js';
 import { segmentLesion } from '../../../domains/dermatology/features/segmentation.js';
-import type { SegmentationConfig } from '../../../domains/dermatology/features/segmentation.js';
 import { generateLesion, imageSeed } from '../../../domains/dermatology/synthetic/generator.js';
-import { packagePath } from '../../../src/paths.js';
 
-const config = (YAML.parse(fs.readFileSync(packagePath('domains', 'dermatology', 'config.yaml'), 'utf8')) as { segmentation: SegmentationConfig }).segmentation;
+const config = loadDermatologyConfig().segmentation;
 
 function jaccard(a: Uint8Array, b: Uint8Array): number {
   let inter = 0, union = 0;

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { ABCD_COLOURS, generateLesion, imageSeed, loadPalette } from '../../../domains/dermatology/synthetic/generator.js';
+import { loadPalette } from '../../../domains/dermatology/config.js';
+import { ABCD_COLOURS, generateLesion, imageSeed } from '../../../domains/dermatology/synthetic/generator.js';
 import { packagePath } from '../../../src/paths.js';
 
 const CLI = packagePath('dist', 'src', 'cli', 'main.js');
