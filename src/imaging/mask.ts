@@ -110,3 +110,25 @@ export function touchesFrame(m: Mask): boolean {
   for (let y = 0; y < m.height; y++) if (m.data[y * m.width] || m.data[y * m.width + m.width - 1]) return true;
   return false;
 }
+
+/** Binary erosion (keep = 1) or dilation (keep = 0) of a 0/1 array with a disc or square footprint; outside is 0. */
+function morphology(data: Uint8Array, width: number, height: number, radius: number, footprint: 'disc' | 'square', keep: 0 | 1): Uint8Array {
+  const offsets: [number, number][] = [];
+  for (let dy = -radius; dy <= radius; dy++) for (let dx = -radius; dx <= radius; dx++) {
+    if (footprint === 'square' || dx * dx + dy * dy <= radius * radius) offsets.push([dx, dy]);
+  }
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    let value: number = keep;
+    for (const [dx, dy] of offsets) {
+      const nx = x + dx, ny = y + dy;
+      const v = nx < 0 || ny < 0 || nx >= width || ny >= height ? 0 : data[ny * width + nx];
+      if (v !== keep) { value = v; break; }
+    }
+    out[y * width + x] = value;
+  }
+  return out;
+}
+
+export const erode = (data: Uint8Array, width: number, height: number, radius: number, footprint: 'disc' | 'square' = 'disc') => morphology(data, width, height, radius, footprint, 1);
+export const dilate = (data: Uint8Array, width: number, height: number, radius: number, footprint: 'disc' | 'square' = 'disc') => morphology(data, width, height, radius, footprint, 0);

@@ -4,7 +4,7 @@
  * spacing is known. Thresholds and palette come from the domain's versioned config.
  */
 import type { Mask } from '../../../src/imaging/mask.js';
-import { compactness, flipAsymmetry, maxFeretDiameter } from '../../../src/imaging/mask.js';
+import { compactness, erode, flipAsymmetry, maxFeretDiameter } from '../../../src/imaging/mask.js';
 import type { Lab } from '../../../src/imaging/lab.js';
 import { deltaE, rgbToLab } from '../../../src/imaging/lab.js';
 import { medianFilter } from './segmentation.js';
@@ -38,7 +38,7 @@ export function measureAbcd(rgb: Uint8Array, shape: Mask, extent: Mask, skin: re
 function coloursPresent(rgb: Uint8Array, mask: Mask, skin: readonly [number, number, number], config: AbcdConfig): AbcdMeasurement['colours'] {
   const palette = Object.entries(config.palette).map(([name, c]) => [name, rgbToLab(c[0], c[1], c[2])] as [string, Lab]);
   const skinLightness = rgbToLab(skin[0], skin[1], skin[2])[0];
-  const interior = erode(mask, config.colour.interior_erosion_px);
+  const interior = erode(mask.data, mask.width, mask.height, config.colour.interior_erosion_px, 'square');
   // Per-channel median first: hairs over the lesion would otherwise count as black.
   const plane = mask.width * mask.height;
   const channels = [0, 1, 2].map((c) => medianFilter(Float32Array.from({ length: plane }, (_, i) => rgb[i * 3 + c]), mask.width, mask.height, config.colour.median_filter_px));
@@ -61,18 +61,4 @@ function coloursPresent(rgb: Uint8Array, mask: Mask, skin: readonly [number, num
   const shares: Record<string, number> = {};
   for (const [name] of palette) shares[name] = total === 0 ? 0 : (counts.get(name) ?? 0) / total;
   return { present: palette.map(([name]) => name).filter((name) => shares[name] >= config.colour.min_share), shares };
-}
-
-function erode(mask: Mask, radius: number): Uint8Array {
-  const { width, height, data } = mask;
-  const out = new Uint8Array(data.length);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    let keep = data[y * width + x];
-    for (let dy = -radius; keep && dy <= radius; dy++) for (let dx = -radius; dx <= radius; dx++) {
-      const nx = x + dx, ny = y + dy;
-      if (nx < 0 || ny < 0 || nx >= width || ny >= height || !data[ny * width + nx]) { keep = 0; break; }
-    }
-    out[y * width + x] = keep;
-  }
-  return out;
 }

@@ -2,9 +2,9 @@
  * Image quality flags a clinician must see before trusting a reading: blur, exposure, hair, ink/marker, ruler,
  * partial view. Each is a simple, explainable measurement against a threshold in config.yaml.
  */
-import type { Mask } from '../../../src/imaging/mask.js';
+import { dilate } from '../../../src/imaging/mask.js';
 import { rgbToLab } from '../../../src/imaging/lab.js';
-import { medianFilter } from './segmentation.js';
+import type { Segmentation } from './segmentation.js';
 
 export interface QualityConfig {
   readonly critical: readonly QualityFlag[];
@@ -23,11 +23,13 @@ export interface QualityReport {
   readonly measurements: { inkPixels: number; hairPixels: number; rulerShare: number; laplacianVariance: number; meanL: number; clippedShare: number };
 }
 
-export function assessQuality(rgb: Uint8Array, width: number, height: number, lesion: Mask, skin: readonly [number, number, number], partialView: boolean, config: QualityConfig): QualityReport {
+/** `seg` must be the segmentation of this same image: its lesion extent, skin colour and distance maps are reused. */
+export function assessQuality(rgb: Uint8Array, width: number, height: number, seg: Segmentation, config: QualityConfig): QualityReport {
+  const { extent: lesion, skin, partialView } = seg;
   const n = width * height;
   const L = new Float32Array(n);
   const skinL = rgbToLab(skin[0], skin[1], skin[2])[0];
-  const near = dilate(lesion, config.ink.lesion_margin_px);
+  const near = dilate(lesion.data, width, height, config.ink.lesion_margin_px, 'square');
   const ink = new Uint8Array(n);
   // Exposure is judged on the skin around the lesion: a black or white lesion part is not over-exposure.
   let sumL = 0, clipped = 0, skinPixels = 0;
@@ -43,10 +45,9 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, le
   const inkPixels = ink.reduce((sum, v) => sum + v, 0);
   const ruler = rulerBand(L, width, height, skinL, config.ruler);
   const rulerShare = ruler.share;
-  // Hairs: thin dark structures (not marker ink) that a 5 × 5 median removes, outside the lesion.
-  const distance = new Float32Array(n);
-  for (let i = 0; i < n; i++) distance[i] = Math.hypot(rgb[i * 3] - skin[0], rgb[i * 3 + 1] - skin[1], rgb[i * 3 + 2] - skin[2]);
-  const smooth = medianFilter(distance, width, height, 2);
+  // Hairs: thin dark structures (not marker ink) that the segmentation's median filter removes, outside the lesion.
+  const distance = seg.skinDistance;
+  const smooth = seg.smoothedSkinDistance;
   // A ruler's ticks are thin dark lines too: its band does not count.
   const inRuler = (i: number) => ruler.share >= config.ruler.min_share && ruler.contains(i % width, Math.floor(i / width));
   let hairPixels = 0;
@@ -91,17 +92,4 @@ function laplacianVarianceOf(L: Float32Array, width: number, height: number, exc
   }
   const mean = sum / n;
   return sum2 / n - mean * mean;
-}
-
-function dilate(mask: Mask, radius: number): Uint8Array {
-  const { width, height, data } = mask;
-  const out = new Uint8Array(data.length);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    if (!data[y * width + x]) continue;
-    for (let dy = -radius; dy <= radius; dy++) for (let dx = -radius; dx <= radius; dx++) {
-      const nx = x + dx, ny = y + dy;
-      if (nx >= 0 && ny >= 0 && nx < width && ny < height) out[ny * width + nx] = 1;
-    }
-  }
-  return out;
 }

@@ -4,6 +4,7 @@
  * touching the frame (else the largest, then flagged partial view), holes filled.
  */
 import type { Mask } from '../../../src/imaging/mask.js';
+import { dilate, erode } from '../../../src/imaging/mask.js';
 
 export interface SegmentationConfig {
   readonly median_filter_px: number;
@@ -27,6 +28,9 @@ export interface Segmentation {
   readonly partialView: boolean;
   /** No component large enough: a blank or non-lesion image. */
   readonly empty: boolean;
+  /** Per-pixel RGB distance from the skin colour, raw and median-filtered (quality flags reuse them). */
+  readonly skinDistance: Float32Array;
+  readonly smoothedSkinDistance: Float32Array;
 }
 
 export function segmentLesion(rgb: Uint8Array, width: number, height: number, config: SegmentationConfig): Segmentation {
@@ -38,7 +42,7 @@ export function segmentLesion(rgb: Uint8Array, width: number, height: number, co
   const threshold = otsu(distance);
   const nothing: Mask = { width, height, data: new Uint8Array(width * height) };
   // Nothing stands out from the skin: a blank or non-lesion image, not a lesion to measure.
-  if (threshold < config.min_contrast) return { mask: nothing, extent: nothing, threshold, skin, partialView: false, empty: true };
+  if (threshold < config.min_contrast) return { mask: nothing, extent: nothing, threshold, skin, partialView: false, empty: true, skinDistance: raw, smoothedSkinDistance: distance };
   const tight = lesionAt(distance, width, height, threshold, config);
   const coarse = Math.expm1(otsu(distance.map(Math.log1p)));
   const off = Array.from(distance).filter((d) => d > coarse).sort((a, b) => a - b);
@@ -51,6 +55,8 @@ export function segmentLesion(rgb: Uint8Array, width: number, height: number, co
     skin,
     partialView: Boolean(tight.chosen?.touchesFrame),
     empty: !tight.chosen,
+    skinDistance: raw,
+    smoothedSkinDistance: distance,
   };
 }
 
@@ -119,26 +125,6 @@ export function otsu(values: Float32Array): number {
   }
   return lo + (bestBin + 0.5) / scale;
 }
-
-function morph(binary: Uint8Array, width: number, height: number, radius: number, keep: 0 | 1): Uint8Array {
-  // keep = 1: erosion (a pixel stays 1 only if its whole disc is 1); keep = 0: dilation.
-  const out = new Uint8Array(binary.length);
-  const offsets: [number, number][] = [];
-  for (let dy = -radius; dy <= radius; dy++) for (let dx = -radius; dx <= radius; dx++) if (dx * dx + dy * dy <= radius * radius) offsets.push([dx, dy]);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    let value: number = keep;
-    for (const [dx, dy] of offsets) {
-      const nx = x + dx, ny = y + dy;
-      const v = nx < 0 || ny < 0 || nx >= width || ny >= height ? 0 : binary[ny * width + nx];
-      if (v !== keep) { value = v; break; }
-    }
-    out[y * width + x] = value;
-  }
-  return out;
-}
-
-const erode = (b: Uint8Array, w: number, h: number, r: number) => morph(b, w, h, r, 1);
-const dilate = (b: Uint8Array, w: number, h: number, r: number) => morph(b, w, h, r, 0);
 
 interface Component {
   readonly pixels: number[];

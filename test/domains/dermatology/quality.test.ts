@@ -27,8 +27,7 @@ function boxBlur(rgb: Uint8Array, size: number, radius: number): Uint8Array {
 describe('image quality flags', () => {
   const cases = Array.from({ length: 100 }, (_, i) => {
     const lesion = generateLesion(imageSeed(6006, i));
-    const seg = segmentLesion(lesion.rgb, lesion.width, lesion.height, domain.segmentation);
-    const assess = (rgb: Uint8Array) => assessQuality(rgb, lesion.width, lesion.height, seg.extent, seg.skin, seg.partialView, domain.quality);
+    const assess = (rgb: Uint8Array) => assessQuality(rgb, lesion.width, lesion.height, segmentLesion(rgb, lesion.width, lesion.height, domain.segmentation), domain.quality);
     return { lesion, assess, quality: assess(lesion.rgb) };
   });
   const agreement = (flag: 'ink' | 'hair' | 'ruler') => cases.filter((c) => c.quality.flags.includes(flag) === c.lesion.truth.artefacts[flag]).length / cases.length;
