@@ -1,13 +1,36 @@
 /**
- * Where the model looked: the share of positive relevance (summed over colour channels) inside the lesion mask,
- * on a band around its border, and the asymmetry of that relevance between the two halves of the lesion.
+ * Where the model looked: shares of the relevance (summed over colour channels) inside the lesion region and on
+ * a band around its border, and the shortcut check built on them.
+ *
+ * Sign convention: a single-logit sigmoid model's relevance R explains the logit (evidence for "suspicious");
+ * the relevance of a "benign" decision is −R. `sign` (see decisionSign) turns R into evidence for the decision
+ * actually taken, so that "positive relevance" means "speaks for this decision".
+ *
+ * The shortcut check uses the magnitude share Σ_inside |R| / Σ |R| instead of the positive share: it does not
+ * depend on which class is explained (|−R| = |R|), and a model that decides by an ink marker puts its largest
+ * relevance on the marker whichever way it decides (for "suspicious", or against a "benign" call it makes
+ * anyway). The positive share alone misses that second case: the evidence *for* such a benign call lies in the
+ * lesion, while the marker's evidence against it is ignored.
  */
 import type { Mask } from '../../../src/imaging/mask.js';
+import { dilate } from '../../../src/imaging/mask.js';
+
+/** The `relevance:` block of config.yaml. */
+export interface RelevanceConfig {
+  /** The segmentation's extent is dilated by this many pixels, so that the blurred lesion edge counts as lesion. */
+  readonly margin_px: number;
+  /** A possible shortcut is flagged when the relevance magnitude inside the region is below this share. */
+  readonly min_inside_share: number;
+  /** Half-width (pixels, either side of the region's border) of the border band. */
+  readonly band_px: number;
+}
 
 export interface RelevanceShares {
-  /** Positive relevance inside the mask / all positive relevance. */
+  /** Positive relevance (evidence for the explained decision) inside the region / all positive relevance. */
   readonly inside: number;
-  /** Positive relevance within `band` pixels of the mask border (either side) / all positive relevance. */
+  /** |relevance| inside the region / Σ |relevance|: where all the evidence lies, for and against the decision. */
+  readonly insideMagnitude: number;
+  /** Positive relevance within `band` pixels of the region border (either side) / all positive relevance. */
   readonly borderBand: number;
 }
 
@@ -18,18 +41,40 @@ export function relevanceMap(relevance: Float32Array, channels: number, height: 
   return map;
 }
 
-export function relevanceShares(map: Float32Array, mask: Mask, band: number): RelevanceShares {
+/** +1 when the model decided the positive class (probability at or above the operating threshold), else −1. */
+export function decisionSign(probability: number, threshold: number): 1 | -1 {
+  return probability >= threshold ? 1 : -1;
+}
+
+/** The region relevance is counted in: the segmentation's extent dilated by `marginPx` (0: the extent itself). */
+export function relevanceRegion(extent: Mask, marginPx: number): Mask {
+  return { width: extent.width, height: extent.height, data: dilate(extent.data, extent.width, extent.height, marginPx) };
+}
+
+/** Shares of `map` (relevance of the positive class) in `mask`; `sign` = decisionSign(...) explains the decision. */
+export function relevanceShares(map: Float32Array, mask: Mask, band: number, sign: 1 | -1 = 1): RelevanceShares {
   const { width, height, data } = mask;
-  let total = 0, inside = 0, border = 0;
+  let total = 0, inside = 0, border = 0, magnitude = 0, magnitudeInside = 0;
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    const v = map[y * width + x];
+    const v = sign * map[y * width + x];
+    const here = data[y * width + x];
+    magnitude += Math.abs(v);
+    if (here) magnitudeInside += Math.abs(v);
     if (v <= 0) continue;
     total += v;
-    const here = data[y * width + x];
     if (here) inside += v;
     if (nearBorder(data, width, height, x, y, band, here)) border += v;
   }
-  return total === 0 ? { inside: 0, borderBand: 0 } : { inside: inside / total, borderBand: border / total };
+  return {
+    inside: total === 0 ? 0 : inside / total,
+    insideMagnitude: magnitude === 0 ? 0 : magnitudeInside / magnitude,
+    borderBand: total === 0 ? 0 : border / total,
+  };
+}
+
+/** Possible shortcut: less than the configured share of the relevance magnitude lies on the lesion. */
+export function shortcutSuspected(shares: RelevanceShares, config: Pick<RelevanceConfig, 'min_inside_share'>): boolean {
+  return shares.insideMagnitude < config.min_inside_share;
 }
 
 function nearBorder(data: Uint8Array, width: number, height: number, x: number, y: number, band: number, here: number): boolean {
