@@ -1,0 +1,140 @@
+/**
+ * The credit domain's entry point: a domain config (and through it a model card) → an assessor that turns
+ * applicant cases into report contexts. Cases are scored, explained and searched for hints in batches.
+ */
+import { fail } from '../../src/errors.js';
+import { encodeCase } from '../../src/models/tabular-encoder.js';
+import type { CreditCase } from './case.js';
+import { unusedAttributes } from './case.js';
+import type { CreditDomainConfig } from './config.js';
+import { DEFAULT_DOMAIN_FILE, loadCreditDomain } from './config.js';
+import type { CreditContext } from './context.js';
+import { CONTEXT_SCHEMA } from './context.js';
+import { attributeEvidence } from './evidence.js';
+import { topFactors } from './factors.js';
+import type { Escalation } from './guard.js';
+import { escalationFor } from './guard.js';
+import type { HintRequest, HintResult } from './hints.js';
+import { findHints } from './hints.js';
+import type { CreditModel } from './model.js';
+import { isRefused, openCreditModel } from './model.js';
+import { principalReasons } from './reasons.js';
+import type { Reference } from './reference.js';
+import { buildReference } from './reference.js';
+
+export interface CaseInput {
+  readonly creditCase: CreditCase;
+  /** Named in error messages (a file name, or "row 17"). */
+  readonly source: string;
+}
+
+export interface CreditAssessor {
+  readonly config: CreditDomainConfig;
+  readonly model: CreditModel;
+  assess(creditCase: CreditCase, profile: string, source?: string): Promise<CreditContext>;
+  assessBatch(inputs: readonly CaseInput[], profile: string): Promise<CreditContext[]>;
+  close(): Promise<void>;
+}
+
+export async function openCreditAssessor(domainFile: string = DEFAULT_DOMAIN_FILE): Promise<CreditAssessor> {
+  const domain = loadCreditDomain(domainFile);
+  const model = await openCreditModel(domain);
+  try {
+    const reference = await buildReference(domain.config, model);
+    const assessBatch = (inputs: readonly CaseInput[], profile: string) => assessCases(domain.config, model, reference, inputs, profile);
+    return {
+      config: domain.config,
+      model,
+      assessBatch,
+      assess: async (creditCase, profile, source = 'case') => (await assessBatch([{ creditCase, source }], profile))[0],
+      close: () => model.close(),
+    };
+  } catch (e) {
+    await model.close();
+    throw e;
+  }
+}
+
+async function assessCases(config: CreditDomainConfig, model: CreditModel, reference: Reference | null, inputs: readonly CaseInput[], profileId: string): Promise<CreditContext[]> {
+  if (!Object.prototype.hasOwnProperty.call(config.profiles, profileId)) fail(`profile ${JSON.stringify(profileId)} is not configured; profiles: ${Object.keys(config.profiles).join(', ')}`);
+  const profile = config.profiles[profileId];
+  if (inputs.length === 0) return [];
+  const { pre, threshold } = model;
+  const width = pre.columns;
+  const encoded = inputs.map((i) => encodeCase(pre, i.creditCase.attributes, i.source));
+  const rows = new Float32Array(inputs.length * width);
+  encoded.forEach((e, n) => rows.set(e, n * width));
+  const probabilities = await model.score(rows, inputs.length);
+  const explanation = await model.explain(rows, inputs.length);
+
+  const analyses = inputs.map((input, n) => {
+    const refused = isRefused(probabilities[n], threshold);
+    const evidence = attributeEvidence(config, pre, input.creditCase, encoded[n], explanation.relevance, n, reference);
+    const reasons = refused ? principalReasons(evidence, profile.max_reasons, config) : [];
+    const escalation = escalationFor(config, pre, reasons.map((r) => r.attribute)) ?? (refused && reasons.length === 0 ? noReasons : null);
+    return { refused, evidence, reasons, escalation };
+  });
+  const refusedIndex = analyses.flatMap((a, n) => (a.refused ? [n] : []));
+  const requests: HintRequest[] = refusedIndex.map((n) => ({ creditCase: inputs[n].creditCase, encoded: encoded[n], source: inputs[n].source }));
+  const found = await findHints(config, model, requests);
+  const hintsOf = new Map<number, HintResult>(refusedIndex.map((n, k) => [n, found[k]]));
+
+  return inputs.map(({ creditCase }, n): CreditContext => {
+    const { refused, evidence, reasons, escalation } = analyses[n];
+    const conservation = explanation.conservation[n];
+    return {
+      schema: CONTEXT_SCHEMA,
+      case: {
+        id: creditCase.id ?? null,
+        applicant: { name: creditCase.applicant?.name ?? null, address: creditCase.applicant?.address ?? null },
+        date: creditCase.date ?? null,
+        unused_attributes: unusedAttributes(creditCase, pre.features.map((f) => f.name)),
+      },
+      profile: { id: profileId, ...profile },
+      lender: config.lender,
+      model: {
+        name: model.card.name,
+        version: model.card.version,
+        sha256: model.card.sha256,
+        positive_class: config.model.refuse_class,
+        training_data: model.card.training_data.name,
+      },
+      decision: {
+        outcome: refused ? 'refused' : 'approved',
+        probability: probabilities[n],
+        threshold,
+        rule: `refuse when the probability of ${config.model.refuse_class} is at or above ${threshold}`,
+      },
+      explanation: {
+        method: 'lrp',
+        composite: model.composite.name,
+        params: model.composite.params,
+        seed: config.explanation.seed,
+        target: `logit of the probability of ${config.model.refuse_class}`,
+        sign: `positive relevance raised the probability of ${config.model.refuse_class} (toward refusal); negative lowered it`,
+        logit: conservation.seed,
+        relevance_sum: conservation.sum,
+        conservation_residual: conservation.residual,
+        reference: reference ? { method: reference.method, data: reference.data, count: reference.count } : null,
+      },
+      factors: topFactors(evidence, config),
+      reasons,
+      hints: hintsOf.get(n) ?? { status: 'not-applicable', hints: [], searched: 0, disclaimer: config.hints.disclaimer },
+      escalation,
+      letter: letterStatus(refused, escalation),
+    };
+  });
+}
+
+/** A refusal the explanation gives no adverse attribute for cannot be given specific reasons: a human decides. */
+const noReasons: Escalation = {
+  code: 'no-adverse-reason',
+  attributes: [],
+  message: 'refused, but no attribute has adverse relevance: specific reasons cannot be stated; a human must review the decision',
+};
+
+function letterStatus(refused: boolean, escalation: Escalation | null): CreditContext['letter'] {
+  if (escalation) return { status: 'blocked', why: `escalated for human review: ${escalation.message}` };
+  if (!refused) return { status: 'not-applicable', why: 'approved: no adverse action, no letter' };
+  return { status: 'ready', why: 'refused: adverse-action letter with the principal reasons' };
+}

@@ -1,0 +1,54 @@
+/** The report context: plain JSON that the renderers (letters, officer report) and `--json` consume. */
+import type { Party, ProfileConfig } from './config.js';
+import type { Factor } from './factors.js';
+import type { Escalation } from './guard.js';
+import type { HintResult } from './hints.js';
+import type { Reason } from './reasons.js';
+
+export const CONTEXT_SCHEMA = 'lrp-report/credit-context@1';
+
+export interface CreditContext {
+  readonly schema: typeof CONTEXT_SCHEMA;
+  readonly case: {
+    readonly id: string | null;
+    readonly applicant: { readonly name: string | null; readonly address: string | null };
+    readonly date: string | null;
+    /** Case attributes the model does not use: never fed to it. */
+    readonly unused_attributes: readonly string[];
+  };
+  readonly profile: ProfileConfig & { readonly id: string };
+  readonly lender: Party;
+  readonly model: {
+    readonly name: string;
+    readonly version: string;
+    readonly sha256: string;
+    readonly positive_class: string;
+    readonly training_data: string;
+  };
+  readonly decision: {
+    readonly outcome: 'approved' | 'refused';
+    /** Probability of `positive_class` (the refused class). */
+    readonly probability: number;
+    readonly threshold: number;
+    readonly rule: string;
+  };
+  readonly explanation: {
+    readonly method: 'lrp';
+    readonly composite: string;
+    readonly params: Readonly<Record<string, unknown>>;
+    readonly seed: 'logit';
+    readonly target: string;
+    readonly sign: string;
+    /** The risk logit the relevance distributes, Σ attribute relevance, and what biases and stabilizers kept. */
+    readonly logit: number;
+    readonly relevance_sum: number;
+    readonly conservation_residual: number;
+    readonly reference: { readonly method: 'near-cutoff' | 'all'; readonly data: string; readonly count: number } | null;
+  };
+  readonly factors: readonly Factor[];
+  /** Refused applicants only; empty when approved. */
+  readonly reasons: readonly Reason[];
+  readonly hints: HintResult | { readonly status: 'not-applicable'; readonly hints: readonly []; readonly searched: 0; readonly disclaimer: string };
+  readonly escalation: Escalation | null;
+  readonly letter: { readonly status: 'not-applicable' | 'ready' | 'blocked'; readonly why: string };
+}

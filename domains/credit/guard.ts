@@ -1,0 +1,48 @@
+/**
+ * The prohibited-basis guard. A model fed a prohibited basis cannot back a letter; a prohibited basis or a
+ * configured proxy among the principal reasons stops the letter and sends the case to a human. Nothing is
+ * dropped: the flagged attributes stay in the factors and reasons, marked with their basis.
+ */
+import type { TabularPreprocessing } from '../../src/models/card.js';
+import type { CreditDomainConfig } from './config.js';
+
+export interface Basis {
+  readonly kind: 'prohibited' | 'proxy';
+  readonly basis: string;
+}
+
+export interface Escalation {
+  readonly code: 'prohibited-input' | 'proxy-reason' | 'no-adverse-reason';
+  readonly attributes: readonly string[];
+  readonly message: string;
+}
+
+export function basisOf(config: CreditDomainConfig, attribute: string): Basis | null {
+  const prohibited = config.prohibited.find((p) => p.attribute === attribute);
+  if (prohibited) return { kind: 'prohibited', basis: prohibited.basis };
+  const proxy = config.proxies.find((p) => p.attribute === attribute);
+  return proxy ? { kind: 'proxy', basis: proxy.basis } : null;
+}
+
+/** Model inputs that are prohibited bases (the card feeds them to the model). */
+function prohibitedInputs(config: CreditDomainConfig, pre: TabularPreprocessing): string[] {
+  return pre.features.map((f) => f.name).filter((name) => basisOf(config, name)?.kind === 'prohibited');
+}
+
+/** Why a human must review this case, or null. `principal` are the attributes that would be stated as reasons. */
+export function escalationFor(config: CreditDomainConfig, pre: TabularPreprocessing, principal: readonly string[]): Escalation | null {
+  const inputs = prohibitedInputs(config, pre);
+  if (inputs.length > 0) {
+    return { code: 'prohibited-input', attributes: inputs, message: `the model uses prohibited bases (${describe(config, inputs)}); it cannot back an adverse-action letter` };
+  }
+  // A prohibited basis can only be a reason if the model is fed it, which is escalated above.
+  const proxies = principal.filter((a) => basisOf(config, a)?.kind === 'proxy');
+  if (proxies.length === 0) return null;
+  return {
+    code: 'proxy-reason',
+    attributes: proxies,
+    message: `a configured proxy of a prohibited basis would be a principal reason (${describe(config, proxies)}): no letter; a human must review the decision`,
+  };
+}
+
+const describe = (config: CreditDomainConfig, attributes: readonly string[]) => attributes.map((a) => `${a}: ${basisOf(config, a)!.basis}`).join('; ');

@@ -1,0 +1,44 @@
+/**
+ * Principal reasons (Reg B 1002.9(b)(2)): attributes the model scored that pushed this applicant toward
+ * refusal (relevance > 0) and, with a reference population, more than they pushed the reference applicants
+ * (excess > 0); ranked by excess; at most the profile's max_reasons.
+ */
+import type { CreditDomainConfig } from './config.js';
+import type { AttributeEvidence } from './evidence.js';
+import type { Basis } from './guard.js';
+
+export interface Reason {
+  readonly rank: number;
+  readonly attribute: string;
+  readonly label: string;
+  readonly statement: string;
+  readonly statement_code: string;
+  /** The statement is worded as a Reg B Appendix C Form C-1 sample reason. */
+  readonly form_c1: boolean;
+  /** What the ranking used: relevance − reference mean (the relevance itself without a reference); > 0. */
+  readonly adverse_relevance: number;
+  /** This applicant's own relevance of the attribute; > 0. */
+  readonly relevance: number;
+  readonly basis: Basis | null;
+}
+
+/** Adverse attributes, most adverse first. */
+export function rankAdverse(evidence: readonly AttributeEvidence[]): AttributeEvidence[] {
+  return evidence.filter((e) => e.relevance > 0 && e.excess > 0).sort((a, b) => b.excess - a.excess || a.attribute.localeCompare(b.attribute));
+}
+
+export function principalReasons(evidence: readonly AttributeEvidence[], maxReasons: number, config: CreditDomainConfig): Reason[] {
+  return rankAdverse(evidence)
+    .slice(0, maxReasons)
+    .map((e, i) => ({
+      rank: i + 1,
+      attribute: e.attribute,
+      label: e.label,
+      statement: e.statement.text,
+      statement_code: e.statement.code,
+      form_c1: config.form_c1_reasons.includes(e.statement.text),
+      adverse_relevance: e.excess,
+      relevance: e.relevance,
+      basis: e.basis,
+    }));
+}
