@@ -1,13 +1,12 @@
 /**
- * `npm run demo`: the main job on bundled defaults. Until the domain reports exist it explains the bundled
- * demo CNN (random weights, see models/demo/README.md) with two composites and writes relevance, heatmaps and
- * a summary under reports/demo/.
+ * `npm run demo`: the main job on bundled defaults. Every domain's demo cases (`domains/<name>/demo/*.yaml`)
+ * are reported in every locale (and every profile, where the domain has profiles) under reports/<domain>/.
  */
+import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../io/atomic.js';
-import { readNpy, writeNpy } from '../io/npy.js';
-import { writeHeatmapPng } from '../imaging/heatmap.js';
-import { explainModelFile } from '../lrp/api.js';
+import { availableDomains, loadDomain } from '../domain/registry.js';
+import { reportCase } from '../domain/run.js';
+import { availableLocales } from '../report/templates.js';
 import { packagePath } from '../paths.js';
 import { parse } from './args.js';
 
@@ -15,18 +14,30 @@ export const demoUsage = 'lrp-report demo [--out DIR]';
 
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { out: { type: 'string' } }, 'demo');
-  const outDir = values.out ?? packagePath('reports', 'demo');
-  const model = packagePath('models', 'demo', 'random-cnn.onnx');
-  const input = readNpy(packagePath('models', 'demo', 'random-cnn-input.npy'));
-  const summary: Record<string, unknown>[] = [];
-  for (const [composite, params] of [['epsilon-plus-flat', {}], ['epsilon-gamma-box', { low: -3, high: 3 }]] as const) {
-    const result = await explainModelFile(model, input, { composite, params });
-    writeNpy(path.join(outDir, `relevance-${composite}.npy`), result.relevance, result.dims);
-    await writeHeatmapPng(path.join(outDir, `heatmap-${composite}.png`), result.relevance, result.dims);
-    summary.push({ composite: result.composite, seed: result.seed, targets: result.targets, conservation: result.conservation });
-    process.stdout.write(`${composite}: targets ${result.targets.join(', ')}; residuals ${result.conservation.map((c) => c.residual.toFixed(4)).join(', ')}\n`);
+  const outRoot = values.out ?? packagePath('reports');
+  let count = 0;
+  for (const name of availableDomains()) {
+    const demoDir = packagePath('domains', name, 'demo');
+    const cases = fs.existsSync(demoDir) ? fs.readdirSync(demoDir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+    if (cases.length === 0) continue;
+    const plugin = await loadDomain(name);
+    for (const profile of plugin.profiles.length > 0 ? plugin.profiles : [undefined]) {
+      const outDir = path.join(outRoot, name, ...(profile ? [profile] : []));
+      const session = await plugin.open({ profile });
+      try {
+        for (const file of cases) {
+          for (const locale of availableLocales(name)) {
+            const { outcome, files } = await reportCase(session, path.join(demoDir, file), { domain: name, outDir, formats: ['pdf', 'html'], locale });
+            count += files.length;
+            const notes = outcome.notes.length > 0 ? ` (${outcome.notes.join('; ')})` : '';
+            if (locale === 'en') process.stdout.write(`${name}${profile ? `/${profile}` : ''} ${outcome.caseId}: ${outcome.status}${notes}\n`);
+          }
+        }
+      } finally {
+        await session.close();
+      }
+    }
   }
-  writeFileAtomic(path.join(outDir, 'summary.json'), `${JSON.stringify({ model: path.relative(packagePath(), model), summary }, null, 2)}\n`);
-  process.stdout.write(`demo outputs written to ${outDir}\n`);
+  process.stdout.write(`${count} files written under ${outRoot}\n`);
   return 0;
 }

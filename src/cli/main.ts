@@ -5,9 +5,11 @@ import { benchCommand, benchUsage } from './bench.js';
 import { compileCommand, compileUsage } from './compile.js';
 import { demoCommand, demoUsage } from './demo.js';
 import { explainCommand, explainUsage } from './explain.js';
+import { reportCommand, reportUsage } from './report.js';
 import { synthCommand, synthUsage } from './synth.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+  report: { run: reportCommand, usage: reportUsage },
   explain: { run: explainCommand, usage: explainUsage },
   compile: { run: compileCommand, usage: compileUsage },
   bench: { run: benchCommand, usage: benchUsage },

@@ -1,0 +1,52 @@
+/** `lrp-report report`: one case of a domain → its documents (PDF and/or HTML) in a folder. */
+import { fail } from '../errors.js';
+import { loadDomain } from '../domain/registry.js';
+import { reportCase } from '../domain/run.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/render.js';
+import { availableLocales } from '../report/templates.js';
+import { parse, required } from './args.js';
+
+export const reportUsage = `lrp-report report --domain dermatology|credit --case CASE.yaml --out DIR [--format pdf,html] [--locale en|zh-CN]
+    [--profile us|eu] [--json]     (exit 0: reported; 3: escalated for human review, no customer document)`;
+
+/** Exit code of a case escalated for human review: not an error, but not a finished case either. */
+export const EXIT_ESCALATED = 3;
+
+export async function reportCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    domain: { type: 'string' },
+    case: { type: 'string' },
+    out: { type: 'string' },
+    format: { type: 'string' },
+    locale: { type: 'string' },
+    profile: { type: 'string' },
+    json: { type: 'boolean' },
+  }, 'report');
+  const domainName = required(values.domain, 'domain', 'report');
+  const caseFile = required(values.case, 'case', 'report');
+  const outDir = required(values.out, 'out', 'report');
+  const formats = parseFormats(values.format);
+  const plugin = await loadDomain(domainName);
+  const locale = values.locale ?? 'en';
+  if (!availableLocales(domainName).includes(locale)) fail(`--locale: "${locale}" is not available for ${domainName} (available: ${availableLocales(domainName).join(', ')})`);
+  if (values.profile !== undefined && !plugin.profiles.includes(values.profile)) {
+    fail(`--profile: "${values.profile}" is not a profile of ${domainName}${plugin.profiles.length ? ` (available: ${plugin.profiles.join(', ')})` : ' (it has none)'}`);
+  }
+  const session = await plugin.open({ profile: values.profile });
+  try {
+    const { outcome, files } = await reportCase(session, caseFile, { domain: domainName, outDir, formats, locale });
+    for (const note of outcome.notes) process.stderr.write(`lrp-report: ${outcome.caseId}: ${note}\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify({ status: outcome.status, files, ...outcome.summary }, null, 2)}\n`);
+    else for (const f of files) process.stdout.write(`${f}\n`);
+    return outcome.status === 'escalated' ? EXIT_ESCALATED : 0;
+  } finally {
+    await session.close();
+  }
+}
+
+function parseFormats(value: string | undefined): ReportFormat[] {
+  if (value === undefined) return [...REPORT_FORMATS];
+  const formats = value.split(',').map((f) => f.trim());
+  for (const f of formats) if (!(REPORT_FORMATS as readonly string[]).includes(f)) fail(`--format ${f}: expected ${REPORT_FORMATS.join(', ')} (comma-separated)`);
+  return [...new Set(formats)] as ReportFormat[];
+}

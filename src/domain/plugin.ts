@@ -1,0 +1,46 @@
+/**
+ * What a domain plugin gives the core: assess a case file into documents to render (template name, plain-JSON
+ * context, figures) and a summary. The core renders, writes and audits; a plugin knows nothing of files out.
+ */
+import type { Assets } from '../report/html.js';
+
+export interface DomainDocument {
+  /** File-name part and role, e.g. "case-report", "adverse-action-letter". */
+  readonly name: string;
+  /** Template under templates/<domain>/. */
+  readonly template: string;
+  readonly context: object;
+  readonly assets: Assets;
+}
+
+/** `reported`: documents produced; `escalated`: held for human review (no customer-facing document). */
+export type CaseStatus = 'reported' | 'escalated';
+
+export interface DomainOutcome {
+  readonly caseId: string;
+  /** The decision time: reports and records carry it, so a re-run of the same case gives the same bytes. */
+  readonly decisionTime: Date;
+  readonly status: CaseStatus;
+  /** One line per escalation or warning, for the terminal. */
+  readonly notes: readonly string[];
+  /** What `--json` prints: decision, features, flags, explanation. */
+  readonly summary: object;
+  readonly documents: readonly DomainDocument[];
+}
+
+export interface DomainSessionOptions {
+  /** A jurisdiction or letter profile where the domain has several (credit: us, eu). */
+  readonly profile?: string;
+}
+
+/** A plugin opened once for many cases (models compiled once). */
+export interface DomainSession {
+  assessCaseFile(file: string): Promise<DomainOutcome>;
+  close(): Promise<void>;
+}
+
+export interface DomainPlugin {
+  readonly name: string;
+  readonly profiles: readonly string[];
+  open(options: DomainSessionOptions): Promise<DomainSession>;
+}

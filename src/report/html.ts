@@ -1,0 +1,87 @@
+/**
+ * Document model → one self-contained HTML file: the stylesheet and every image inline (data: URIs), no
+ * scripts, no external requests, so the file can be archived and opened anywhere.
+ */
+import type { Block, Inline, ReportDocument } from './document.js';
+import { STYLE } from './style.js';
+
+export type Assets = Readonly<Record<string, Uint8Array>>;
+
+export function renderHtml(doc: ReportDocument, assets: Assets): string {
+  const body = doc.blocks.map((b) => block(b, assets)).join('\n');
+  return `<!DOCTYPE html>
+<html lang="${escapeHtml(doc.lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="lrp-report">
+<title>${escapeHtml(doc.title)}</title>
+<style>${stylesheet()}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+<footer>${escapeHtml(doc.footer)}</footer>
+</body>
+</html>
+`;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function runs(content: Inline): string {
+  return content
+    .map((r) => {
+      let html = escapeHtml(r.text).replace(/\n/g, '<br>');
+      if (r.italic) html = `<em>${html}</em>`;
+      if (r.bold) html = `<strong>${html}</strong>`;
+      return html;
+    })
+    .join('');
+}
+
+function block(b: Block, assets: Assets): string {
+  switch (b.kind) {
+    case 'heading':
+      return `<h${b.level}>${runs(b.content)}</h${b.level}>`;
+    case 'paragraph':
+      return `<p${b.small ? ' class="small"' : ''}>${runs(b.content)}</p>`;
+    case 'banner':
+      return `<aside class="banner ${b.level}" role="${b.level === 'info' ? 'note' : 'alert'}">${runs(b.content)}</aside>`;
+    case 'list':
+      return `<ul>${b.items.map((i) => `<li>${runs(i)}</li>`).join('')}</ul>`;
+    case 'table': {
+      const head = b.header ? `<thead><tr>${b.header.map((c) => `<th scope="col">${runs(c)}</th>`).join('')}</tr></thead>` : '';
+      return `<table>${head}<tbody>${b.rows.map((r) => `<tr>${r.map((c) => `<td>${runs(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+    }
+    case 'figures':
+      return `<div class="figures">${b.figures
+        .map((f) => `<figure><img src="${dataUri(assets, f.asset)}" alt="${escapeHtml(f.alt)}"><figcaption>${runs(f.caption)}</figcaption></figure>`)
+        .join('')}</div>`;
+  }
+}
+
+function dataUri(assets: Assets, name: string): string {
+  const bytes = assets[name];
+  if (!bytes) throw new Error(`the report names an image asset "${name}" the domain did not supply`);
+  return `data:image/png;base64,${Buffer.from(bytes).toString('base64')}`;
+}
+
+function stylesheet(): string {
+  const s = STYLE;
+  const banners = Object.entries(s.banner)
+    .map(([level, c]) => `.banner.${level}{background:${c.fill};border-left:4px solid ${c.border};color:${c.text}}`)
+    .join('');
+  return [
+    `body{font-family:"DejaVu Sans","Noto Sans CJK SC","Noto Sans",Arial,sans-serif;font-size:${s.text.size}pt;line-height:1.4;color:${s.text.colour};max-width:50em;margin:2em auto;padding:0 1em}`,
+    `h1,h2,h3{color:${s.headingColour}}h1{font-size:${s.heading[1]}pt;margin:.2em 0 .4em}h2{font-size:${s.heading[2]}pt;border-bottom:1px solid ${s.rule};margin:1.2em 0 .4em}h3{font-size:${s.heading[3]}pt;margin:.8em 0 .3em}`,
+    `p{margin:.35em 0}.small{font-size:${s.text.small}pt;color:${s.text.muted}}`,
+    `table{border-collapse:collapse;width:100%;margin:.4em 0}th,td{border:1px solid ${s.table.border};padding:${s.table.padding}pt;text-align:left;vertical-align:top}th{background:${s.table.headerFill}}`,
+    `.banner{padding:.5em .8em;margin:.5em 0}${banners}`,
+    `.figures{display:flex;gap:${s.figure.gap}pt;flex-wrap:wrap}figure{margin:0;flex:1 1 0;min-width:10em}figure img{width:100%;height:auto;image-rendering:auto}figcaption{font-size:${s.figure.captionSize}pt;color:${s.text.muted}}`,
+    `footer{font-size:${s.page.footerSize}pt;color:${s.text.muted};border-top:1px solid ${s.rule};margin-top:2em;padding-top:.5em}`,
+  ].join('');
+}

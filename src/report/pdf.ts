@@ -1,0 +1,249 @@
+/**
+ * Document model → PDF with pdfkit: embedded (subset) fonts per locale, headings kept with what follows, tables
+ * that repeat their header across pages, figures side by side, a running footer with page numbers. Dates come
+ * from the caller (the decision time) so the same case gives the same bytes; attachments carry machine-readable
+ * records inside the PDF.
+ */
+import PDFDocument from 'pdfkit';
+import type { Block, Figure, Inline, ReportDocument, Run } from './document.js';
+import { plainText } from './document.js';
+import type { Assets } from './html.js';
+import type { FontSet } from './fonts.js';
+import { STYLE } from './style.js';
+
+export interface PdfAttachment {
+  readonly name: string;
+  readonly mime: string;
+  readonly description: string;
+  readonly data: Uint8Array;
+}
+
+export interface PdfOptions {
+  readonly fonts: FontSet;
+  /** Creation and modification date written into the PDF (and its file id): pin it for reproducible bytes. */
+  readonly date: Date;
+  readonly attachments?: readonly PdfAttachment[];
+  /** Page label, e.g. "Page {page} of {pages}". */
+  readonly pageLabel: string;
+}
+
+type Doc = PDFKit.PDFDocument;
+
+export function renderPdf(report: ReportDocument, assets: Assets, options: PdfOptions): Promise<Buffer> {
+  const margin = STYLE.page.margin;
+  const doc: Doc = new PDFDocument({
+    size: STYLE.page.size,
+    margins: { top: margin, bottom: margin + 14, left: margin, right: margin },
+    bufferPages: true,
+    autoFirstPage: true,
+    lang: report.lang,
+    displayTitle: true,
+    pdfVersion: '1.7',
+    // No default font: pdfkit would otherwise set up Helvetica, which it cannot embed; ours are registered below.
+    font: null,
+    info: { Title: report.title, Creator: 'lrp-report', Producer: 'lrp-report (pdfkit)', CreationDate: options.date, ModDate: options.date },
+  } as unknown as PDFKit.PDFDocumentOptions);
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  for (const [style, font] of Object.entries(options.fonts)) doc.registerFont(style, font.file, font.face);
+  doc.fillColor(STYLE.text.colour).font('regular').fontSize(STYLE.text.size);
+
+  for (const [i, block] of report.blocks.entries()) drawBlock(doc, block, assets, report.blocks[i + 1]);
+  for (const a of options.attachments ?? []) {
+    doc.file(Buffer.from(a.data), { name: a.name, type: a.mime, description: a.description, creationDate: options.date, modifiedDate: options.date });
+  }
+  drawFooters(doc, report.footer, options.pageLabel);
+  doc.end();
+  return done;
+}
+
+const contentWidth = (doc: Doc) => doc.page.width - doc.page.margins.left - doc.page.margins.right;
+const bottom = (doc: Doc) => doc.page.height - doc.page.margins.bottom;
+
+function ensureSpace(doc: Doc, height: number): void {
+  if (doc.y + height > bottom(doc)) doc.addPage();
+}
+
+function fontOf(run: Run): string {
+  return run.bold ? 'bold' : run.italic ? 'italic' : 'regular';
+}
+
+/** Rich text: one pdfkit `text` call per run, chained with `continued` so the runs wrap as one paragraph. */
+function writeRuns(doc: Doc, content: Inline, x: number, width: number, size: number, colour: string): void {
+  if (content.length === 0) return;
+  doc.fontSize(size).fillColor(colour);
+  content.forEach((run, i) => {
+    doc.font(fontOf(run));
+    const options = { width, lineGap: STYLE.text.lineGap, continued: i < content.length - 1 };
+    if (i === 0) doc.text(run.text, x, doc.y, options);
+    else doc.text(run.text, options);
+  });
+  doc.font('regular').fillColor(STYLE.text.colour);
+}
+
+function textHeight(doc: Doc, content: Inline, width: number, size: number, bold = false): number {
+  doc.font(bold || content.some((r) => r.bold) ? 'bold' : 'regular').fontSize(size);
+  const height = doc.heightOfString(plainText(content) || ' ', { width, lineGap: STYLE.text.lineGap });
+  doc.font('regular');
+  return height;
+}
+
+function drawBlock(doc: Doc, block: Block, assets: Assets, next: Block | undefined): void {
+  const left = doc.page.margins.left;
+  const width = contentWidth(doc);
+  switch (block.kind) {
+    case 'heading': {
+      const size = STYLE.heading[block.level];
+      // Keep a heading with the start of what follows it.
+      const following = next && next.kind !== 'heading' ? Math.min(60, next.kind === 'figures' ? STYLE.figure.maxHeight : 40) : 0;
+      ensureSpace(doc, textHeight(doc, block.content, width, size, true) + following + 10);
+      doc.moveDown(block.level === 1 ? 0 : 0.6);
+      writeRuns(doc, block.content.map((r) => ({ ...r, bold: true })), left, width, size, STYLE.headingColour);
+      if (block.level === 2) {
+        doc.moveTo(left, doc.y + 1).lineTo(left + width, doc.y + 1).lineWidth(0.6).strokeColor(STYLE.rule).stroke();
+      }
+      doc.moveDown(0.35);
+      return;
+    }
+    case 'paragraph': {
+      const size = block.small ? STYLE.text.small : STYLE.text.size;
+      writeRuns(doc, block.content, left, width, size, block.small ? STYLE.text.muted : STYLE.text.colour);
+      doc.moveDown(0.4);
+      return;
+    }
+    case 'banner': {
+      const pad = 6;
+      const colours = STYLE.banner[block.level];
+      const height = textHeight(doc, block.content, width - 2 * pad - 3, STYLE.text.size) + 2 * pad;
+      ensureSpace(doc, height + 4);
+      const top = doc.y;
+      doc.rect(left, top, width, height).fill(colours.fill);
+      doc.rect(left, top, 3, height).fill(colours.border);
+      doc.y = top + pad;
+      writeRuns(doc, block.content, left + pad + 3, width - 2 * pad - 3, STYLE.text.size, colours.text);
+      doc.y = top + height;
+      doc.moveDown(0.5);
+      return;
+    }
+    case 'list': {
+      for (const item of block.items) {
+        ensureSpace(doc, textHeight(doc, item, width - 12, STYLE.text.size));
+        const top = doc.y;
+        doc.font('regular').fontSize(STYLE.text.size).fillColor(STYLE.text.colour).text('•', left + 2, top, { lineBreak: false });
+        doc.y = top;
+        writeRuns(doc, item, left + 12, width - 12, STYLE.text.size, STYLE.text.colour);
+        doc.moveDown(0.15);
+      }
+      doc.moveDown(0.3);
+      return;
+    }
+    case 'table':
+      drawTable(doc, block.header, block.rows, left, width);
+      doc.moveDown(0.5);
+      return;
+    case 'figures':
+      drawFigures(doc, block.figures, assets, left, width);
+      return;
+  }
+}
+
+/**
+ * Column widths: every column at least as wide as its longest word (no word is split), the rest of the width
+ * shared in proportion to each column's longest cell, so short columns stay narrow and long text gets room.
+ */
+function columnWidths(doc: Doc, header: readonly Inline[] | null, rows: readonly (readonly Inline[])[], width: number): number[] {
+  const all = header ? [header, ...rows] : rows;
+  const columns = all[0]?.length ?? 0;
+  const pad = 2 * STYLE.table.padding + 1;
+  doc.font('bold').fontSize(STYLE.text.size);
+  const minimum = Array.from({ length: columns }, (_, j) => Math.max(...all.flatMap((r) => plainText(r[j]).split(/\s+/).map((w) => doc.widthOfString(w) + pad))));
+  doc.font('regular');
+  const weights = Array.from({ length: columns }, (_, j) => Math.min(48, Math.max(4, ...all.map((r) => plainText(r[j]).length))));
+  const spare = Math.max(0, width - minimum.reduce((s, w) => s + w, 0));
+  const total = weights.reduce((s, w) => s + w, 0);
+  const widths = minimum.map((m, j) => m + (spare * weights[j]) / total);
+  const scale = width / widths.reduce((s, w) => s + w, 0);
+  return widths.map((w) => w * scale);
+}
+
+function drawTable(doc: Doc, header: readonly Inline[] | null, rows: readonly (readonly Inline[])[], left: number, width: number): void {
+  const pad = STYLE.table.padding;
+  const widths = columnWidths(doc, header, rows, width);
+  const size = STYLE.text.size;
+  const rowHeight = (cells: readonly Inline[], bold: boolean) => Math.max(...cells.map((c, j) => textHeight(doc, c, widths[j] - 2 * pad, size, bold))) + 2 * pad;
+  const drawRow = (cells: readonly Inline[], isHeader: boolean) => {
+    const height = rowHeight(cells, isHeader);
+    const top = doc.y;
+    let x = left;
+    cells.forEach((cell, j) => {
+      if (isHeader) doc.rect(x, top, widths[j], height).fill(STYLE.table.headerFill);
+      doc.rect(x, top, widths[j], height).lineWidth(0.5).strokeColor(STYLE.table.border).stroke();
+      doc.y = top + pad;
+      writeRuns(doc, isHeader ? cell.map((r) => ({ ...r, bold: true })) : cell, x + pad, widths[j] - 2 * pad, size, STYLE.text.colour);
+      x += widths[j];
+    });
+    doc.x = left;
+    doc.y = top + height;
+  };
+  const headerHeight = header ? rowHeight(header, true) : 0;
+  ensureSpace(doc, headerHeight + (rows[0] ? rowHeight(rows[0], false) : 0));
+  if (header) drawRow(header, true);
+  for (const row of rows) {
+    if (doc.y + rowHeight(row, false) > bottom(doc)) {
+      doc.addPage();
+      if (header) drawRow(header, true);
+    }
+    drawRow(row, false);
+  }
+}
+
+/** PNG size from its IHDR chunk (bytes 16–23, big-endian): enough to lay images out before drawing them. */
+function pngSize(bytes: Uint8Array): { width: number; height: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+function drawFigures(doc: Doc, figures: readonly Figure[], assets: Assets, left: number, width: number): void {
+  const gap = STYLE.figure.gap;
+  const slot = (width - gap * (figures.length - 1)) / figures.length;
+  const boxes = figures.map((f) => {
+    const bytes = assets[f.asset];
+    if (!bytes) throw new Error(`the report names an image asset "${f.asset}" the domain did not supply`);
+    const { width: w, height: h } = pngSize(bytes);
+    const scale = Math.min(slot / w, STYLE.figure.maxHeight / h);
+    return { bytes, w: w * scale, h: h * scale, caption: f.caption };
+  });
+  const imageHeight = Math.max(...boxes.map((b) => b.h));
+  const captionHeight = Math.max(...boxes.map((b) => textHeight(doc, b.caption, slot, STYLE.figure.captionSize)));
+  ensureSpace(doc, imageHeight + captionHeight + 8);
+  const top = doc.y;
+  boxes.forEach((b, i) => {
+    const x = left + i * (slot + gap);
+    doc.image(Buffer.from(b.bytes), x + (slot - b.w) / 2, top, { width: b.w, height: b.h });
+    doc.y = top + imageHeight + 3;
+    writeRuns(doc, b.caption, x, slot, STYLE.figure.captionSize, STYLE.text.muted);
+  });
+  doc.x = left;
+  doc.y = top + imageHeight + 3 + captionHeight + 8;
+}
+
+function drawFooters(doc: Doc, footer: string, pageLabel: string): void {
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    // Writing into the bottom margin would add pages: lift the margin while the footer is written.
+    const saved = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const left = doc.page.margins.left;
+    const y = doc.page.height - saved + 12;
+    const label = pageLabel.replace('{page}', String(i + 1)).replace('{pages}', String(range.count));
+    doc.font('regular').fontSize(STYLE.page.footerSize).fillColor(STYLE.text.muted);
+    doc.text(footer, left, y, { width: contentWidth(doc) - 70, lineBreak: true, height: 20, ellipsis: true });
+    doc.text(label, left + contentWidth(doc) - 70, y, { width: 70, align: 'right', lineBreak: false });
+    doc.page.margins.bottom = saved;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Templates and their words. `templates/<domain>/<document>.hbs` is written once; the words come from
+ * `templates/<domain>/locales/<locale>.yaml` through the `t` helper, so a locale is a data file, not a second
+ * layout. Templates compile in strict mode: a field missing from the context is an error, never an empty cell.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { fail } from '../errors.js';
+import { readYamlFile } from '../io/yaml.js';
+import { packagePath } from '../paths.js';
+
+export type Messages = ReadonlyMap<string, string>;
+
+const templateRoot = (...parts: string[]) => packagePath('templates', ...parts);
+
+/** Locales a domain ships words for (the file names under templates/<domain>/locales/). */
+export function availableLocales(domain: string): string[] {
+  const dir = templateRoot(domain, 'locales');
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort() : [];
+}
+
+export function loadMessages(domain: string, locale: string): Messages {
+  const locales = availableLocales(domain);
+  if (!locales.includes(locale)) fail(`--locale: "${locale}" is not available for ${domain} (available: ${locales.join(', ')})`);
+  const file = templateRoot(domain, 'locales', `${locale}.yaml`);
+  const messages = new Map<string, string>();
+  const flatten = (value: unknown, prefix: string): void => {
+    if (typeof value === 'string') messages.set(prefix, value);
+    else if (value && typeof value === 'object' && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k);
+    else fail(`${file}: ${prefix || '(top level)'} must be text or a map of texts`);
+  };
+  flatten(readYamlFile(file, 'locale messages'), '');
+  return messages;
+}
+
+export type RenderTemplate = (context: object) => string;
+
+/** Compile `templates/<domain>/<name>.hbs` with the shared partials and the helpers below, for one locale. */
+export function loadTemplate(domain: string, name: string, locale: string): RenderTemplate {
+  const messages = loadMessages(domain, locale);
+  const hb = Handlebars.create();
+  registerHelpers(hb, messages, locale);
+  const partialDir = templateRoot('partials');
+  if (fs.existsSync(partialDir)) {
+    for (const f of fs.readdirSync(partialDir).filter((f) => f.endsWith('.hbs'))) hb.registerPartial(f.slice(0, -4), fs.readFileSync(path.join(partialDir, f), 'utf8'));
+  }
+  const file = templateRoot(domain, `${name}.hbs`);
+  if (!fs.existsSync(file)) fail(`no template ${domain}/${name}.hbs`);
+  const template = hb.compile(fs.readFileSync(file, 'utf8'), { strict: true, noEscape: false });
+  return (context) => {
+    try {
+      return template(context);
+    } catch (e) {
+      fail(`template ${domain}/${name}.hbs: ${(e as Error).message.split('\n')[0]}`);
+    }
+  };
+}
+
+/** `{name}` placeholders filled from the helper's hash; unknown keys fail loudly. */
+export function formatMessage(messages: Messages, key: string, values: Readonly<Record<string, unknown>>): string {
+  const template = messages.get(key);
+  if (template === undefined) fail(`no message "${key}"`);
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (!(name in values)) fail(`message "${key}" needs a value for {${name}}`);
+    return String(values[name]);
+  });
+}
+
+function registerHelpers(hb: typeof Handlebars, messages: Messages, locale: string): void {
+  type Options = Handlebars.HelperOptions;
+  // Handlebars escapes the returned string, so words and values are always escaped in the markup.
+  hb.registerHelper('t', (key: unknown, options: Options) => formatMessage(messages, String(key), options.hash as Record<string, unknown>));
+  hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('num', (value: unknown, digits: unknown) => formatNumber(value, typeof digits === 'number' ? digits : 2, locale));
+  hb.registerHelper('pct', (value: unknown, digits: unknown) => `${formatNumber(typeof value === 'number' ? value * 100 : value, typeof digits === 'number' ? digits : 1, locale)} %`);
+  hb.registerHelper('join', (list: unknown, separator: unknown) => (Array.isArray(list) ? list.map(String).join(typeof separator === 'string' ? separator : ', ') : ''));
+}
+
+function formatNumber(value: unknown, digits: number, locale: string): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) fail(`a number was expected, got ${JSON.stringify(value)}`);
+  return value.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
+}

@@ -1,0 +1,73 @@
+/** The document model: what templates may render, how text is decoded, and both renderers on one document. */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { parseReportDocument, plainText } from '../../src/report/document.js';
+import { fontsFor } from '../../src/report/fonts.js';
+import { renderHtml } from '../../src/report/html.js';
+import { renderPdf } from '../../src/report/pdf.js';
+
+const markup = `<article lang="en" title="T &amp; Co">
+  <section>
+    <h1>Title <em>one</em></h1>
+    <p class="small">A &lt;b&gt; tag as text, &quot;quoted&quot;, and&#x3D;more<br>second   line</p>
+    <aside class="critical"><strong>Caution.</strong> Something.</aside>
+    <ul><li>first</li><li>second</li></ul>
+    <table><tr><th>k</th><th>v</th></tr><tr><td>a</td><td><strong>1</strong></td></tr></table>
+    <div class="figures"><figure><img src="asset:px" alt="a pixel"><figcaption>Caption</figcaption></figure></div>
+  </section>
+  <footer>foot</footer>
+</article>`;
+
+describe('report document model', () => {
+  const doc = parseReportDocument(markup, 'test');
+
+  it('parses blocks, decodes entities once and collapses whitespace', () => {
+    expect(doc.lang).toBe('en');
+    expect(doc.title).toBe('T & Co');
+    expect(doc.footer).toBe('foot');
+    expect(doc.blocks.map((b) => b.kind)).toEqual(['heading', 'paragraph', 'banner', 'list', 'table', 'figures']);
+    const p = doc.blocks[1];
+    expect(p.kind === 'paragraph' && plainText(p.content)).toBe('A <b> tag as text, "quoted", and=more\nsecond line');
+    expect(p.kind === 'paragraph' && p.small).toBe(true);
+    const h = doc.blocks[0];
+    expect(h.kind === 'heading' && h.content).toEqual([{ text: 'Title ' }, { text: 'one', italic: true }]);
+    const t = doc.blocks[4];
+    expect(t.kind === 'table' && t.header?.map(plainText)).toEqual(['k', 'v']);
+    expect(t.kind === 'table' && t.rows[0][1]).toEqual([{ text: '1', bold: true }]);
+  });
+
+  it('refuses what one renderer could not draw, naming the element', () => {
+    expect(() => parseReportDocument('<article lang="en" title="t"><script>x</script></article>', 's')).toThrow(/<script> is not part of the report document model/);
+    expect(() => parseReportDocument('<article lang="en" title="t"><p>a <a href="x">link</a></p></article>', 's')).toThrow(/<a> inside <p> is not inline/);
+    expect(() => parseReportDocument('<article lang="en" title="t"><div class="figures"><figure><img src="http://x/y.png" alt="a"></figure></div></article>', 's')).toThrow(/must name an asset/);
+    expect(() => parseReportDocument('<article lang="en"><p>x</p></article>', 's')).toThrow(/needs a title/);
+    expect(() => parseReportDocument('<p>x</p><p>y</p>', 's')).toThrow(/exactly one <article>/);
+    expect(() => parseReportDocument('<article lang="en" title="t"><table><tr><td>1</td></tr><tr><td>1</td><td>2</td></tr></table></article>', 's')).toThrow(/every table row needs 1 cells/);
+  });
+
+  it('renders the same document to self-contained HTML (text re-escaped) and to a PDF with embedded fonts', async () => {
+    const px = await sharp(Buffer.from([200, 30, 30]), { raw: { width: 1, height: 1, channels: 3 } }).png().toBuffer();
+    const html = renderHtml(doc, { px });
+    expect(html).toContain('A &lt;b&gt; tag as text, &quot;quoted&quot;, and=more<br>second line');
+    expect(html).toContain('<aside class="banner critical" role="alert"><strong>Caution.</strong> Something.</aside>');
+    expect(html).toContain(`src="data:image/png;base64,${px.toString('base64')}"`);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    const date = new Date('2026-01-02T03:04:05Z');
+    const pdf = await renderPdf(doc, { px }, { fonts: fontsFor('en'), date, pageLabel: 'p {page}/{pages}' });
+    const again = await renderPdf(doc, { px }, { fonts: fontsFor('en'), date, pageLabel: 'p {page}/{pages}' });
+    expect(Buffer.compare(pdf, again)).toBe(0);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doc-'));
+    const file = path.join(dir, 'd.pdf');
+    fs.writeFileSync(file, pdf);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    for (const s of ['Title one', 'A <b> tag as text, "quoted", and=more', 'second line', 'Caution. Something.', 'first', 'Caption', 'foot', 'p 1/1']) expect(text).toContain(s);
+    const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' }).trim().split('\n').slice(2);
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const line of fonts) expect(line).toMatch(/\s+yes\s+yes\s+yes\s+\d+\s+\d+$/);
+    expect(execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).trim().split('\n').length - 2).toBe(1);
+  });
+});
