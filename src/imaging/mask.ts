@@ -1,6 +1,7 @@
 /**
  * Geometry of a binary mask (a lesion): area, principal axes, flip asymmetry, perimeter (marching squares,
- * sub-pixel), compactness, maximal Feret diameter. Pure functions on a row-major 0/1 array.
+ * sub-pixel), compactness, maximal Feret diameter; and the sub-pixel outline of a scalar field at a level.
+ * Pure functions on row-major arrays.
  */
 
 export interface Mask {
@@ -86,6 +87,96 @@ export function perimeter(m: Mask): number {
 export function compactness(m: Mask): number {
   const p = perimeter(m);
   return (p * p) / (4 * Math.PI * maskArea(m));
+}
+
+/** A scalar map on the pixel grid (row-major), e.g. a smoothed distance from the skin colour. */
+export interface Field {
+  readonly width: number;
+  readonly height: number;
+  readonly data: ArrayLike<number>;
+}
+
+export interface Outline {
+  readonly perimeter: number;
+  readonly area: number;
+}
+
+const CORNER_X = [0, 1, 1, 0];
+const CORNER_Y = [0, 0, 1, 1];
+
+/**
+ * The closed iso-line of `field` at `level` that encloses the largest area: marching squares with linear
+ * interpolation between pixel centres, so the outline is sub-pixel and carries none of a binary mask's staircase.
+ * Outside the image counts as below the level; ±Infinity forces a pixel out or in. Smaller loops (islands, holes) are ignored: they are not the border.
+ */
+export function largestOutline(field: Field, level: number): Outline {
+  const { width, height, data } = field;
+  const at = (x: number, y: number) => (x >= 0 && y >= 0 && x < width && y < height ? data[y * width + x] : -Infinity);
+  // A crossing lies on one grid edge; it is keyed by that edge: 2·node (horizontal) or 2·node + 1 (vertical).
+  const columns = width + 2;
+  const edgeKey = (x: number, y: number, k: number) => {
+    const k1 = (k + 1) % 4;
+    const node = (y + Math.min(CORNER_Y[k], CORNER_Y[k1]) + 1) * columns + x + Math.min(CORNER_X[k], CORNER_X[k1]) + 1;
+    return 2 * node + (CORNER_Y[k] === CORNER_Y[k1] ? 0 : 1);
+  };
+  // Directed segments (inside on the same side everywhere), so that they chain into closed loops.
+  const next = new Map<number, number>();
+  const point = new Map<number, [number, number]>();
+  const v = [0, 0, 0, 0];
+  for (let y = -1; y < height; y++) for (let x = -1; x < width; x++) {
+    let inside = 0;
+    for (let k = 0; k < 4; k++) {
+      v[k] = at(x + CORNER_X[k], y + CORNER_Y[k]);
+      if (v[k] > level) inside++;
+    }
+    if (inside === 0 || inside === 4) continue;
+    // Walk the cell's corners clockwise; each crossing either leaves the inside (exit) or enters it.
+    const keys: number[] = [];
+    const exits: boolean[] = [];
+    for (let k = 0; k < 4; k++) {
+      const k1 = (k + 1) % 4;
+      const a = v[k], b = v[k1];
+      if (a > level === b > level) continue;
+      // An infinite value (outside the image, or forced in or out) puts the crossing on the finite neighbour.
+      const t = Number.isFinite(a) ? (Number.isFinite(b) ? (level - a) / (b - a) : 0) : Number.isFinite(b) ? 1 : 0.5;
+      const key = edgeKey(x, y, k);
+      point.set(key, [x + CORNER_X[k] + t * (CORNER_X[k1] - CORNER_X[k]), y + CORNER_Y[k] + t * (CORNER_Y[k1] - CORNER_Y[k])]);
+      keys.push(key);
+      exits.push(a > level);
+    }
+    if (keys.length === 2) {
+      const e = exits[0] ? 0 : 1;
+      next.set(keys[e], keys[1 - e]);
+      continue;
+    }
+    // Saddle: enter, exit, enter, exit in walking order; the cell's mean decides whether the two insides join.
+    const first = exits[0] ? 1 : 0;
+    const [in0, out0, in1, out1] = [0, 1, 2, 3].map((i) => keys[(first + i) % 4]);
+    const finite = v.filter(Number.isFinite);
+    if (finite.length === 0 || finite.reduce((s, u) => s + u, 0) / finite.length > level) {
+      next.set(out0, in1);
+      next.set(out1, in0);
+    } else {
+      next.set(out0, in0);
+      next.set(out1, in1);
+    }
+  }
+  let best: Outline = { perimeter: 0, area: 0 };
+  const seen = new Set<number>();
+  for (const start of next.keys()) {
+    if (seen.has(start)) continue;
+    let length = 0, twiceArea = 0, key = start;
+    do {
+      seen.add(key);
+      const to = next.get(key)!;
+      const [x0, y0] = point.get(key)!, [x1, y1] = point.get(to)!;
+      length += Math.hypot(x1 - x0, y1 - y0);
+      twiceArea += x0 * y1 - x1 * y0;
+      key = to;
+    } while (key !== start);
+    if (Math.abs(twiceArea) / 2 > best.area) best = { perimeter: length, area: Math.abs(twiceArea) / 2 };
+  }
+  return best;
 }
 
 /** Largest distance between two mask pixels (on the boundary), in pixels. */

@@ -1,38 +1,180 @@
 /**
  * The automated ABCD criteria from an image and its lesion mask: asymmetry about the principal axes (0–2),
- * border irregularity (compactness), colours present (CIELAB palette), and the diameter in mm when a pixel
- * spacing is known. Thresholds and palette come from the domain's versioned config.
+ * border irregularity (compactness of a sub-pixel outline) and abruptness (B: 0–8 sectors of 45°), colours
+ * present (CIELAB palette), and the diameter in mm when a pixel spacing is known. Thresholds and palette come
+ * from the domain's versioned config.
  */
-import type { Mask } from '../../../src/imaging/mask.js';
-import { compactness, erode, flipAsymmetry, maxFeretDiameter } from '../../../src/imaging/mask.js';
+import type { Field, Mask } from '../../../src/imaging/mask.js';
+import { dilate, erode, flipAsymmetry, largestOutline, maxFeretDiameter, principalAxes } from '../../../src/imaging/mask.js';
 import type { Lab } from '../../../src/imaging/lab.js';
 import { deltaE, rgbToLab } from '../../../src/imaging/lab.js';
 import { medianFilter } from './segmentation.js';
 
+export interface BorderConfig {
+  readonly median_filter_px: number;
+  readonly hair_contrast: number;
+  readonly smoothing_px: number;
+  readonly hair_opening_px: number;
+  readonly outline_margin_px: number;
+  readonly abrupt_max_transition_px: number;
+}
+
 export interface AbcdConfig {
   readonly asymmetry_axis_threshold: number;
+  readonly border: BorderConfig;
   readonly colour: { readonly max_delta_e: number; readonly min_share: number; readonly interior_erosion_px: number; readonly median_filter_px: number };
   readonly palette: Readonly<Record<string, readonly [number, number, number]>>;
 }
 
 export interface AbcdMeasurement {
   readonly asymmetry: { readonly indices: [number, number]; readonly axes: number };
-  readonly border: { readonly compactness: number };
+  readonly border: {
+    /** P² / (4πA) of the sub-pixel outline: 1 for a disc. */
+    readonly compactness: number;
+    /** Sector k covers the angles [k·45°, (k+1)·45°) about the lesion's centroid (atan2(dy, dx), y down). */
+    readonly abrupt_sectors: boolean[];
+    readonly abrupt_count: number;
+    /** Median 10–90 % width (px) of the skin-distance transition across the border, per sector; null: no ray found it. */
+    readonly transition_px: (number | null)[];
+  };
   readonly colours: { readonly present: string[]; readonly shares: Record<string, number> };
   /** null: not measurable without a pixel spacing. */
   readonly diameter: { readonly px: number; readonly mm: number | null };
 }
 
-/** `shape`: the tight outline (asymmetry, border); `extent`: the full lesion (colours, diameter). */
+/**
+ * `shape`: the tight outline (asymmetry); `extent`: the full lesion (border, colours, diameter). The border is
+ * measured on the image itself, near the extent's edge: the tight outline loses pale lesion parts.
+ */
 export function measureAbcd(rgb: Uint8Array, shape: Mask, extent: Mask, skin: readonly [number, number, number], config: AbcdConfig, pixelSpacingMm: number | null): AbcdMeasurement {
   const indices = flipAsymmetry(shape);
   const diameterPx = maxFeretDiameter(extent);
   return {
     asymmetry: { indices, axes: indices.filter((a) => a > config.asymmetry_axis_threshold).length },
-    border: { compactness: compactness(shape) },
+    border: measureBorder(rgb, extent, skin, config.border, config.colour.interior_erosion_px),
     colours: coloursPresent(rgb, extent, skin, config),
     diameter: { px: diameterPx, mm: pixelSpacingMm === null ? null : diameterPx * pixelSpacingMm },
   };
+}
+
+/**
+ * Compactness of the lesion's outline at sub-pixel precision, and the abruptness of its edge per 45° sector.
+ * The outline is the iso-line of the skin distance (hairs replaced by their median, then Gaussian-smoothed
+ * against pixel noise) where the lesion's palest colour has faded halfway into the skin. It may leave the
+ * extent opened by `hair_opening_px` by only `outline_margin_px`: hairs touching the lesion then add no
+ * perimeter, while border wiggles (a pixel or two deep) keep theirs.
+ */
+function measureBorder(rgb: Uint8Array, extent: Mask, skin: readonly [number, number, number], config: BorderConfig, rimPx: number): AbcdMeasurement['border'] {
+  const { width, height } = extent;
+  const raw = new Float32Array(width * height);
+  for (let i = 0; i < raw.length; i++) raw[i] = Math.hypot(rgb[i * 3] - skin[0], rgb[i * 3 + 1] - skin[1], rgb[i * 3 + 2] - skin[2]);
+  const median = medianFilter(raw, width, height, config.median_filter_px);
+  const level = palestHalf(median, extent, rimPx);
+  const smooth = gaussianBlur(raw.map((v, i) => (v - median[i] > config.hair_contrast ? median[i] : v)), width, height, config.smoothing_px);
+  const opened = dilate(erode(extent.data, width, height, config.hair_opening_px), width, height, config.hair_opening_px);
+  const outer = dilate(opened, width, height, config.outline_margin_px);
+  const inner = erode(opened, width, height, config.outline_margin_px);
+  const bounded = Float32Array.from(smooth, (v, i) => (inner[i] ? Infinity : outer[i] ? v : -Infinity));
+  const outline = largestOutline({ width, height, data: bounded }, level);
+  const transition_px = sectorTransitions({ width, height, data: median }, extent, level);
+  const abrupt_sectors = transition_px.map((w) => w !== null && w <= config.abrupt_max_transition_px);
+  return {
+    compactness: outline.area > 0 ? outline.perimeter ** 2 / (4 * Math.PI * outline.area) : NaN,
+    abrupt_sectors,
+    abrupt_count: abrupt_sectors.filter(Boolean).length,
+    transition_px,
+  };
+}
+
+/** Half the skin distance of the lesion's palest colour (10th percentile inside the extent, its blended rim left out). */
+function palestHalf(distance: Float32Array, extent: Mask, rimPx: number): number {
+  const interior = erode(extent.data, extent.width, extent.height, rimPx);
+  const inside = Float32Array.from(distance.filter((_, i) => interior[i] === 1)).sort();
+  const values = inside.length > 0 ? inside : Float32Array.from(distance.filter((_, i) => extent.data[i] === 1)).sort();
+  return values[Math.floor(values.length * 0.1)] / 2;
+}
+
+const SECTORS = 8;
+const RAYS_PER_SECTOR = 12;
+const RAY_STEP_PX = 0.25;
+/** Plateaus are read this far inside and outside the border crossing: beyond a gradual edge's half-width (2 px). */
+const PLATEAU_PX: readonly [number, number] = [3, 6];
+
+/**
+ * Per 45° sector, the median over rays from the centroid of the 10–90 % rise distance of the (median-filtered)
+ * skin distance across the border: about 1 px for a cut-off edge (bilinear sampling of a step), the blend
+ * width for a fading one. Median over rays: a hair, an ink dot or a sector boundary spoils single rays only.
+ */
+function sectorTransitions(distance: Field, extent: Mask, level: number): (number | null)[] {
+  const { cx, cy } = principalAxes(extent);
+  const reach = Math.hypot(distance.width, distance.height);
+  const widths: (number | null)[] = [];
+  for (let k = 0; k < SECTORS; k++) {
+    const rays: number[] = [];
+    for (let j = 0; j < RAYS_PER_SECTOR; j++) {
+      const theta = ((k + (j + 0.5) / RAYS_PER_SECTOR) * 2 * Math.PI) / SECTORS;
+      const profile: number[] = [];
+      for (let s = 0; s < reach; s += RAY_STEP_PX) {
+        const value = bilinear(distance, cx + s * Math.cos(theta), cy + s * Math.sin(theta));
+        if (value === null) break;
+        profile.push(value);
+      }
+      const width = riseDistance(profile, level);
+      if (width !== null) rays.push(width);
+    }
+    widths.push(rays.length > 0 ? medianOf(rays) : null);
+  }
+  return widths;
+}
+
+/** 10–90 % width around the first fall of `profile` (sampled every RAY_STEP_PX) below `level`; null when the ray leaves the image first. */
+function riseDistance(profile: number[], level: number): number | null {
+  const at = (px: number) => Math.round(px / RAY_STEP_PX);
+  const edge = profile.findIndex((v) => v < level);
+  const [near, far] = PLATEAU_PX.map(at);
+  if (edge < far || edge + far >= profile.length) return null;
+  const lesion = medianOf(profile.slice(edge - far, edge - near + 1));
+  const skin = medianOf(profile.slice(edge + near, edge + far + 1));
+  if (lesion <= skin) return null;
+  const high = skin + 0.9 * (lesion - skin), low = skin + 0.1 * (lesion - skin);
+  let inner = edge;
+  while (inner > edge - far && profile[inner] < high) inner--;
+  let outer = edge;
+  while (outer < edge + far && profile[outer] > low) outer++;
+  return (outer - inner) * RAY_STEP_PX;
+}
+
+function bilinear(field: Field, x: number, y: number): number | null {
+  if (x < 0 || y < 0 || x > field.width - 1 || y > field.height - 1) return null;
+  const x0 = Math.min(field.width - 2, Math.floor(x)), y0 = Math.min(field.height - 2, Math.floor(y));
+  const fx = x - x0, fy = y - y0, i = y0 * field.width + x0, d = field.data;
+  return (1 - fy) * ((1 - fx) * d[i] + fx * d[i + 1]) + fy * ((1 - fx) * d[i + field.width] + fx * d[i + field.width + 1]);
+}
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+/** Separable Gaussian blur, edges clamped. */
+function gaussianBlur(values: Float32Array, width: number, height: number, sigma: number): Float32Array {
+  if (sigma <= 0) return values;
+  const radius = Math.ceil(3 * sigma);
+  const kernel = Array.from({ length: 2 * radius + 1 }, (_, i) => Math.exp(-((i - radius) ** 2) / (2 * sigma * sigma)));
+  const total = kernel.reduce((s, k) => s + k, 0);
+  const pass = (input: Float32Array, dx: number, dy: number) => {
+    const out = new Float32Array(input.length);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+      let sum = 0;
+      for (let t = -radius; t <= radius; t++) {
+        const nx = Math.min(width - 1, Math.max(0, x + t * dx)), ny = Math.min(height - 1, Math.max(0, y + t * dy));
+        sum += kernel[t + radius] * input[ny * width + nx];
+      }
+      out[y * width + x] = sum / total;
+    }
+    return out;
+  };
+  return pass(pass(values, 1, 0), 0, 1);
 }
 
 function coloursPresent(rgb: Uint8Array, mask: Mask, skin: readonly [number, number, number], config: AbcdConfig): AbcdMeasurement['colours'] {

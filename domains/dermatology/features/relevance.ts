@@ -13,7 +13,7 @@
  * lesion, while the marker's evidence against it is ignored.
  */
 import type { Mask } from '../../../src/imaging/mask.js';
-import { dilate } from '../../../src/imaging/mask.js';
+import { dilate, principalAxes } from '../../../src/imaging/mask.js';
 
 /** The `relevance:` block of config.yaml. */
 export interface RelevanceConfig {
@@ -75,6 +75,28 @@ export function relevanceShares(map: Float32Array, mask: Mask, band: number, sig
 /** Possible shortcut: less than the configured share of the relevance magnitude lies on the lesion. */
 export function shortcutSuspected(shares: RelevanceShares, config: Pick<RelevanceConfig, 'min_inside_share'>): boolean {
   return shares.insideMagnitude < config.min_inside_share;
+}
+
+/**
+ * How unevenly the positive relevance inside the lesion is split by each principal axis of the lesion:
+ * |P₁ − P₂| / (P₁ + P₂) for the two halves, the larger of the two axes (0: balanced, 1: all on one side).
+ */
+export function relevanceAsymmetry(map: Float32Array, lesion: Mask): number {
+  const axes = principalAxes(lesion);
+  let worst = 0;
+  for (const theta of [axes.angle, axes.angle + Math.PI / 2]) {
+    // The normal of the axis decides the side: the axis splits the lesion into two halves.
+    const nx = -Math.sin(theta), ny = Math.cos(theta);
+    let a = 0, b = 0;
+    for (let y = 0; y < lesion.height; y++) for (let x = 0; x < lesion.width; x++) {
+      const i = y * lesion.width + x;
+      if (!lesion.data[i] || map[i] <= 0) continue;
+      if ((x - axes.cx) * nx + (y - axes.cy) * ny >= 0) a += map[i];
+      else b += map[i];
+    }
+    if (a + b > 0) worst = Math.max(worst, Math.abs(a - b) / (a + b));
+  }
+  return worst;
 }
 
 function nearBorder(data: Uint8Array, width: number, height: number, x: number, y: number, band: number, here: number): boolean {

@@ -1,7 +1,7 @@
 /**
  * The automated ABCD measurements against the generator's truth on 200 lesions never used for training
- * (set 4004), artefacts included. Asymmetry, colour set and diameter meet issue 4's numbers; compactness is
- * held at today's level (see the issue note) until it reaches 0.8.
+ * (set 4004), artefacts included. Asymmetry, colour set, diameter and border abruptness meet issue 4's numbers;
+ * compactness is held just under today's level (see its note) until it reaches 0.8.
  */
 import { describe, expect, it } from 'vitest';
 import { loadAbcdConfig, loadDermatologyConfig } from '../../../domains/dermatology/config.js';
@@ -62,10 +62,28 @@ describe('automated ABCD criteria on 200 unseen synthetic lesions', () => {
     expect(within).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('border: compactness against the true border irregularity (issue 4 asks Spearman ≥ 0.8; held at today\'s 0.75)', () => {
+  // Truth: P²/(4πA) of the generator's exact mask (binary marching squares). Issue 4 asks Spearman ≥ 0.8; the
+  // sub-pixel outline reaches 0.79 here (0.83 and 0.86 on development sets 4100 and 4200), hairs touching the
+  // lesion being the main remaining error, so the floor sits just under today's value.
+  it('border: compactness against the true border irregularity (Spearman ≥ 0.78)', () => {
     const rho = spearman(rows.map((r) => r.measured.border.compactness), rows.map((r) => r.truth.border.compactness));
     console.log(`compactness Spearman ${rho.toFixed(3)}`);
-    expect(rho).toBeGreaterThanOrEqual(0.7);
+    expect(rho).toBeGreaterThanOrEqual(0.78);
+  });
+
+  // Measured 95.9 % of sectors, Spearman 0.95 and mean absolute error 0.31 on abrupt_count (0.956–0.961, 0.95–0.96,
+  // 0.30–0.34 on sets 4100 and 4200). Sector misses come from the centroid standing in for the generator's centre.
+  it('border: abrupt cut-off per 45° sector agrees with the truth (≥ 93 % of sectors, count Spearman ≥ 0.9, MAE ≤ 0.45)', () => {
+    const sectors = rows.flatMap((r) => r.truth.border.abrupt_sectors.map((abrupt, k) => abrupt === r.measured.border.abrupt_sectors[k]));
+    const accuracy = sectors.filter(Boolean).length / sectors.length;
+    const measured = rows.map((r) => r.measured.border.abrupt_count), truth = rows.map((r) => r.truth.border.abrupt_count);
+    const rho = spearman(measured, truth);
+    const mae = measured.reduce((s, m, i) => s + Math.abs(m - truth[i]), 0) / rows.length;
+    console.log(`abrupt sectors: ${(accuracy * 100).toFixed(1)} % agree, count Spearman ${rho.toFixed(3)}, MAE ${mae.toFixed(2)}`);
+    expect(rows.every((r) => r.measured.border.abrupt_sectors.length === 8 && r.measured.border.abrupt_count === r.measured.border.abrupt_sectors.filter(Boolean).length)).toBe(true);
+    expect(accuracy).toBeGreaterThanOrEqual(0.93);
+    expect(rho).toBeGreaterThanOrEqual(0.9);
+    expect(mae).toBeLessThanOrEqual(0.45);
   });
 
   it('diameter: not measurable without a pixel spacing', () => {

@@ -1,0 +1,230 @@
+/**
+ * One dermatology case, end to end up to the report context: decode the image, run the model and its LRP
+ * explanation, measure the lesion (segmentation, ABCD, quality), locate the relevance, and assemble a plain-JSON
+ * context (everything the report prints, computed here) plus the report's figures.
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { fail } from '../../src/errors.js';
+import type { DecodedImage } from '../../src/imaging/image-input.js';
+import { decodeImage, imageToTensor } from '../../src/imaging/image-input.js';
+import { contourPixels, encodePng, legendPixels, overlayPixels, resampleBilinear, resampleMask, resampleRelevance, resizeLongSide, robustScale } from '../../src/imaging/overlay.js';
+import { readFileOrFail } from '../../src/io/read.js';
+import type { Explainer, Explanation } from '../../src/lrp/explainer.js';
+import { openExplainer } from '../../src/lrp/open.js';
+import type { ImagePreprocessing, LoadedCard } from '../../src/models/card.js';
+import { loadModelCard } from '../../src/models/card.js';
+import type { DermatologyCase } from './case.js';
+import type { DermatologyConfig } from './config.js';
+import { loadAbcdConfig, loadDermatologyConfig } from './config.js';
+import { measureAbcd, type AbcdMeasurement } from './features/abcd.js';
+import { assessQuality } from './features/quality.js';
+import { relevanceAsymmetry, relevanceMap, relevanceRegion, relevanceShares, shortcutSuspected } from './features/relevance.js';
+import { segmentLesion, type Segmentation } from './features/segmentation.js';
+
+export interface LesionAssessment {
+  /** Everything the report prints (plain JSON; `--json` prints it too). */
+  readonly context: DermatologyContext;
+  /** PNG figures the template names: original, overlay, contour, legend. */
+  readonly assets: Record<string, Uint8Array>;
+  /** SHA-256 of the full input-relevance tensor (float32 little-endian), for the audit record. */
+  readonly relevanceSha256: string;
+}
+
+export type DermatologyContext = ReturnType<typeof buildContext>;
+
+/** The card's model, compiled into an explainer with the domain's composite: reusable across cases. */
+export interface LesionModel {
+  readonly loaded: LoadedCard;
+  readonly preprocessing: ImagePreprocessing;
+  readonly explainer: Explainer;
+  readonly params: Record<string, number | number[]>;
+}
+
+export async function openLesionModel(cardFile: string): Promise<LesionModel> {
+  const loaded = loadModelCard(cardFile);
+  const pre = loaded.card.preprocessing;
+  if (pre.kind !== 'image') fail(`${cardFile}: the dermatology report needs an image model (preprocessing.kind: image), this card is ${pre.kind}`);
+  // Relevance is mapped back to the image by stretching, which is only right for the "fill" resize.
+  if ((pre.resize ?? 'fill') !== 'fill') fail(`${cardFile}: preprocessing.resize "${pre.resize}" is not supported by the dermatology report (only "fill")`);
+  const { explanation } = loadDermatologyConfig();
+  const params = compositeParams(explanation.params, pre);
+  const explainer = await openExplainer(loaded.modelPath, { composite: explanation.composite, params, seed: explanation.seed });
+  return { loaded, preprocessing: pre, explainer, params };
+}
+
+/** `pixel_min` / `pixel_max` in the config stand for the normalized values of pixel 0 and 255, per channel. */
+function compositeParams(params: Readonly<Record<string, number | string>>, pre: ImagePreprocessing): Record<string, number | number[]> {
+  const normalized = (pixel: number) => pre.mean.map((m, c) => (pixel * pre.scale - m) / pre.std[c]);
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v === 'pixel_min' ? normalized(0) : v === 'pixel_max' ? normalized(255) : (v as number)]));
+}
+
+export async function assessLesion(c: DermatologyCase, model: LesionModel): Promise<LesionAssessment> {
+  const config = loadDermatologyConfig();
+  const { card } = model.loaded;
+  const image = await decodeImage(c.image, 'image');
+  const imageSha256 = crypto.createHash('sha256').update(readFileOrFail(c.image, 'image')).digest('hex');
+  const { tensor, dims } = await imageToTensor(image, model.preprocessing);
+  const positive = positiveClassIndex(model.loaded);
+  const explanation = await model.explainer.explain({ data: tensor, dims }, positive);
+  const probability = positiveProbability(explanation, model.loaded, positive);
+
+  const analysis = await resizeLongSide(image, config.analysis.long_side_px);
+  const spacing = c.pixelSpacingMm === null ? null : (c.pixelSpacingMm * image.width) / analysis.width;
+  const seg = segmentLesion(analysis.rgb, analysis.width, analysis.height, config.segmentation);
+  const quality = assessQuality(analysis.rgb, analysis.width, analysis.height, seg, config.quality);
+  const abcd = seg.empty ? null : measureAbcd(analysis.rgb, seg.mask, seg.extent, seg.skin, loadAbcdConfig(), spacing);
+
+  const [, channels, mh, mw] = dims;
+  const modelMap = relevanceMap(explanation.relevance, channels, mh, mw);
+  const map = resampleRelevance(modelMap, mw, mh, analysis.width, analysis.height);
+  const region = relevanceRegion(seg.extent, config.relevance.margin_px);
+  const shares = seg.empty ? null : relevanceShares(map, region, config.relevance.band_px);
+  const asymmetry = seg.empty ? null : relevanceAsymmetry(map, seg.extent);
+  const prior = c.prior ? await measurePrior(c.prior.image, c.prior.pixelSpacingMm, config) : null;
+
+  const display = await resizeLongSide(image, config.analysis.display_long_side_px);
+  const displayMap = resampleBilinear(modelMap, mw, mh, display.width, display.height);
+  const assets = {
+    original: await encodePng(display.rgb, display.width, display.height),
+    overlay: await encodePng(overlayPixels(display, displayMap, robustScale(displayMap, config.report.overlay_scale_percentile)), display.width, display.height),
+    contour: await encodePng(contourPixels(display, resampleMask(seg.extent, display.width, display.height), config.report.contour_rgb, 2), display.width, display.height),
+    legend: await encodePng(legendPixels(256, 14), 256, 14),
+  };
+  const relevanceSha256 = crypto.createHash('sha256').update(new Uint8Array(explanation.relevance.buffer, explanation.relevance.byteOffset, explanation.relevance.byteLength)).digest('hex');
+  const context = buildContext({ c, config, model, image, imageSha256, explanation, probability, seg, quality: quality.flags, abcd, shares, asymmetry, prior, relevanceSha256 });
+  return { context, assets, relevanceSha256 };
+}
+
+function positiveClassIndex({ card, file }: LoadedCard): number {
+  const classes = card.output.classes;
+  const positive = card.output.positive_class ?? classes[classes.length - 1];
+  const index = classes.indexOf(positive);
+  if (index < 0) fail(`${file}: output.positive_class "${positive}" is not one of output.classes`);
+  // A single-logit sigmoid model has one output: the logit of the positive class.
+  return card.output.head === 'sigmoid' ? 0 : index;
+}
+
+function positiveProbability(e: Explanation, { card, file }: LoadedCard, index: number): number {
+  if (e.probabilities) return e.probabilities[index];
+  if (card.output.head === 'sigmoid') return 1 / (1 + Math.exp(-e.logits[index]));
+  fail(`${file}: output.head must be sigmoid or softmax for a probability`);
+}
+
+async function measurePrior(file: string, spacingMm: number | null, config: DermatologyConfig): Promise<{ diameterMm: number | null }> {
+  const original = await decodeImage(file, 'prior_image.image');
+  const image = await resizeLongSide(original, config.analysis.long_side_px);
+  const seg = segmentLesion(image.rgb, image.width, image.height, config.segmentation);
+  if (seg.empty) return { diameterMm: null };
+  const spacing = spacingMm === null ? null : (spacingMm * original.width) / image.width;
+  return { diameterMm: measureAbcd(image.rgb, seg.mask, seg.extent, seg.skin, loadAbcdConfig(), spacing).diameter.mm };
+}
+
+const round = (v: number, digits = 4) => Number(v.toFixed(digits));
+
+interface ContextInputs {
+  c: DermatologyCase;
+  config: DermatologyConfig;
+  model: LesionModel;
+  image: DecodedImage;
+  imageSha256: string;
+  explanation: Explanation;
+  probability: number;
+  seg: Segmentation;
+  quality: readonly string[];
+  abcd: AbcdMeasurement | null;
+  shares: ReturnType<typeof relevanceShares> | null;
+  asymmetry: number | null;
+  prior: { diameterMm: number | null } | null;
+  relevanceSha256: string;
+}
+
+function buildContext(x: ContextInputs) {
+  const { c, config, model, abcd, shares } = x;
+  const { card } = model.loaded;
+  const threshold = card.output.threshold ?? 0.5;
+  const flags = [...(x.seg.empty ? ['no_lesion'] : []), ...x.quality];
+  const critical = flags.filter((f) => f === 'no_lesion' || (config.quality.critical as readonly string[]).includes(f));
+  const shortcut = shares !== null && shortcutSuspected(shares, config.relevance);
+  const test = (card.evaluation.test ?? {}) as Record<string, unknown>;
+  const metric = (name: string) => (typeof test[name] === 'number' ? (test[name] as number) : null);
+  const structures = x.c.clinicianStructures;
+  const tds = abcd && structures !== null ? 1.3 * abcd.asymmetry.axes + 0.1 * abcd.border.abrupt_count + 0.5 * abcd.colours.present.length + 0.5 * structures : null;
+  const bands = config.abcd.tds_bands;
+  const conservation = x.explanation.conservation[0];
+  const warnings = [
+    ...(shortcut ? ['shortcut'] : []),
+    ...(critical.length > 0 ? ['risk_band_suppressed'] : []),
+    ...(c.pixelSpacingMm === null ? ['no_spacing'] : []),
+  ];
+  return {
+    case: {
+      case_id: c.caseId,
+      lesion_id: c.lesionId,
+      body_site: c.bodySite,
+      acquired_on: c.acquiredOn,
+      image_file: path.basename(c.image),
+      image_sha256: x.imageSha256,
+      image_size: `${x.image.width} × ${x.image.height}`,
+      pixel_spacing_mm: c.pixelSpacingMm,
+      decision_time: c.decisionTime.toISOString(),
+    },
+    caution: { shown: critical.length > 0, flags: critical },
+    output: {
+      positive_class: card.output.positive_class ?? card.output.classes[card.output.classes.length - 1],
+      probability: round(x.probability, 4),
+      threshold: round(threshold, 4),
+      at_or_above_threshold: x.probability >= threshold,
+      sensitivity: metric('sensitivity'),
+      specificity: metric('specificity'),
+      validated_on: typeof test.n === 'number' ? test.n : null,
+      // A critical quality flag means the reading may not be about this lesion: no band is shown then.
+      risk_band: critical.length > 0 ? null : x.probability >= threshold ? 'above_threshold' : 'below_threshold',
+    },
+    abcd: abcd && {
+      asymmetry: { axes: abcd.asymmetry.axes, indices: abcd.asymmetry.indices.map((v) => round(v, 3)), threshold: config.abcd.asymmetry_axis_threshold },
+      border: { abrupt_sectors: abcd.border.abrupt_count, compactness: round(abcd.border.compactness, 3) },
+      colours: { count: abcd.colours.present.length, present: abcd.colours.present },
+      structures: structures === null ? null : { value: structures },
+      tds: tds === null ? null : { value: round(tds, 2), band: tds < bands.benign_below ? 'benign' : tds <= bands.suspicious_up_to ? 'suspicious' : 'highly_suggestive' },
+      diameter_mm: abcd.diameter.mm === null ? null : round(abcd.diameter.mm, 1),
+      evolution: c.prior
+        ? { prior_date: c.prior.acquiredOn, prior_diameter_mm: x.prior?.diameterMm == null ? null : round(x.prior.diameterMm, 1) }
+        : null,
+    },
+    relevance: shares && {
+      inside_share: round(shares.insideMagnitude, 3),
+      inside_positive_share: round(shares.inside, 3),
+      border_share: round(shares.borderBand, 3),
+      asymmetry: x.asymmetry === null ? null : round(x.asymmetry, 3),
+      min_inside_share: config.relevance.min_inside_share,
+      margin_px: config.relevance.margin_px,
+      shortcut_suspected: shortcut,
+    },
+    figures: { saturated_share: round(1 - config.report.overlay_scale_percentile, 4) },
+    quality: { flags: flags.map((id) => ({ id, critical: critical.includes(id) })) },
+    warnings,
+    explanation: {
+      method: 'LRP',
+      composite: model.explainer.info.composite.name,
+      params: formatParams(model.explainer.info.composite.params),
+      seed: model.explainer.info.seed,
+      target: card.output.positive_class ?? card.output.classes[card.output.classes.length - 1],
+      conservation: { seed: round(conservation.seed, 5), sum: round(conservation.sum, 5), residual: round(conservation.residual, 5) },
+      relevance_sha256: x.relevanceSha256,
+    },
+    model: {
+      name: card.name,
+      version: card.version,
+      sha256: card.sha256,
+      card_file: path.basename(model.loaded.file),
+      training_data: card.training_data.name,
+      limitations: card.limitations,
+    },
+  };
+}
+
+function formatParams(params: Readonly<Record<string, unknown>>): string {
+  const show = (v: unknown): string => (Array.isArray(v) ? `[${v.map(show).join(', ')}]` : typeof v === 'number' ? String(Number(v.toPrecision(4))) : String(v));
+  return Object.entries(params).map(([k, v]) => `${k} = ${show(v)}`).join('; ');
+}

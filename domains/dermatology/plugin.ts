@@ -1,0 +1,40 @@
+/** The dermatology domain: a case file → the clinician case report. */
+import type { DomainPlugin, DomainSession } from '../../src/domain/plugin.js';
+import { assessLesion, openLesionModel, type LesionModel } from './assess.js';
+import { loadDermatologyCase } from './case.js';
+import { loadDermatologyConfig } from './config.js';
+
+export const plugin: DomainPlugin = {
+  name: 'dermatology',
+  profiles: [],
+  async open(): Promise<DomainSession> {
+    // Models are compiled once per card and reused for every case that names that card.
+    const models = new Map<string, Promise<LesionModel>>();
+    const modelFor = (card: string) => {
+      let model = models.get(card);
+      if (!model) models.set(card, (model = openLesionModel(card)));
+      return model;
+    };
+    return {
+      async assessCaseFile(file) {
+        const c = loadDermatologyCase(file);
+        const { context, assets } = await assessLesion(c, await modelFor(c.modelCard));
+        const notes = [
+          ...(context.caution.shown ? [`caution: ${context.caution.flags.join(', ')} (risk band suppressed)`] : []),
+          ...(context.relevance?.shortcut_suspected ? [`warning: only ${Math.round(context.relevance.inside_share * 100)} % of the relevance lies on the lesion`] : []),
+        ];
+        return {
+          caseId: c.caseId,
+          decisionTime: c.decisionTime,
+          status: 'reported',
+          notes,
+          summary: context,
+          documents: [{ name: 'case-report', template: loadDermatologyConfig().report.template, context, assets }],
+        };
+      },
+      async close() {
+        for (const model of models.values()) await (await model.catch(() => null))?.explainer.close();
+      },
+    };
+  },
+};

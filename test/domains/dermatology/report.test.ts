@@ -1,0 +1,134 @@
+/**
+ * The clinician case report end to end (plugin → template → HTML and PDF), read back as a reader would:
+ * pdftotext for the words, pdffonts / pdfimages / pdfinfo for the structure, in both locales.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plugin } from '../../../domains/dermatology/plugin.js';
+import type { DermatologyContext } from '../../../domains/dermatology/assess.js';
+import type { DomainSession } from '../../../src/domain/plugin.js';
+import { reportCase } from '../../../src/domain/run.js';
+import { loadModelCard } from '../../../src/models/card.js';
+import { packagePath } from '../../../src/paths.js';
+import { formatMessage, loadMessages } from '../../../src/report/templates.js';
+
+const demo = (name: string) => packagePath('domains', 'dermatology', 'demo', name);
+let session: DomainSession;
+let dir: string;
+
+const squash = (s: string) => s.replace(/\s+/g, ' ');
+const pdfText = (file: string) => squash(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }));
+
+async function report(caseFile: string, locale = 'en', formats: ('pdf' | 'html')[] = ['pdf', 'html']) {
+  const out = fs.mkdtempSync(path.join(dir, 'out-'));
+  const r = await reportCase(session, caseFile, { domain: 'dermatology', outDir: out, formats, locale });
+  return { ...r, context: r.outcome.summary as DermatologyContext, pdf: r.files.find((f) => f.endsWith('.pdf'))!, html: r.files.find((f) => f.endsWith('.html'))! };
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'derm-report-'));
+  session = await plugin.open({});
+});
+afterAll(async () => {
+  await session.close();
+});
+
+describe.each(['en', 'zh-CN'])('dermatology case report (%s)', (locale) => {
+  const m = loadMessages('dermatology', locale);
+  const t = (key: string, values: Record<string, unknown> = {}) => squash(formatMessage(m, key, values));
+  let r: Awaited<ReturnType<typeof report>>;
+  let text: string;
+  beforeAll(async () => {
+    r = await report(demo('derm-001.yaml'), locale);
+    text = pdfText(r.pdf);
+  }, 60_000);
+
+  it('holds every block of the report in the PDF text', () => {
+    const { card } = loadModelCard(packagePath('models', 'dermatology', 'lesion-classifier.card.yaml'));
+    for (const key of ['title', 'intended.short_title', 'output.title', 'output.threshold', 'output.risk_band', 'relevance.title', 'abcd.title', 'abcd.a', 'abcd.b', 'abcd.c', 'abcd.d', 'abcde.diameter', 'abcde.evolution', 'quality.title', 'method.title', 'method.conservation', 'model.title', 'model.training_data', 'intended.title', 'method.composite']) {
+      expect(text, key).toContain(t(key));
+    }
+    expect(text).toContain(t('case.line', { case_id: 'DERM-001', lesion_id: 'L-001' }));
+    expect(text).toContain(card.sha256);
+    expect(text).toContain(r.context.explanation.relevance_sha256);
+    expect(text).toContain('epsilon-gamma-box');
+    // The words the standards require, in this locale.
+    for (const key of ['intended.adjunctive', 'intended.not_diagnosis', 'intended.clinician_decides', 'intended.research_only']) expect(text, key).toContain(t(key).slice(0, 20));
+    expect(r.context.output.risk_band).not.toBeNull();
+    expect(text).toContain(t(`risk_band.${r.context.output.risk_band}`).slice(0, 15));
+    // TDS from the automated A, B, C and the clinician's D, with its provenance.
+    const abcd = r.context.abcd!;
+    const tds = 1.3 * abcd.asymmetry.axes + 0.1 * abcd.border.abrupt_sectors + 0.5 * abcd.colours.count + 0.5 * 3;
+    expect(abcd.tds!.value).toBeCloseTo(tds, 2);
+    // Table cells wrap, and pdftotext interleaves wrapped cells: look for the short parts.
+    expect(text).toContain(abcd.tds!.value.toFixed(2));
+    expect(text).toContain(t(`tds_band.${abcd.tds!.band}`));
+    expect(text).toContain(t('provenance.clinician'));
+    expect(text).toContain(t('abcde.diameter_mm', { mm: abcd.diameter_mm!.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) }).slice(0, 8));
+  });
+
+  it('is a multi-page PDF with every font embedded and the four figures', () => {
+    const info = execFileSync('pdfinfo', [r.pdf], { encoding: 'utf8' });
+    expect(Number(/Pages:\s+(\d+)/.exec(info)![1])).toBeGreaterThanOrEqual(2);
+    const fonts = execFileSync('pdffonts', [r.pdf], { encoding: 'utf8' }).trim().split('\n').slice(2);
+    expect(fonts.length).toBeGreaterThanOrEqual(2);
+    for (const line of fonts) expect(line).toMatch(/\s+yes\s+yes\s+yes\s+\d+\s+\d+$/);
+    if (locale === 'zh-CN') expect(fonts.join('\n')).toMatch(/NotoSansCJKsc/);
+    const images = execFileSync('pdfimages', ['-list', r.pdf], { encoding: 'utf8' }).trim().split('\n').slice(2);
+    expect(images.length).toBe(4);
+  });
+
+  it('writes a self-contained HTML file with the same content', () => {
+    const html = fs.readFileSync(r.html, 'utf8');
+    expect(html).toContain(`<html lang="${locale}">`);
+    expect(html.match(/src="data:image\/png;base64,/g)).toHaveLength(4);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(html).toContain(r.context.model.sha256);
+  });
+});
+
+describe('dermatology report: flags, warnings and reproducibility', () => {
+  it('an ink-marked image gets the caution banner and no risk band', async () => {
+    const r = await report(demo('derm-003.yaml'), 'en', ['pdf']);
+    expect(r.context.quality.flags.map((f) => f.id)).toContain('ink');
+    expect(r.context.caution.shown).toBe(true);
+    expect(r.context.output.risk_band).toBeNull();
+    const text = pdfText(r.pdf);
+    const m = loadMessages('dermatology', 'en');
+    expect(text).toContain(squash(formatMessage(m, 'caution.title', {})));
+    expect(text).toContain(squash(formatMessage(m, 'output.band_suppressed', {})));
+  }, 60_000);
+
+  it('a blank image is a flagged report (no lesion found), not a crash', async () => {
+    const blank = path.join(dir, 'blank.png');
+    await sharp({ create: { width: 200, height: 150, channels: 3, background: { r: 214, g: 170, b: 140 } } }).png().toFile(blank);
+    const caseFile = path.join(dir, 'blank.yaml');
+    fs.writeFileSync(caseFile, 'schema_version: 1\ncase_id: BLANK-1\nlesion_id: L\nimage: blank.png\ndecision_time: 2026-11-26T10:00:00Z\n');
+    const r = await report(caseFile, 'en', ['pdf']);
+    expect(r.context.quality.flags[0]).toEqual({ id: 'no_lesion', critical: true });
+    expect(r.context.abcd).toBeNull();
+    expect(r.context.relevance).toBeNull();
+    expect(r.context.output.risk_band).toBeNull();
+    expect(pdfText(r.pdf)).toContain(squash(formatMessage(loadMessages('dermatology', 'en'), 'abcd.not_measured', {})));
+  }, 60_000);
+
+  it('without a pixel spacing the diameter is "not measurable"; a prior image gives the evolution row', async () => {
+    const noSpacing = await report(demo('derm-004.yaml'), 'en', ['pdf']);
+    expect(noSpacing.context.abcd!.diameter_mm).toBeNull();
+    expect(pdfText(noSpacing.pdf)).toContain(squash(formatMessage(loadMessages('dermatology', 'en'), 'abcde.diameter_not_measurable', {})));
+    const prior = await report(demo('derm-002.yaml'), 'en', ['pdf']);
+    // The demo's prior image is the same picture: the same diameter.
+    expect(prior.context.abcd!.evolution).toEqual({ prior_date: '2026-05-14', prior_diameter_mm: prior.context.abcd!.diameter_mm });
+  }, 60_000);
+
+  it('the same case twice gives byte-identical PDF and HTML', async () => {
+    const a = await report(demo('derm-001.yaml'));
+    const b = await report(demo('derm-001.yaml'));
+    expect(Buffer.compare(fs.readFileSync(a.pdf), fs.readFileSync(b.pdf))).toBe(0);
+    expect(fs.readFileSync(a.html, 'utf8')).toBe(fs.readFileSync(b.html, 'utf8'));
+  }, 60_000);
+});
