@@ -1,0 +1,397 @@
+/**
+ * The credit documents end to end (plugin → templates → HTML and PDF), read back as a reader would: pdftotext for
+ * the words, pdffonts / pdfimages for the structure. The letters hold every Regulation B / GDPR element in both
+ * profiles and locales; approved → no letter; escalated → no letter and status "escalated"; names are escaped;
+ * the same case gives the same bytes; a letter missing an element is refused, naming it.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCreditCase } from '../../../domains/credit/case.js';
+import { factorChartSvg } from '../../../domains/credit/chart.js';
+import { DEFAULT_DOMAIN_FILE, loadCreditDomain } from '../../../domains/credit/config.js';
+import type { CreditContext } from '../../../domains/credit/context.js';
+import type { LetterView } from '../../../domains/credit/documents.js';
+import { checkLetter, US_MAX_REASONS } from '../../../domains/credit/documents.js';
+import { caseIdOf, openCreditSession, plugin } from '../../../domains/credit/plugin.js';
+import type { DomainSession } from '../../../src/domain/plugin.js';
+import { reportCase } from '../../../src/domain/run.js';
+import { loadModelCard, type TabularPreprocessing } from '../../../src/models/card.js';
+import { packagePath } from '../../../src/paths.js';
+import type { Messages } from '../../../src/report/templates.js';
+import { availableLocales, formatMessage, loadMessages } from '../../../src/report/templates.js';
+
+const demo = (name: string) => packagePath('domains', 'credit', 'demo', name);
+const REFUSED = demo('app-1001-refused.yaml');
+const APPROVED = demo('app-1002-approved.yaml');
+const NO_HINT = demo('app-1003-no-hint.yaml');
+const ESCALATED = demo('app-1004-escalated.yaml');
+
+const sessions = new Map<string, DomainSession>();
+let dir: string;
+
+/** pdftotext breaks lines anywhere (also between Chinese characters): compare with all whitespace removed. */
+const flat = (s: string) => s.replace(/\s+/g, '');
+const pdfText = (file: string) => execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+const pct = (value: number, digits: number, locale: string) =>
+  `${(value * 100).toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false })} %`;
+
+async function report(caseFile: string, profile: string, locale = 'en', formats: ('pdf' | 'html')[] = ['pdf', 'html']) {
+  const out = fs.mkdtempSync(path.join(dir, 'out-'));
+  const r = await reportCase(sessions.get(profile)!, caseFile, { domain: 'credit', outDir: out, formats, locale });
+  const file = (doc: string, ext: string) => r.files.find((f) => path.basename(f).includes(`.${doc}.`) && f.endsWith(`.${ext}`));
+  return { ...r, out, context: r.outcome.summary as CreditContext, file };
+}
+
+function writeCase(name: string, edit: (c: Record<string, unknown>) => void): string {
+  const body = YAML.parse(fs.readFileSync(REFUSED, 'utf8')) as Record<string, unknown>;
+  edit(body);
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, YAML.stringify(body));
+  return file;
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-documents-'));
+  for (const profile of plugin.profiles) sessions.set(profile, await plugin.open({ profile }));
+});
+afterAll(async () => {
+  for (const s of sessions.values()) await s.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each(['us', 'eu'].flatMap((profile) => ['en', 'zh-CN'].map((locale) => [profile, locale] as const)))('refused applicant, %s letter (%s)', (profile, locale) => {
+  const m = loadMessages('credit', locale);
+  const t = (key: string, values: Record<string, unknown> = {}) => formatMessage(m, key, values);
+  let r: Awaited<ReturnType<typeof report>>;
+  let letter: string;
+  let officer: string;
+  beforeAll(async () => {
+    r = await report(REFUSED, profile, locale);
+    letter = flat(pdfText(r.file('adverse-action-letter', 'pdf')!));
+    officer = flat(pdfText(r.file('officer-report', 'pdf')!));
+  }, 60_000);
+
+  it('writes the letter and the officer report, PDF and HTML', () => {
+    const suffix = locale === 'en' ? '' : `.${locale}`;
+    expect(r.files.map((f) => path.basename(f))).toEqual(['adverse-action-letter', 'officer-report'].flatMap((d) => ['pdf', 'html'].map((e) => `APP-1001.${d}${suffix}.${e}`)));
+    expect(r.outcome.status).toBe('reported');
+    expect(r.outcome.notes).toEqual([]);
+    expect(r.outcome.decisionTime.toISOString()).toBe('2026-11-20T00:00:00.000Z');
+    expect(r.context.decision.outcome).toBe('refused');
+    expect(r.context.profile.id).toBe(profile);
+  });
+
+  it('the letter holds every required element', () => {
+    const c = r.context;
+    const has = (element: string, text: string) => expect(letter, element).toContain(flat(text));
+    // The date, the creditor's name and address.
+    has('date', t('date', { year: 2026, month_name: t('month.11'), day: 20 }));
+    has('creditor name', c.lender.name);
+    has('creditor address', c.lender.address);
+    has('applicant', 'Jordan Example');
+    // The action taken.
+    has('action taken', t(`letter_${profile}.action`));
+    // The principal reasons: at most 4 (US), each a statement of this applicant's adverse attribute, in this locale.
+    expect(c.reasons.length).toBeGreaterThan(0);
+    expect(c.reasons.length).toBeLessThanOrEqual(US_MAX_REASONS);
+    has('reasons heading', t(`letter_${profile}.reasons_title`));
+    for (const reason of c.reasons) {
+      expect(reason.relevance).toBeGreaterThan(0);
+      has(`reason ${reason.rank}`, t(`statement.${reason.statement_code}`));
+    }
+    // Hints: each with its re-scored probability, below the threshold, and "not a guarantee".
+    expect(c.hints.status).toBe('found');
+    for (const hint of c.hints.hints) {
+      expect(hint.probability).toBeLessThan(c.decision.threshold);
+      has('re-scored probability', t('hints.rescored', { probability: pct(hint.probability, 1, locale) }));
+      for (const change of hint.changes) has('hint action', t(`action.${change.attribute}`));
+    }
+    has('not a guarantee', t('hints.disclaimer'));
+    if (locale === 'en') expect(letter).toContain(flat('not a guarantee'));
+    if (profile === 'us') {
+      // The ECOA notice of 12 CFR 1002.9(b)(1), naming the federal agency and its address.
+      has('ECOA notice', t('letter_us.ecoa_notice', { agency_name: c.profile.agency.name, agency_address: c.profile.agency.address }));
+      if (locale === 'en') has('ECOA notice (English)', 'The Federal Equal Credit Opportunity Act prohibits creditors from discriminating against credit applicants');
+      expect(c.profile.agency.name).toBe('Federal Trade Commission');
+    } else {
+      // GDPR Art. 22(3): human intervention, point of view, contest, and the route; the procedure; the supervisor.
+      for (const key of ['right_human', 'right_view', 'right_contest', 'right_access']) has(key, t(`letter_eu.${key}`));
+      has('rights route', t('letter_eu.rights_route', { creditor: c.lender.name, address: c.lender.address, case_id: 'APP-1001' }));
+      has('procedure', t('letter_eu.procedure', { probability: pct(c.decision.probability, 1, locale), threshold: pct(c.decision.threshold, 1, locale) }));
+      has('supervisor', t('letter_eu.supervisor', { agency_name: c.profile.agency.name, agency_address: c.profile.agency.address }));
+      has('legal basis', t('letter_eu.legal_basis', { law: c.profile.law }));
+    }
+    // The internal numbers stay in the officer report, not in the US letter.
+    if (profile === 'us') expect(letter).not.toContain(c.model.sha256);
+  });
+
+  it('the officer report holds decision, top-5 factors, chart, reasons, hints, explanation and model', () => {
+    const c = r.context;
+    const has = (element: string, text: string) => expect(officer, element).toContain(flat(text));
+    has('title', t('officer.title'));
+    has('probability', pct(c.decision.probability, 2, locale));
+    has('threshold', pct(c.decision.threshold, 2, locale));
+    expect(c.factors).toHaveLength(5);
+    for (const f of c.factors) {
+      has(`factor ${f.rank} label`, t(`attribute.${f.attribute}`));
+      has(`factor ${f.rank} statement`, t(`statement.${f.statement_code}`));
+      has(`factor ${f.rank} relevance`, `${f.relevance > 0 ? '+' : '\u2212'}${Math.abs(f.relevance).toFixed(3)}`);
+    }
+    for (const reason of c.reasons) has(`reason ${reason.rank}`, t(`statement.${reason.statement_code}`));
+    has('disclaimer', t('hints.disclaimer'));
+    has('composite', c.explanation.composite);
+    has('params', 'epsilon = 0.01');
+    has('residual', c.explanation.conservation_residual.toLocaleString(locale, { minimumFractionDigits: 4, maximumFractionDigits: 4, useGrouping: false }));
+    has('model', `${c.model.name} ${c.model.version}`);
+    has('sha256', c.model.sha256);
+    const images = execFileSync('pdfimages', ['-list', r.file('officer-report', 'pdf')!], { encoding: 'utf8' }).trim().split('\n').slice(2);
+    expect(images).toHaveLength(1);
+    expect(fs.readFileSync(r.file('officer-report', 'html')!, 'utf8').match(/src="data:image\/png;base64,/g)).toHaveLength(1);
+  });
+
+  it('embeds every font', () => {
+    for (const doc of ['adverse-action-letter', 'officer-report']) {
+      const fonts = execFileSync('pdffonts', [r.file(doc, 'pdf')!], { encoding: 'utf8' }).trim().split('\n').slice(2);
+      expect(fonts.length).toBeGreaterThanOrEqual(1);
+      for (const line of fonts) expect(line).toMatch(/\s+yes\s+yes\s+yes\s+\d+\s+\d+$/);
+      if (locale === 'zh-CN') expect(fonts.join('\n')).toMatch(/NotoSansCJKsc/);
+    }
+    const html = fs.readFileSync(r.file('adverse-action-letter', 'html')!, 'utf8');
+    expect(html).toContain(`<html lang="${locale}">`);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+});
+
+describe('credit documents: who gets a letter', () => {
+  it('an approved applicant gets the officer report only', async () => {
+    for (const profile of ['us', 'eu']) {
+      const r = await report(APPROVED, profile, 'en');
+      expect(r.context.decision.outcome).toBe('approved');
+      expect(r.outcome.status).toBe('reported');
+      expect(r.outcome.documents.map((d) => d.name)).toEqual(['officer-report']);
+      expect(fs.readdirSync(r.out).sort()).toEqual(['APP-1002.officer-report.html', 'APP-1002.officer-report.pdf']);
+      expect(flat(pdfText(r.file('officer-report', 'pdf')!))).toContain(flat(formatMessage(loadMessages('credit', 'en'), 'officer.approved_no_letter', {})));
+    }
+  }, 60_000);
+
+  it('an escalated case gets no letter, status "escalated", a note, and the report says why', async () => {
+    for (const [profile, locale] of [['us', 'en'], ['eu', 'zh-CN']] as const) {
+      const r = await report(ESCALATED, profile, locale);
+      expect(r.outcome.status).toBe('escalated');
+      expect(r.context.escalation?.code).toBe('proxy-reason');
+      expect(r.context.letter.status).toBe('blocked');
+      expect(r.outcome.documents.map((d) => d.name)).toEqual(['officer-report']);
+      expect(r.files.some((f) => f.includes('adverse-action-letter'))).toBe(false);
+      expect(r.outcome.notes).toHaveLength(1);
+      expect(r.outcome.notes[0]).toMatch(/^escalated for human review \(proxy-reason\): .*people_liable_maintenance/);
+      const m = loadMessages('credit', locale);
+      const text = flat(pdfText(r.file('officer-report', 'pdf')!));
+      for (const key of ['officer.escalated_title', 'escalation.proxy-reason', 'officer.escalated_no_letter', 'attribute.people_liable_maintenance', 'basis.people_liable_maintenance']) {
+        expect(text, key).toContain(flat(formatMessage(m, key, {})));
+      }
+    }
+  }, 60_000);
+
+  it('a refusal with no feasible hint says so in the letter', async () => {
+    const r = await report(NO_HINT, 'us', 'en', ['pdf']);
+    expect(r.context.decision.outcome).toBe('refused');
+    expect(r.context.hints.status).toBe('none-feasible');
+    expect(flat(pdfText(r.file('adverse-action-letter', 'pdf')!))).toContain(flat(formatMessage(loadMessages('credit', 'en'), 'hints.none_feasible', {})));
+  }, 60_000);
+});
+
+describe('credit documents: names, ids and dates', () => {
+  it('escapes HTML-ish names in HTML and prints them as text in the PDF', async () => {
+    const name = '<script>alert("x")</script> & <b>Ann</b>';
+    const file = writeCase('html-name.yaml', (c) => {
+      c.id = 'HTML-NAME';
+      c.applicant = { name, address: '<img src=x onerror=alert(1)> Street 1' };
+    });
+    for (const locale of ['en', 'zh-CN']) {
+      const r = await report(file, 'us', locale);
+      for (const doc of ['adverse-action-letter', 'officer-report']) {
+        const html = fs.readFileSync(r.file(doc, 'html')!, 'utf8');
+        expect(html).not.toMatch(/<script|<b>Ann|<img src=x/i);
+        expect(html).toContain('&lt;script&gt;');
+        expect(flat(pdfText(r.file(doc, 'pdf')!))).toContain(flat(name));
+      }
+      expect(flat(pdfText(r.file('adverse-action-letter', 'pdf')!))).toContain(flat('<img src=x onerror=alert(1)> Street 1'));
+    }
+  }, 60_000);
+
+  it('prints very long names and addresses in full', async () => {
+    const name = `${'Maximiliane-Konstanze '.repeat(8)}${'W'.repeat(200 - 8 * 22)}`;
+    const address = `${'Long Street 1, '.repeat(30)}${'Z'.repeat(50)}`;
+    expect(name).toHaveLength(200);
+    const file = writeCase('long-name.yaml', (c) => {
+      c.id = 'LONG-NAME';
+      c.applicant = { name, address };
+    });
+    const r = await report(file, 'eu', 'en');
+    const letter = flat(pdfText(r.file('adverse-action-letter', 'pdf')!));
+    expect(letter).toContain(flat(name));
+    expect(letter).toContain(flat(address));
+  }, 60_000);
+
+  it('the same case twice gives byte-identical PDFs and HTML', async () => {
+    const a = await report(REFUSED, 'us', 'en');
+    const b = await report(REFUSED, 'us', 'en');
+    expect(a.files.map((f) => path.basename(f))).toEqual(b.files.map((f) => path.basename(f)));
+    for (let i = 0; i < a.files.length; i++) expect(Buffer.compare(fs.readFileSync(a.files[i]), fs.readFileSync(b.files[i])), a.files[i]).toBe(0);
+  }, 60_000);
+
+  it('takes the case id from the case or the file name, and refuses ids that would escape the folder', () => {
+    const attributes = { purpose: 'car (new)' };
+    expect(caseIdOf({ id: 'A-1.b_2', attributes }, 'x.yaml')).toBe('A-1.b_2');
+    expect(caseIdOf({ attributes }, '/tmp/APP-9.yaml')).toBe('APP-9');
+    expect(() => caseIdOf({ id: '../escape', attributes }, 'bad.yaml')).toThrow(/bad\.yaml: id: "\.\.\/escape" must be 1–100 letters, digits/);
+    expect(() => caseIdOf({ id: 'a/b', attributes }, 'bad.yaml')).toThrow(/id:/);
+    expect(() => caseIdOf({ attributes }, '/tmp/my case.yaml')).toThrow(/has no id/);
+  });
+
+  it('a case without a date is dated today, with a note', async () => {
+    const file = writeCase('APP-NODATE.yaml', (c) => {
+      delete c.date;
+      delete c.id;
+    });
+    const session = await openCreditSession({ profile: 'us', today: () => new Date('2027-03-04T15:00:00Z') });
+    try {
+      const outcome = await session.assessCaseFile(file);
+      expect(outcome.caseId).toBe('APP-NODATE');
+      expect(outcome.decisionTime.toISOString()).toBe('2027-03-04T00:00:00.000Z');
+      expect(outcome.notes).toEqual(['the case has no date: documents dated 2027-03-04 (add date: for reproducible documents)']);
+    } finally {
+      await session.close();
+    }
+  }, 60_000);
+});
+
+describe('letter validation', () => {
+  let view: LetterView;
+  let words: Map<string, Messages>;
+  beforeAll(async () => {
+    const outcome = await sessions.get('us')!.assessCaseFile(REFUSED);
+    view = outcome.documents.find((d) => d.name === 'adverse-action-letter')!.context as LetterView;
+    words = new Map(availableLocales('credit').map((l) => [l, loadMessages('credit', l)]));
+  });
+  const without = (locale: string, key: string) => new Map([...words].map(([l, m]) => [l, l === locale ? new Map([...m].filter(([k]) => k !== key)) : m]));
+
+  it('accepts the complete letter of both profiles', () => {
+    expect(() => checkLetter(view, words, 'case.yaml')).not.toThrow();
+    expect(() => checkLetter({ ...view, jurisdiction: 'eu' }, words, 'case.yaml')).not.toThrow();
+    // The right to request the reasons may stand in for the reasons (1002.9(a)(2)(ii)).
+    expect(() => checkLetter({ ...view, reasons: [], right_to_reasons: { days: 60 } }, words, 'case.yaml')).not.toThrow();
+  });
+
+  it.each([
+    ['creditor name', (v: LetterView) => ({ ...v, creditor: { ...v.creditor, name: '' } }), /case\.yaml: the US adverse-action letter lacks the creditor's name/],
+    ['creditor address', (v: LetterView) => ({ ...v, creditor: { ...v.creditor, address: '  ' } }), /lacks the creditor's address \(lender\.address/],
+    ['agency name', (v: LetterView) => ({ ...v, agency: { ...v.agency, name: '' } }), /lacks the name of the federal agency that administers compliance/],
+    ['agency address', (v: LetterView) => ({ ...v, agency: { ...v.agency, address: '' } }), /lacks the address of the federal agency/],
+    ['reasons', (v: LetterView) => ({ ...v, reasons: [] }), /lacks the principal reasons or the right to request them/],
+    ['limit of 4 reasons', (v: LetterView) => ({ ...v, reasons: [...v.reasons, { ...v.reasons[0], rank: 5 }] }), /lacks at most 4 principal reasons \(5 reasons\)/],
+    ['date', (v: LetterView) => ({ ...v, date: { ...v.date, iso: 'someday' } }), /lacks the date/],
+    ['action', (v: LetterView) => ({ ...v, action: 'approved' as 'declined' }), /lacks the action taken/],
+    ['EU supervisor', (v: LetterView) => ({ ...v, jurisdiction: 'eu', agency: { ...v.agency, address: '' } }), /the EU adverse-action letter lacks the address of the supervisory authority/],
+  ])('refuses a letter without the %s', (_, edit, pattern) => {
+    expect(() => checkLetter(edit(view), words, 'case.yaml')).toThrow(pattern);
+  });
+
+  it.each([
+    ['us', 'letter_us.ecoa_notice', /lacks the ECOA notice \(12 CFR 1002\.9\(b\)\(1\)\) \(no wording "letter_us\.ecoa_notice" in the zh-CN locale\)/],
+    ['us', 'letter_us.action', /lacks the action taken/],
+    ['eu', 'letter_eu.right_human', /lacks the right to human intervention \(GDPR Art\. 22\(3\)\)/],
+    ['eu', 'letter_eu.right_contest', /lacks the right to contest the decision/],
+    ['eu', 'letter_eu.rights_route', /lacks how to exercise these rights/],
+    ['us', 'hints.disclaimer', /lacks "not a guarantee" with the improvement hints/],
+  ])('refuses a %s letter whose words lack %s', (jurisdiction, key, pattern) => {
+    expect(() => checkLetter({ ...view, jurisdiction }, without('zh-CN', key), 'case.yaml')).toThrow(pattern);
+  });
+
+  it('refuses a reason without wording, and an ECOA notice that does not name the agency', () => {
+    const code = view.reasons[0].statement_key;
+    expect(() => checkLetter(view, without('zh-CN', code), 'case.yaml')).toThrow(new RegExp(`lacks principal reason 1 \\(no wording "${code.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" in the zh-CN locale\\)`));
+    const en = new Map(words.get('en')!);
+    en.set('letter_us.ecoa_notice', 'The Federal Equal Credit Opportunity Act prohibits discrimination.');
+    expect(() => checkLetter(view, new Map([...words, ['en', en]]), 'case.yaml')).toThrow(/lacks the ECOA notice .*does not state \{agency_name\}/);
+  });
+
+  it('the plugin refuses to produce a letter with a blank creditor address, and nothing is written', async () => {
+    const variant = path.join(dir, 'blank-lender.yaml');
+    fs.writeFileSync(variant, `extends: ${JSON.stringify(DEFAULT_DOMAIN_FILE)}\nlender: { name: Example Lender, address: " " }\n`);
+    const session = await openCreditSession({ profile: 'us', domainFile: variant });
+    try {
+      const out = path.join(dir, 'refused-letter');
+      await expect(reportCase(session, REFUSED, { domain: 'credit', outDir: out, formats: ['pdf', 'html'], locale: 'en' })).rejects.toThrow(
+        /app-1001-refused\.yaml: the US adverse-action letter lacks the creditor's address \(lender\.address in the domain configuration\); no letter produced/,
+      );
+      expect(fs.existsSync(out) ? fs.readdirSync(out) : []).toEqual([]);
+      // An approved applicant needs no letter: the officer report is still produced.
+      const approved = await reportCase(session, APPROVED, { domain: 'credit', outDir: out, formats: ['pdf'], locale: 'en' });
+      expect(approved.files.map((f) => path.basename(f))).toEqual(['APP-1002.officer-report.pdf']);
+    } finally {
+      await session.close();
+    }
+  }, 60_000);
+});
+
+describe('credit locale words', () => {
+  it('English statements, labels, levels, actions, bases and phrases equal the configuration; every locale covers every code', () => {
+    const { config } = loadCreditDomain();
+    const { card } = loadModelCard(packagePath('models', 'credit', 'card.yaml'));
+    const pre = card.preprocessing as TabularPreprocessing;
+    const en = loadMessages('credit', 'en');
+    const expected = new Map<string, string>();
+    for (const f of pre.features) {
+      const a = config.attributes[f.name];
+      expected.set(`attribute.${f.name}`, a.label);
+      if (a.unit) expected.set(`unit.${a.unit}`, a.unit);
+      if (a.action) expected.set(`action.${f.name}`, a.action.text);
+      if (f.type === 'numeric') {
+        expected.set(`statement.${f.name}.high`, a.reason.high!);
+        expected.set(`statement.${f.name}.low`, a.reason.low!);
+      } else {
+        for (const level of f.levels) {
+          expected.set(`statement.${f.name}=${level}`, a.reason.levels?.[level] ?? a.reason.default!.replaceAll('{value}', level));
+          expected.set(`level.${f.name}=${level}`, level);
+        }
+      }
+    }
+    for (const b of [...config.prohibited, ...config.proxies]) expected.set(`basis.${b.attribute}`, b.basis);
+    expected.set('effect.adverse', config.factor_phrases.adverse);
+    expected.set('effect.favorable', config.factor_phrases.favorable);
+    expected.set('hints.disclaimer', config.hints.disclaimer);
+    for (const [key, text] of expected) expect(en.get(key), key).toBe(text);
+    for (const locale of availableLocales('credit')) {
+      const m = loadMessages('credit', locale);
+      for (const key of expected.keys()) expect(m.get(key)?.trim(), `${locale}: ${key}`).toBeTruthy();
+    }
+  });
+
+  it('the factor chart carries no words: ranks and signed values only', () => {
+    const svg = factorChartSvg([{ rank: 1, relevance: 0.5 }, { rank: 2, relevance: -0.25 }]);
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(texts).toEqual(['\u2212 \u2190', '\u2192 +', '1', '+0.500', '2', '\u22120.250']);
+  });
+});
+
+// The case files of the demo are real German Credit rows: check that they still give the outcomes they name.
+describe('credit demo cases', () => {
+  it.each([
+    [REFUSED, 'refused', 'found', null],
+    [APPROVED, 'approved', 'not-applicable', null],
+    [NO_HINT, 'refused', 'none-feasible', null],
+    [ESCALATED, 'refused', 'found', 'proxy-reason'],
+  ])('%s', async (file, outcome, hints, escalation) => {
+    const outcome0 = await sessions.get('eu')!.assessCaseFile(file);
+    const c = outcome0.summary as CreditContext;
+    expect(readCreditCase(file).date).toBe('2026-11-20');
+    expect(c.decision.outcome).toBe(outcome);
+    expect(c.hints.status).toBe(hints);
+    expect(c.escalation?.code ?? null).toBe(escalation);
+  });
+});
