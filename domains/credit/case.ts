@@ -8,7 +8,7 @@ import YAML from 'yaml';
 import { fail } from '../../src/errors.js';
 import { readFileOrFail } from '../../src/io/read.js';
 import { validateWith } from '../../src/schemas/validate.js';
-import { csvRecords } from './csv.js';
+import { csvRecords } from '../../src/io/csv.js';
 
 export interface CreditCase {
   readonly id?: string;

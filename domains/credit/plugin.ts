@@ -6,14 +6,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DomainDocument, DomainOutcome, DomainPlugin, DomainSession, DomainSessionOptions } from '../../src/domain/plugin.js';
+import type { CaseRef, DomainDocument, DomainOutcome, DomainPlugin, DomainSession, DomainSessionOptions } from '../../src/domain/plugin.js';
+import { csvRecords } from '../../src/io/csv.js';
+import { readFileOrFail } from '../../src/io/read.js';
 import { fail } from '../../src/errors.js';
 import { packagePath } from '../../src/paths.js';
 import type { Messages } from '../../src/report/templates.js';
 import { availableLocales, loadMessages } from '../../src/report/templates.js';
 import { openCreditAssessor } from './assess.js';
 import type { CreditCase } from './case.js';
-import { readCreditCase } from './case.js';
+import { caseFromCsvRecord, decodeUtf8, readCreditCase } from './case.js';
 import { factorChartPng } from './chart.js';
 import { DEFAULT_DOMAIN_FILE } from './config.js';
 import { checkLetter, dateView, letterView, officerView } from './documents.js';
@@ -58,18 +60,31 @@ export async function openCreditSession(options: CreditSessionOptions = {}): Pro
     // The words of every locale a letter can be rendered in: checked before any letter is produced.
     const words = new Map<string, Messages>(availableLocales(DOMAIN).map((l) => [l, loadMessages(DOMAIN, l)]));
     const today = options.today ?? (() => new Date());
+    // A loan book as one CSV: parsed once, one applicant per data row.
+    const csvFiles = new Map<string, Record<string, string>[]>();
+    const csvRowCase = (file: string, row: number) => {
+      let records = csvFiles.get(file);
+      if (!records) csvFiles.set(file, (records = csvRecords(decodeUtf8(readFileOrFail(file, 'credit cases'), file), file)));
+      const source = `${file} row ${row}`;
+      if (!Number.isInteger(row) || row < 1 || row > records.length) fail(`${file}: no data row ${row} (it has ${records.length})`);
+      const creditCase = caseFromCsvRecord(records[row - 1], source);
+      return { creditCase, caseId: creditCase.id === undefined ? `${path.basename(file, path.extname(file))}-${String(row).padStart(4, '0')}` : caseIdOf(creditCase, source), source };
+    };
+    const fileCase = (file: string) => {
+      const creditCase = readCreditCase(file);
+      return { creditCase, caseId: caseIdOf(creditCase, file), source: file };
+    };
     return {
-      async assessCaseFile(file: string): Promise<DomainOutcome> {
-        const creditCase = readCreditCase(file);
-        const caseId = caseIdOf(creditCase, file);
+      async assessCase({ file, row }: CaseRef): Promise<DomainOutcome> {
+        const { creditCase, caseId, source } = row === undefined ? fileCase(file) : csvRowCase(file, row);
         const datedToday = creditCase.date === undefined;
         const iso = creditCase.date ?? today().toISOString().slice(0, 10);
-        const context = await assessor.assess(creditCase, profile, file);
+        const context = await assessor.assess(creditCase, profile, source);
         const date = dateView(iso);
         const documents: DomainDocument[] = [];
         if (context.letter.status === 'ready') {
           const letter = letterView(context, caseId, date);
-          checkLetter(letter, words, file);
+          checkLetter(letter, words, source);
           documents.push({ name: 'adverse-action-letter', template: letterTemplate(jurisdiction), context: letter, assets: {} });
         }
         const chart = await factorChartPng(context.factors.map((f) => ({ rank: f.rank, relevance: f.relevance })));

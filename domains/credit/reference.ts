@@ -11,7 +11,7 @@ import { encodeCase } from '../../src/models/tabular-encoder.js';
 import { attributeRelevance } from './attribution.js';
 import { decodeUtf8 } from './case.js';
 import type { CreditDomainConfig } from './config.js';
-import { csvRecords } from './csv.js';
+import { csvRecords } from '../../src/io/csv.js';
 import type { CreditModel } from './model.js';
 import { isRefused } from './model.js';
 

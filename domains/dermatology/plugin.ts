@@ -1,5 +1,6 @@
 /** The dermatology domain: a case file → the clinician case report. */
 import type { DomainPlugin, DomainSession } from '../../src/domain/plugin.js';
+import { fail } from '../../src/errors.js';
 import { assessLesion, openLesionModel, type LesionModel } from './assess.js';
 import { loadDermatologyCase } from './case.js';
 import { loadDermatologyConfig } from './config.js';
@@ -16,7 +17,8 @@ export const plugin: DomainPlugin = {
       return model;
     };
     return {
-      async assessCaseFile(file) {
+      async assessCase({ file, row }) {
+        if (row !== undefined) fail(`${file}: a dermatology case is a YAML or JSON file, not a CSV row`);
         const c = loadDermatologyCase(file);
         const { context, assets } = await assessLesion(c, await modelFor(c.modelCard));
         const notes = [

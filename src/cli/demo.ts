@@ -27,7 +27,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       try {
         for (const file of cases) {
           for (const locale of availableLocales(name)) {
-            const { outcome, files } = await reportCase(session, path.join(demoDir, file), { domain: name, outDir, formats: ['pdf', 'html'], locale });
+            const { outcome, files } = await reportCase(session, { file: path.join(demoDir, file) }, { domain: name, outDir, formats: ['pdf', 'html'], locale });
             count += files.length;
             const notes = outcome.notes.length > 0 ? ` (${outcome.notes.join('; ')})` : '';
             if (locale === 'en') process.stdout.write(`${name}${profile ? `/${profile}` : ''} ${outcome.caseId}: ${outcome.status}${notes}\n`);

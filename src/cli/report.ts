@@ -34,7 +34,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   }
   const session = await plugin.open({ profile: values.profile });
   try {
-    const { outcome, files } = await reportCase(session, caseFile, { domain: domainName, outDir, formats, locale });
+    const { outcome, files } = await reportCase(session, { file: caseFile }, { domain: domainName, outDir, formats, locale });
     for (const note of outcome.notes) process.stderr.write(`lrp-report: ${outcome.caseId}: ${note}\n`);
     if (values.json) process.stdout.write(`${JSON.stringify({ status: outcome.status, files, ...outcome.summary }, null, 2)}\n`);
     else for (const f of files) process.stdout.write(`${f}\n`);

@@ -33,9 +33,15 @@ export interface DomainSessionOptions {
   readonly profile?: string;
 }
 
+/** One case: a case file, or one data row of a CSV file (1-based, the header not counted). */
+export interface CaseRef {
+  readonly file: string;
+  readonly row?: number;
+}
+
 /** A plugin opened once for many cases (models compiled once). */
 export interface DomainSession {
-  assessCaseFile(file: string): Promise<DomainOutcome>;
+  assessCase(ref: CaseRef): Promise<DomainOutcome>;
   close(): Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { ReportFormat } from '../report/render.js';
 import { renderReport } from '../report/render.js';
-import type { DomainOutcome, DomainSession } from './plugin.js';
+import type { CaseRef, DomainOutcome, DomainSession } from './plugin.js';
 
 export interface CaseReportOptions {
   readonly domain: string;
@@ -21,8 +21,8 @@ export interface CaseReport {
   readonly files: readonly string[];
 }
 
-export async function reportCase(session: DomainSession, caseFile: string, options: CaseReportOptions): Promise<CaseReport> {
-  const outcome = await session.assessCaseFile(caseFile);
+export async function reportCase(session: DomainSession, ref: CaseRef, options: CaseReportOptions): Promise<CaseReport> {
+  const outcome = await session.assessCase(ref);
   const outputs: { file: string; data: string | Uint8Array }[] = [];
   for (const doc of outcome.documents) {
     const rendered = await renderReport({ domain: options.domain, template: doc.template, locale: options.locale, context: doc.context, assets: doc.assets, formats: options.formats, date: outcome.decisionTime });

@@ -166,7 +166,7 @@ function matTVec(M: DenseMatrix, g: ArrayLike<number>): Float64Array {
 /** Float64 forward pass of one sample; returns every layer's input and the logits. */
 export function referenceForward(net: Network, x: ArrayLike<number>): { inputs: Float64Array[]; logits: Float64Array } {
   const inputs: Float64Array[] = [];
-  let a = Float64Array.from(x as ArrayLike<number>);
+  let a: Float64Array = Float64Array.from(x as ArrayLike<number>);
   for (const l of net.layers) {
     inputs.push(a);
     if (l.kind === 'linear') a = matVec(l.M, a, l.b);
@@ -187,13 +187,13 @@ export function referenceBackward(
   x: ArrayLike<number>,
   seed: Float64Array,
   mode: 'gradient' | 'lrp',
-  ruleOf: (i: number) => { rule: string; params: Record<string, number> } = () => ({ rule: 'epsilon', params: { epsilon: 1e-6 } }),
+  ruleOf: (i: number) => { rule: string; params: Record<string, number | undefined> } = () => ({ rule: 'epsilon', params: { epsilon: 1e-6 } }),
   normEpsilon = 1e-6,
   /** zbox bounds of the first linear layer's input, one value per input element. */
   firstLayerBounds?: { low: Float64Array; high: Float64Array },
 ): Float64Array {
   const { inputs } = referenceForward(net, x);
-  let r = Float64Array.from(seed);
+  let r: Float64Array = Float64Array.from(seed);
   let linearIndex = net.layers.filter((l) => l.kind === 'linear').length;
   for (let i = net.layers.length - 1; i >= 0; i--) {
     const l = net.layers[i];
@@ -203,7 +203,7 @@ export function referenceBackward(
       if (mode === 'gradient') r = matTVec(l.M, r);
       else {
         const { rule, params } = ruleOf(linearIndex);
-        r = referenceRule(rule, params, { M: l.M, C: l.C, b: l.b, x: xin, R: r, ...(linearIndex === 0 ? firstLayerBounds : {}) });
+        r = referenceRule(rule, params as Record<string, number>, { M: l.M, C: l.C, b: l.b, x: xin, R: r, ...(linearIndex === 0 ? firstLayerBounds : {}) });
       }
     } else if (l.kind === 'relu') {
       if (mode === 'gradient') r = r.map((v, j) => (xin[j] > 0 ? v : 0));

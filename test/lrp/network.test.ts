@@ -50,8 +50,8 @@ function oneHot(classes: number, t: number): Float64Array {
   return s;
 }
 
-type RuleOf = (i: number, count: number, isConv: boolean) => { rule: string; params: Record<string, number> };
-const eps = { rule: 'epsilon', params: { epsilon: 1e-6 } };
+type RuleOf = (i: number, count: number, isConv: boolean) => { rule: string; params: Record<string, number | undefined> };
+const eps: ReturnType<RuleOf> = { rule: 'epsilon', params: { epsilon: 1e-6 } };
 const RULE_TABLES: Record<string, { composite: Composite; ruleOf: RuleOf; lo?: number; hi?: number }> = {
   'epsilon-plus-flat': { composite: builtinComposite('epsilon-plus-flat'), ruleOf: (i, _, conv) => (i === 0 ? { rule: 'flat', params: {} } : conv ? { rule: 'zplus', params: {} } : eps) },
   'epsilon-plus': { composite: builtinComposite('epsilon-plus'), ruleOf: (_, __, conv) => (conv ? { rule: 'zplus', params: {} } : eps) },

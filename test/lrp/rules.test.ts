@@ -146,9 +146,9 @@ function outputDims(layer: Layer): number[] {
   const geometry = [0, 1].map((d) => {
     const size = c.xDims[2 + d];
     const k = c.weight.dims[2 + d];
-    const pads = (a.pads as { value: number[] }).value;
-    const s = (a.strides as { value: number[] }).value[d];
-    const dil = (a.dilations as { value: number[] }).value[d];
+    const pads = (a.pads as unknown as { value: number[] }).value;
+    const s = (a.strides as unknown as { value: number[] }).value[d];
+    const dil = (a.dilations as unknown as { value: number[] }).value[d];
     return Math.floor((size + pads[d] + pads[d + 2] - ((k - 1) * dil + 1)) / s) + 1;
   });
   expect(geometry[0] * geometry[1]).toBe(spatial);

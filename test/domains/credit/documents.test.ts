@@ -41,7 +41,7 @@ const pct = (value: number, digits: number, locale: string) =>
 
 async function report(caseFile: string, profile: string, locale = 'en', formats: ('pdf' | 'html')[] = ['pdf', 'html']) {
   const out = fs.mkdtempSync(path.join(dir, 'out-'));
-  const r = await reportCase(sessions.get(profile)!, caseFile, { domain: 'credit', outDir: out, formats, locale });
+  const r = await reportCase(sessions.get(profile)!, { file: caseFile }, { domain: 'credit', outDir: out, formats, locale });
   const file = (doc: string, ext: string) => r.files.find((f) => path.basename(f).includes(`.${doc}.`) && f.endsWith(`.${ext}`));
   return { ...r, out, context: r.outcome.summary as CreditContext, file };
 }
@@ -260,7 +260,7 @@ describe('credit documents: names, ids and dates', () => {
     });
     const session = await openCreditSession({ profile: 'us', today: () => new Date('2027-03-04T15:00:00Z') });
     try {
-      const outcome = await session.assessCaseFile(file);
+      const outcome = await session.assessCase({ file });
       expect(outcome.caseId).toBe('APP-NODATE');
       expect(outcome.decisionTime.toISOString()).toBe('2027-03-04T00:00:00.000Z');
       expect(outcome.notes).toEqual(['the case has no date: documents dated 2027-03-04 (add date: for reproducible documents)']);
@@ -274,7 +274,7 @@ describe('letter validation', () => {
   let view: LetterView;
   let words: Map<string, Messages>;
   beforeAll(async () => {
-    const outcome = await sessions.get('us')!.assessCaseFile(REFUSED);
+    const outcome = await sessions.get('us')!.assessCase({ file: REFUSED });
     view = outcome.documents.find((d) => d.name === 'adverse-action-letter')!.context as LetterView;
     words = new Map(availableLocales('credit').map((l) => [l, loadMessages('credit', l)]));
   });
@@ -326,12 +326,12 @@ describe('letter validation', () => {
     const session = await openCreditSession({ profile: 'us', domainFile: variant });
     try {
       const out = path.join(dir, 'refused-letter');
-      await expect(reportCase(session, REFUSED, { domain: 'credit', outDir: out, formats: ['pdf', 'html'], locale: 'en' })).rejects.toThrow(
+      await expect(reportCase(session, { file: REFUSED }, { domain: 'credit', outDir: out, formats: ['pdf', 'html'], locale: 'en' })).rejects.toThrow(
         /app-1001-refused\.yaml: the US adverse-action letter lacks the creditor's address \(lender\.address in the domain configuration\); no letter produced/,
       );
       expect(fs.existsSync(out) ? fs.readdirSync(out) : []).toEqual([]);
       // An approved applicant needs no letter: the officer report is still produced.
-      const approved = await reportCase(session, APPROVED, { domain: 'credit', outDir: out, formats: ['pdf'], locale: 'en' });
+      const approved = await reportCase(session, { file: APPROVED }, { domain: 'credit', outDir: out, formats: ['pdf'], locale: 'en' });
       expect(approved.files.map((f) => path.basename(f))).toEqual(['APP-1002.officer-report.pdf']);
     } finally {
       await session.close();
@@ -387,7 +387,7 @@ describe('credit demo cases', () => {
     [NO_HINT, 'refused', 'none-feasible', null],
     [ESCALATED, 'refused', 'found', 'proxy-reason'],
   ])('%s', async (file, outcome, hints, escalation) => {
-    const outcome0 = await sessions.get('eu')!.assessCaseFile(file);
+    const outcome0 = await sessions.get('eu')!.assessCase({ file });
     const c = outcome0.summary as CreditContext;
     expect(readCreditCase(file).date).toBe('2026-11-20');
     expect(c.decision.outcome).toBe(outcome);

@@ -25,7 +25,7 @@ const pdfText = (file: string) => squash(execFileSync('pdftotext', [file, '-'], 
 
 async function report(caseFile: string, locale = 'en', formats: ('pdf' | 'html')[] = ['pdf', 'html']) {
   const out = fs.mkdtempSync(path.join(dir, 'out-'));
-  const r = await reportCase(session, caseFile, { domain: 'dermatology', outDir: out, formats, locale });
+  const r = await reportCase(session, { file: caseFile }, { domain: 'dermatology', outDir: out, formats, locale });
   return { ...r, context: r.outcome.summary as DermatologyContext, pdf: r.files.find((f) => f.endsWith('.pdf'))!, html: r.files.find((f) => f.endsWith('.html'))! };
 }
 

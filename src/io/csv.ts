@@ -1,5 +1,5 @@
 /** RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF) → records keyed by the header row. */
-import { fail } from '../../src/errors.js';
+import { fail } from '../errors.js';
 
 export function csvRecords(text: string, source: string): Record<string, string>[] {
   const rows = parseRows(text, source).filter((r) => !(r.length === 1 && r[0] === ''));

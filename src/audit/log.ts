@@ -1,0 +1,445 @@
+/**
+ * The append-only audit log: one JSONL file, every line RFC 8785 canonical JSON, of two kinds:
+ *
+ *   {"digest":H,"prev":P,"record":{…},"seq":N,"type":"record"}
+ *   {"checkpoint":{"key_id":…,"root":…,"signature":…,"size":S,"timestamp":…},"digest":H,"prev":P,"type":"checkpoint"}
+ *
+ * `digest` = SHA-256 of the line's canonical JSON without `digest`; `prev` = the previous line's digest
+ * (64 zeros on line 1), so the chain covers checkpoints too and no line can be dropped, moved or inserted
+ * unnoticed. `seq` numbers records 0, 1, 2, … (their leaf index). The Merkle tree's leaves are the records'
+ * digests (SHA-256 of the canonical record, see record.ts), not the line digests, so that a record alone (as
+ * embedded in a PDF) plus its audit path proves its inclusion. A checkpoint follows each signed batch and
+ * covers every record before it (size = records so far).
+ *
+ * Appends are crash-safe: each line is written whole with one write and the batch is fsynced before its
+ * checkpoint and again after it. A crash mid-write leaves a torn last line (no final newline), which readers
+ * report; `repair: true` truncates it explicitly. One writer at a time: callers serialize appends.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import { fail, UserError } from '../errors.js';
+import { canonicalize } from './canonical.js';
+import { checkpointProblem, signCheckpoint, type Checkpoint } from './checkpoint.js';
+import { HEX64, ZERO_DIGEST, sha256Hex } from './hash.js';
+import { keyRing, type KeyRing } from './keys.js';
+import { leafHash, merkleTree, verifyConsistency } from './merkle.js';
+import { recordDigest, validateRecord, type AuditRecord } from './record.js';
+
+export interface RecordLine {
+  readonly type: 'record';
+  readonly seq: number;
+  readonly prev: string;
+  readonly record: AuditRecord;
+  readonly digest: string;
+}
+
+export interface CheckpointLine {
+  readonly type: 'checkpoint';
+  readonly prev: string;
+  readonly checkpoint: Checkpoint;
+  readonly digest: string;
+}
+
+export type LogLine = RecordLine | CheckpointLine;
+
+/** SHA-256 of the canonical line without its `digest`. */
+function lineDigest(line: Omit<RecordLine, 'digest'> | Omit<CheckpointLine, 'digest'>): string {
+  const { digest: _, ...rest } = line as LogLine;
+  return sha256Hex(canonicalize(rest));
+}
+
+/** The leaf the Merkle tree holds for a record: RFC 6962 leaf hash of the record digest's 32 bytes. */
+export function recordLeaf(record: AuditRecord): Buffer {
+  return leafHash(Buffer.from(recordDigest(record), 'hex'));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading
+
+interface RawLog {
+  /** Complete lines (each ended by "\n"), without the newline. */
+  readonly lines: readonly Buffer[];
+  /** Bytes after the last newline: a line torn by a crash mid-write. */
+  readonly torn: { readonly offset: number; readonly bytes: number } | null;
+}
+
+function readRaw(logFile: string): RawLog {
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(logFile);
+  } catch (e) {
+    fail(`cannot read ${logFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let nl = data.indexOf(0x0a); nl !== -1; nl = data.indexOf(0x0a, start)) {
+    lines.push(data.subarray(start, nl));
+    start = nl + 1;
+  }
+  return { lines, torn: start < data.length ? { offset: start, bytes: data.length - start } : null };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+type Parsed = { readonly line: LogLine; readonly problem?: undefined } | { readonly line?: undefined; readonly problem: string };
+
+/** Parses one line and checks its form (not its place in the chain). */
+function parseLine(bytes: Buffer): Parsed {
+  let text: string;
+  let value: unknown;
+  try {
+    text = utf8.decode(bytes);
+    value = JSON.parse(text);
+  } catch {
+    return { problem: 'not UTF-8 JSON' };
+  }
+  let canonical: string;
+  try {
+    canonical = canonicalize(value);
+  } catch (e) {
+    return { problem: `not canonical JSON (${(e as Error).message})` };
+  }
+  // Exactly one byte form per line: any changed byte changes the value, hence a digest.
+  if (canonical !== text) return { problem: 'not in canonical form (RFC 8785)' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'not a JSON object' };
+  const v = value as Record<string, unknown>;
+  const keys = Object.keys(v).sort().join();
+  if (typeof v.prev !== 'string' || !HEX64.test(v.prev)) return { problem: 'prev must be 64 hex digits' };
+  if (typeof v.digest !== 'string' || !HEX64.test(v.digest)) return { problem: 'digest must be 64 hex digits' };
+  if (v.type === 'record') {
+    if (keys !== 'digest,prev,record,seq,type') return { problem: 'a record line has exactly digest, prev, record, seq, type' };
+    if (!Number.isSafeInteger(v.seq) || (v.seq as number) < 0) return { problem: 'seq must be a non-negative integer' };
+  } else if (v.type === 'checkpoint') {
+    if (keys !== 'checkpoint,digest,prev,type') return { problem: 'a checkpoint line has exactly checkpoint, digest, prev, type' };
+  } else {
+    return { problem: 'type must be "record" or "checkpoint"' };
+  }
+  return { line: v as unknown as LogLine };
+}
+
+/** The log's lines, parsed (a malformed line is a UserError), and its torn tail if any. */
+function readLog(logFile: string): { lines: LogLine[]; torn: RawLog['torn'] } {
+  const raw = readRaw(logFile);
+  const lines = raw.lines.map((bytes, i) => {
+    const parsed = parseLine(bytes);
+    return parsed.line ?? fail(`${logFile}: line ${i + 1}: ${parsed.problem} (run audit verify)`);
+  });
+  return { lines, torn: raw.torn };
+}
+
+const records = (lines: readonly LogLine[]): AuditRecord[] => lines.flatMap((l) => (l.type === 'record' ? [l.record] : []));
+const checkpoints = (lines: readonly LogLine[]): Checkpoint[] => lines.flatMap((l) => (l.type === 'checkpoint' ? [l.checkpoint] : []));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Appending
+
+export interface OpenOptions {
+  /** Truncate a torn last line (left by a crash mid-write) instead of refusing to open the log. */
+  readonly repair?: boolean;
+}
+
+export interface AppendOptions {
+  /** Ed25519 private key: sign a checkpoint over every record after the batch. Without it, no checkpoint. */
+  readonly key?: KeyObject;
+  /** The checkpoint's timestamp (RFC 3339 UTC); default now. */
+  readonly timestamp?: string;
+}
+
+export interface AppendResult {
+  /** Records in the log after the append. */
+  readonly size: number;
+  /** Digests of the appended records, in order. */
+  readonly digests: readonly string[];
+  readonly checkpoint: Checkpoint | null;
+}
+
+/**
+ * A log opened for appending: read once, then every append costs only its own records (a batch run appends
+ * case by case). One writer per log at a time.
+ */
+export interface LogWriter {
+  /** Records in the log. */
+  readonly size: () => number;
+  /** Bytes of a torn last line that `repair` removed on opening. */
+  readonly repairedBytes: number;
+  /**
+   * Validates every record (nothing is written if one fails), chains them onto the log and, with a key, signs a
+   * checkpoint covering all records, including any a crashed run left unsigned.
+   */
+  append(batch: readonly AuditRecord[], options?: AppendOptions): AppendResult;
+}
+
+/** Opens a log for appending (created by the first append); a torn last line is refused unless `repair` truncates it. */
+export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWriter {
+  const exists = fs.existsSync(logFile);
+  const { lines, torn } = exists ? readLog(logFile) : { lines: [], torn: null };
+  if (torn && !options.repair) {
+    fail(`${logFile}: the last line is incomplete (${torn.bytes} bytes at offset ${torn.offset}, a crash mid-write?); open it with repair to truncate it`);
+  }
+  const existing = records(lines);
+  const ids = new Set(existing.map((r) => r.record_id));
+  const leaves = existing.map(recordLeaf);
+  let prev = lines.length ? lines[lines.length - 1].digest : ZERO_DIGEST;
+  let signed = checkpoints(lines).at(-1)?.size ?? 0;
+  if (torn) {
+    io(logFile, () => {
+      const fd = fs.openSync(logFile, 'r+');
+      try {
+        fs.ftruncateSync(fd, torn.offset);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
+  }
+  let created = !exists;
+
+  let broken = false;
+  const append = (batch: readonly AuditRecord[], { key, timestamp }: AppendOptions = {}): AppendResult => {
+    if (broken) fail(`${logFile}: an earlier append failed part-way; open the log again`);
+    const valid = batch.map((r, i) => validateRecord(r, `audit record ${i + 1} of ${batch.length}`));
+    const fresh = new Set<string>();
+    for (const r of valid) {
+      if (ids.has(r.record_id) || fresh.has(r.record_id)) fail(`audit record ${r.record_id} is already in ${logFile}`);
+      fresh.add(r.record_id);
+    }
+    // Every line is built before the file is touched: a record that cannot be canonicalized writes nothing.
+    const digests = valid.map((record) => {
+      try {
+        return recordDigest(record);
+      } catch (e) {
+        return fail(`audit record ${record.record_id}: ${(e as Error).message}`);
+      }
+    });
+    let chain = prev;
+    const lines = valid.map((record, i) => {
+      const line = { type: 'record' as const, seq: leaves.length + i, prev: chain, record };
+      chain = lineDigest(line);
+      return lineText({ ...line, digest: chain });
+    });
+    const grown = [...leaves, ...digests.map((d) => leafHash(Buffer.from(d, 'hex')))];
+    let checkpoint: Checkpoint | null = null;
+    if (key && grown.length > signed) {
+      checkpoint = signCheckpoint(grown.length, merkleTree(grown).root(), key, timestamp ?? new Date().toISOString());
+      const line = { type: 'checkpoint' as const, prev: chain, checkpoint };
+      chain = lineDigest(line);
+      lines.push(lineText({ ...line, digest: chain }));
+    }
+
+    broken = true;
+    if (lines.length) io(logFile, () => {
+      const fd = fs.openSync(logFile, 'a');
+      try {
+        // Records durable before the checkpoint that signs them.
+        for (const [i, text] of lines.entries()) {
+          if (checkpoint && i === lines.length - 1) fs.fsyncSync(fd);
+          writeWhole(fd, text);
+        }
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      if (created) fsyncDir(logFile);
+    });
+    broken = false;
+    created = false;
+    prev = chain;
+    for (let i = leaves.length; i < grown.length; i++) leaves.push(grown[i]);
+    for (const id of fresh) ids.add(id);
+    if (checkpoint) signed = checkpoint.size;
+    return { size: grown.length, digests, checkpoint };
+  };
+
+  return { size: () => leaves.length, repairedBytes: torn?.bytes ?? 0, append };
+}
+
+/** Opens the log, appends one batch (see LogWriter.append) and closes it. */
+export function appendRecords(logFile: string, batch: readonly AuditRecord[], options: AppendOptions & OpenOptions = {}): AppendResult {
+  return openLogWriter(logFile, options).append(batch, options);
+}
+
+function io(logFile: string, act: () => void): void {
+  try {
+    act();
+  } catch (e) {
+    fail(`cannot write ${logFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+const lineText = (line: LogLine): string => `${canonicalize(line)}\n`;
+
+/** The whole line in one write (looping only on a short write, which regular files do not do in practice). */
+function writeWhole(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/** A new file's directory entry must be durable too. */
+function fsyncDir(file: string): void {
+  const fd = fs.openSync(path.dirname(path.resolve(file)), 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Verifying
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  /** Records read in order up to the first problem (all of them when ok). */
+  readonly size: number;
+  /** Checkpoints verified. */
+  readonly checkpoints: number;
+  /** Leaf index of the first record not vouched for: the bad record, or the first one a bad checkpoint covers. */
+  readonly firstBadSeq?: number;
+  /** Its record id, when the line could be read. */
+  readonly firstBadRecordId?: string;
+  /** 1-based line of the first problem. */
+  readonly line?: number;
+  readonly reason: string;
+}
+
+export interface VerifyOptions {
+  /**
+   * Checkpoints the verifier kept from earlier (an auditor's copies): the log must still extend each one. This
+   * is what catches a log cut back to an earlier checkpoint, which the file alone cannot show.
+   */
+  readonly known?: readonly Checkpoint[];
+}
+
+interface Problem {
+  readonly line: number;
+  readonly seq: number;
+  readonly reason: string;
+}
+
+/**
+ * Checks, in file order: each line's form and digest, the chain, record seq contiguity, every record against
+ * the schema, unique record ids; each checkpoint's signature (key chosen by key_id among `publicKeys`), that its
+ * size is the number of records before it and grows, that its root is the tree head of those records, and a
+ * consistency proof from the previous checkpoint; finally that the file ends with a complete line and every
+ * record is covered by a checkpoint; and that the log extends every `known` checkpoint. Reports the first problem.
+ */
+export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyObject[], options: VerifyOptions = {}): VerifyResult {
+  const keys = keyRing(publicKeys);
+  const raw = readRaw(logFile);
+  const recs: AuditRecord[] = [];
+  const cps: { line: number; checkpoint: Checkpoint }[] = [];
+  const ids = new Set<string>();
+  let prev = ZERO_DIGEST;
+  let problem: Problem | null = null;
+
+  // Pass 1: form, chain, records; checkpoint signatures and sizes.
+  for (const [i, bytes] of raw.lines.entries()) {
+    const at = (reason: string): Problem => ({ line: i + 1, seq: recs.length, reason });
+    const parsed = parseLine(bytes);
+    if (!parsed.line) {
+      problem = at(parsed.problem);
+      break;
+    }
+    const line = parsed.line;
+    if (line.prev !== prev) problem = at('prev is not the digest of the line before (chain broken)');
+    else if (line.digest !== lineDigest(line)) problem = at('digest does not match the line');
+    else if (line.type === 'record') problem = recordProblem(line, recs.length, ids, at);
+    else problem = checkpointLineProblem(line.checkpoint, recs.length, cps.at(-1)?.checkpoint, keys, at);
+    if (problem) break;
+    if (line.type === 'record') {
+      recs.push(line.record);
+      ids.add(line.record.record_id);
+    } else {
+      cps.push({ line: i + 1, checkpoint: line.checkpoint });
+    }
+    prev = line.digest;
+  }
+
+  // Pass 2: tree heads and consistency of the checkpoints read (all before any pass-1 problem).
+  const tree = merkleTree(recs.map(recordLeaf));
+  let verified = 0;
+  for (const [k, { line, checkpoint }] of cps.entries()) {
+    const before = k > 0 ? cps[k - 1].checkpoint : null;
+    const seq = before?.size ?? 0;
+    const root = Buffer.from(checkpoint.root, 'hex');
+    if (before && !verifyConsistency(before.size, checkpoint.size, Buffer.from(before.root, 'hex'), root, tree.consistencyProof(before.size, checkpoint.size))) {
+      problem = { line, seq, reason: `checkpoint of size ${checkpoint.size} is not consistent with the checkpoint of size ${before.size}` };
+      break;
+    }
+    if (!tree.root(checkpoint.size).equals(root)) {
+      problem = { line, seq, reason: `checkpoint root does not match records 0..${checkpoint.size - 1}` };
+      break;
+    }
+    verified++;
+  }
+
+  for (const known of problem ? [] : (options.known ?? [])) {
+    const invalid = checkpointProblem(known, keys);
+    const size = known.size;
+    if (invalid || size > recs.length || !tree.root(size).equals(Buffer.from(known.root, 'hex'))) {
+      const why = invalid ?? (size > recs.length ? `the log holds only ${recs.length} records` : 'its root does not match the log');
+      problem = { line: raw.lines.length, seq: Math.min(size, recs.length), reason: `the log does not extend the known checkpoint of size ${size} (${why})` };
+      break;
+    }
+  }
+  const covered = cps.at(-1)?.checkpoint.size ?? 0;
+  if (!problem && raw.torn) {
+    problem = { line: raw.lines.length + 1, seq: recs.length, reason: `last line incomplete (${raw.torn.bytes} bytes, a crash mid-write?)` };
+  }
+  if (!problem && covered < recs.length) {
+    problem = { line: raw.lines.length, seq: covered, reason: `records ${covered}..${recs.length - 1} are not covered by a signed checkpoint` };
+  }
+  if (!problem) return { ok: true, size: recs.length, checkpoints: verified, reason: `${recs.length} records, ${verified} checkpoints verified` };
+  const bad = recs[problem.seq] as AuditRecord | undefined;
+  return {
+    ok: false,
+    size: Math.min(recs.length, problem.seq),
+    checkpoints: verified,
+    firstBadSeq: problem.seq,
+    ...(bad ? { firstBadRecordId: bad.record_id } : recordIdAt(raw.lines[problem.line - 1])),
+    line: problem.line,
+    reason: `line ${problem.line}: ${problem.reason}`,
+  };
+}
+
+function recordProblem(line: RecordLine, seq: number, ids: ReadonlySet<string>, at: (reason: string) => Problem): Problem | null {
+  if (line.seq !== seq) return at(`seq ${line.seq} where ${seq} was due`);
+  try {
+    validateRecord(line.record, 'record');
+  } catch (e) {
+    if (e instanceof UserError) return at(e.message);
+    throw e;
+  }
+  if (ids.has(line.record.record_id)) return at(`duplicate record id ${line.record.record_id}`);
+  return null;
+}
+
+function checkpointLineProblem(checkpoint: Checkpoint, records: number, before: Checkpoint | undefined, keys: KeyRing, at: (reason: string) => Problem): Problem | null {
+  const invalid = checkpointProblem(checkpoint, keys);
+  if (invalid) return { ...at(invalid), seq: before?.size ?? 0 };
+  if (checkpoint.size !== records) return { ...at(`checkpoint of size ${checkpoint.size} after ${records} records`), seq: before?.size ?? 0 };
+  if (before && checkpoint.size <= before.size) return { ...at(`checkpoint size ${checkpoint.size} does not grow past ${before.size}`), seq: before.size };
+  return null;
+}
+
+/** The record id a damaged line claims, if it can be read at all (to name it in the report). */
+function recordIdAt(bytes: Buffer | undefined): { firstBadRecordId?: string } {
+  const id = bytes ? /"record_id":"([A-Za-z0-9._:-]{1,128})"/.exec(bytes.toString('latin1'))?.[1] : undefined;
+  return id ? { firstBadRecordId: id } : {};
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading for proofs (proof.ts)
+
+export interface LogContents {
+  readonly records: readonly AuditRecord[];
+  readonly checkpoints: readonly Checkpoint[];
+}
+
+/** Records and checkpoints in order; refuses a malformed or torn log (proofs come from complete logs only). */
+export function readLogContents(logFile: string): LogContents {
+  const { lines, torn } = readLog(logFile);
+  if (torn) fail(`${logFile}: the last line is incomplete (a crash mid-write?); repair the log first`);
+  return { records: records(lines), checkpoints: checkpoints(lines) };
+}

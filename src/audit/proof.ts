@@ -1,0 +1,164 @@
+/**
+ * Offline evidence from a log: an inclusion proof for one record (self-contained: the record, its audit path
+ * and the signed checkpoint it leads to), an auditor's bundle of such proofs for a time range, and a
+ * consistency proof that the latest checkpoint extends an earlier one. Checking any of them needs only the
+ * signer's public key, not the log.
+ */
+import type { KeyObject } from 'node:crypto';
+import { fail, UserError } from '../errors.js';
+import { canonicalize } from './canonical.js';
+import { checkpointProblem, type Checkpoint } from './checkpoint.js';
+import { HEX64 } from './hash.js';
+import { keyRing } from './keys.js';
+import { readLogContents, recordLeaf } from './log.js';
+import { merkleTree, verifyConsistency, verifyInclusion } from './merkle.js';
+import { validateRecord, type AuditRecord } from './record.js';
+
+export interface InclusionProof {
+  readonly record: AuditRecord;
+  readonly leaf_index: number;
+  readonly tree_size: number;
+  /** RFC 9162 inclusion path, hex, bottom-up. */
+  readonly audit_path: readonly string[];
+  /** The signed checkpoint whose root the path leads to (tree_size = checkpoint.size). */
+  readonly checkpoint: Checkpoint;
+}
+
+export interface ProofCheck {
+  readonly ok: boolean;
+  readonly reason: string;
+}
+
+/** Proves `recordId`'s inclusion under the log's latest checkpoint. */
+export function proveInclusion(logFile: string, recordId: string): InclusionProof {
+  const { records, checkpoints } = readLogContents(logFile);
+  const index = records.findIndex((r) => r.record_id === recordId);
+  if (index < 0) fail(`${logFile}: no record ${recordId}`);
+  const checkpoint = checkpoints.at(-1);
+  if (!checkpoint || checkpoint.size <= index) fail(`${logFile}: record ${recordId} is not covered by a signed checkpoint yet`);
+  const tree = merkleTree(records.map(recordLeaf));
+  return proofFor(tree, records, index, checkpoint);
+}
+
+function proofFor(tree: ReturnType<typeof merkleTree>, records: readonly AuditRecord[], index: number, checkpoint: Checkpoint): InclusionProof {
+  return {
+    record: records[index],
+    leaf_index: index,
+    tree_size: checkpoint.size,
+    audit_path: tree.inclusionProof(index, checkpoint.size).map((h) => h.toString('hex')),
+    checkpoint,
+  };
+}
+
+/** Checks a proof (as parsed from JSON) offline: record schema, audit path to the checkpoint root, signature. */
+export function verifyInclusionProof(proof: unknown, publicKeys: KeyObject | readonly KeyObject[]): ProofCheck {
+  const bad = (reason: string): ProofCheck => ({ ok: false, reason });
+  if (typeof proof !== 'object' || proof === null) return bad('proof is not an object');
+  const p = proof as Record<string, unknown>;
+  if (Object.keys(p).sort().join() !== 'audit_path,checkpoint,leaf_index,record,tree_size') return bad('proof fields must be audit_path, checkpoint, leaf_index, record, tree_size');
+  if (!Array.isArray(p.audit_path) || !p.audit_path.every((h) => typeof h === 'string' && HEX64.test(h))) return bad('audit_path must be a list of 64-hex-digit hashes');
+  if (!Number.isSafeInteger(p.leaf_index) || !Number.isSafeInteger(p.tree_size)) return bad('leaf_index and tree_size must be integers');
+  const signature = checkpointProblem(p.checkpoint, keyRing(publicKeys));
+  if (signature) return bad(signature);
+  const checkpoint = p.checkpoint as Checkpoint;
+  if (p.tree_size !== checkpoint.size) return bad(`tree_size ${String(p.tree_size)} is not the checkpoint's size ${checkpoint.size}`);
+  let record: AuditRecord;
+  try {
+    record = validateRecord(p.record, 'record');
+  } catch (e) {
+    if (e instanceof UserError) return bad(e.message);
+    throw e;
+  }
+  let leaf: Buffer;
+  try {
+    leaf = recordLeaf(record);
+  } catch (e) {
+    return bad(`record: ${(e as Error).message}`);
+  }
+  const path = (p.audit_path as string[]).map((h) => Buffer.from(h, 'hex'));
+  if (!verifyInclusion(leaf, p.leaf_index as number, checkpoint.size, path, Buffer.from(checkpoint.root, 'hex'))) {
+    return bad(`record ${record.record_id} is not at index ${String(p.leaf_index)} of the tree the checkpoint signs`);
+  }
+  return { ok: true, reason: `record ${record.record_id} is record ${String(p.leaf_index)} of ${checkpoint.size} under checkpoint ${checkpoint.timestamp} (key ${checkpoint.key_id})` };
+}
+
+export interface AuditBundle {
+  /** Inclusive lower and exclusive upper bound on decision_time (RFC 3339), or null for open. */
+  readonly from: string | null;
+  readonly to: string | null;
+  /** The latest checkpoint; every proof leads to its root. */
+  readonly checkpoint: Checkpoint;
+  readonly proofs: readonly InclusionProof[];
+}
+
+/**
+ * The records decided in [from, to) with their inclusion proofs under the latest checkpoint (the CLI adds model
+ * cards, schema and public key). Refuses when a record in range is not yet covered by a checkpoint.
+ */
+export function exportBundle(logFile: string, range: { readonly from?: string; readonly to?: string } = {}): AuditBundle {
+  const lo = range.from === undefined ? -Infinity : parseTime(range.from, 'from');
+  const hi = range.to === undefined ? Infinity : parseTime(range.to, 'to');
+  const { records, checkpoints } = readLogContents(logFile);
+  const checkpoint = checkpoints.at(-1);
+  if (!checkpoint) fail(`${logFile}: no signed checkpoint`);
+  const tree = merkleTree(records.map(recordLeaf));
+  const proofs: InclusionProof[] = [];
+  for (const [index, record] of records.entries()) {
+    const t = Date.parse(record.decision_time);
+    if (t < lo || t >= hi) continue;
+    if (index >= checkpoint.size) fail(`${logFile}: record ${record.record_id} is not covered by a signed checkpoint yet`);
+    proofs.push(proofFor(tree, records, index, checkpoint));
+  }
+  return { from: range.from ?? null, to: range.to ?? null, checkpoint, proofs };
+}
+
+/** Checks every proof of a bundle offline, and that they all lead to the bundle's checkpoint. */
+export function verifyBundle(bundle: AuditBundle, publicKeys: KeyObject | readonly KeyObject[]): ProofCheck {
+  const signature = checkpointProblem(bundle.checkpoint, keyRing(publicKeys));
+  if (signature) return { ok: false, reason: signature };
+  const signed = canonicalize(bundle.checkpoint);
+  for (const [i, proof] of bundle.proofs.entries()) {
+    if (canonicalize(proof.checkpoint) !== signed) return { ok: false, reason: `proof ${i + 1}: not under the bundle's checkpoint` };
+    const check = verifyInclusionProof(proof, publicKeys);
+    if (!check.ok) return { ok: false, reason: `proof ${i + 1}: ${check.reason}` };
+  }
+  return { ok: true, reason: `${bundle.proofs.length} records proven under checkpoint of size ${bundle.checkpoint.size}` };
+}
+
+function parseTime(text: string, name: string): number {
+  const t = Date.parse(text);
+  if (!/^\d{4}-\d\d-\d\d/.test(text) || Number.isNaN(t)) fail(`--${name}: not a date or RFC 3339 time: ${text}`);
+  return t;
+}
+
+/** Evidence that the log's latest checkpoint extends an earlier one (e.g. one an auditor kept). */
+export interface ConsistencyProof {
+  readonly from: Checkpoint;
+  readonly to: Checkpoint;
+  /** RFC 9162 consistency proof from from.size to to.size, hex. */
+  readonly proof: readonly string[];
+}
+
+export function proveConsistency(logFile: string, from: Checkpoint): ConsistencyProof {
+  const { records, checkpoints } = readLogContents(logFile);
+  const to = checkpoints.at(-1);
+  if (!to) fail(`${logFile}: no signed checkpoint`);
+  if (from.size > to.size) fail(`${logFile}: the latest checkpoint (size ${to.size}) is older than the one given (size ${from.size})`);
+  const proof = merkleTree(records.map(recordLeaf)).consistencyProof(from.size, to.size);
+  return { from, to, proof: proof.map((h) => h.toString('hex')) };
+}
+
+/** Both signatures, then RFC 9162 §2.1.4.2 between the two signed roots. */
+export function verifyConsistencyProof(proof: ConsistencyProof, publicKeys: KeyObject | readonly KeyObject[]): ProofCheck {
+  const keys = keyRing(publicKeys);
+  for (const [name, cp] of [['from', proof.from], ['to', proof.to]] as const) {
+    const problem = checkpointProblem(cp, keys);
+    if (problem) return { ok: false, reason: `${name}: ${problem}` };
+  }
+  if (!Array.isArray(proof.proof) || !proof.proof.every((h) => typeof h === 'string' && HEX64.test(h))) return { ok: false, reason: 'proof must be a list of 64-hex-digit hashes' };
+  const path = proof.proof.map((h) => Buffer.from(h, 'hex'));
+  const ok = verifyConsistency(proof.from.size, proof.to.size, Buffer.from(proof.from.root, 'hex'), Buffer.from(proof.to.root, 'hex'), path);
+  return ok
+    ? { ok: true, reason: `the log of ${proof.to.size} records extends the checkpoint of size ${proof.from.size}` }
+    : { ok: false, reason: `the checkpoint of size ${proof.to.size} does not extend the checkpoint of size ${proof.from.size}` };
+}

@@ -1,0 +1,225 @@
+import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { canonicalize } from '../../src/audit/canonical.js';
+import { generateAuditKeyPair, keyId, loadPrivateKey, loadPublicKey } from '../../src/audit/keys.js';
+import { appendRecords, openLogWriter, verifyLog } from '../../src/audit/log.js';
+import { exportBundle, proveConsistency, proveInclusion, verifyBundle, verifyConsistencyProof, verifyInclusionProof, type InclusionProof } from '../../src/audit/proof.js';
+import type { AuditRecord } from '../../src/audit/record.js';
+import { UserError } from '../../src/errors.js';
+import { creditRecord, dermatologyRecord } from './fixtures.js';
+import { naiveMth } from './naive.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lrp-audit-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const fresh = (): string => path.join(dir, `log-${n++}.jsonl`);
+const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+const sha = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
+const lines = (file: string): Record<string, any>[] => fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+const batch = (from: number, count: number): AuditRecord[] => Array.from({ length: count }, (_, i) => (i % 4 === 3 ? dermatologyRecord(from + i) : creditRecord(from + i)));
+
+describe('keys', () => {
+  it('key id: first 16 hex of SHA-256 of the raw public key; PEM round trip', () => {
+    const pair = generateAuditKeyPair();
+    const pub = loadPublicKey(pair.publicKeyPem, 'pub.pem');
+    const priv = loadPrivateKey(pair.privateKeyPem, 'key.pem');
+    // The raw key is the last 32 bytes of the 44-byte SPKI DER of an Ed25519 key (RFC 8410).
+    const der = pub.export({ type: 'spki', format: 'der' });
+    expect(der.length).toBe(44);
+    expect(pair.keyId).toBe(sha(der.subarray(12)).slice(0, 16));
+    expect(keyId(priv)).toBe(pair.keyId);
+    expect(() => loadPublicKey(pair.privateKeyPem.replace(/PRIVATE/g, 'PUBLIC'), 'x.pem')).toThrow(UserError);
+    expect(() => loadPrivateKey(pair.publicKeyPem, 'pub.pem')).toThrow(/pub.pem: not a PEM private key/);
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' });
+    expect(() => loadPublicKey(rsa, 'rsa.pem')).toThrow(/Ed25519 key is required/);
+  });
+});
+
+describe('append and verify', () => {
+  it('writes the documented format: canonical lines, chain from 64 zeros, signed checkpoints over record digests', () => {
+    const file = fresh();
+    const first = batch(0, 5);
+    const second = batch(5, 3);
+    appendRecords(file, first, { key: privateKey, timestamp: '2026-11-26T10:00:00Z' });
+    const result = appendRecords(file, second, { key: privateKey, timestamp: '2026-11-26T11:00:00Z' });
+    expect(result.size).toBe(8);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    const ls = lines(file);
+    expect(ls.map((l) => l.type)).toEqual([...Array(5).fill('record'), 'checkpoint', ...Array(3).fill('record'), 'checkpoint']);
+    text.trimEnd().split('\n').forEach((raw, i) => {
+      expect(raw).toBe(canonicalize(JSON.parse(raw)));
+      const { digest, ...rest } = ls[i];
+      expect(digest).toBe(sha(canonicalize(rest)));
+      expect(rest.prev).toBe(i === 0 ? '0'.repeat(64) : ls[i - 1].digest);
+    });
+    expect(ls.filter((l) => l.type === 'record').map((l) => l.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+
+    // Checkpoint roots: the naive RFC 6962 head over the raw 32-byte record digests; signature over the documented bytes.
+    const digests = [...first, ...second].map((r) => Buffer.from(sha(canonicalize(r)), 'hex'));
+    expect(result.digests).toEqual(digests.slice(5).map((d) => d.toString('hex')));
+    for (const [line, size] of [[ls[5], 5], [ls[9], 8]] as const) {
+      const cp = line.checkpoint;
+      expect(cp.size).toBe(size);
+      expect(cp.root).toBe(naiveMth(digests.slice(0, size)).toString('hex'));
+      expect(cp.key_id).toBe(keyId(publicKey));
+      const message = `lrp-report audit checkpoint v1\n{"key_id":"${cp.key_id}","root":"${cp.root}","size":${size},"timestamp":"${cp.timestamp}"}`;
+      expect(verify(null, Buffer.from(message), publicKey, Buffer.from(cp.signature, 'hex'))).toBe(true);
+    }
+    expect(verifyLog(file, publicKey)).toEqual({ ok: true, size: 8, checkpoints: 2, reason: '8 records, 2 checkpoints verified' });
+  });
+
+  it('refuses invalid and duplicate records and writes nothing', () => {
+    const file = fresh();
+    appendRecords(file, batch(0, 2), { key: privateKey });
+    const before = fs.readFileSync(file);
+    const bad = { ...creditRecord(9), input_sha256: 'raw applicant data' } as AuditRecord;
+    expect(() => appendRecords(file, [creditRecord(8), bad], { key: privateKey })).toThrow(/audit record 2 of 2: input_sha256/);
+    expect(() => appendRecords(file, [creditRecord(1)], { key: privateKey })).toThrow(/credit:APP-0001 is already in/);
+    expect(() => appendRecords(file, [creditRecord(7), creditRecord(7)], { key: privateKey })).toThrow(/already/);
+    const surrogate = { ...creditRecord(6), escalations: [{ code: 'x', detail: 'bad \ud800' }] } as AuditRecord;
+    expect(() => appendRecords(file, [surrogate], { key: privateKey })).toThrow(/lone surrogate/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('records without a checkpoint do not verify until a later append seals them', () => {
+    const file = fresh();
+    appendRecords(file, batch(0, 3), { key: privateKey });
+    appendRecords(file, batch(3, 2)); // no key: as after a crash between records and checkpoint
+    expect(verifyLog(file, publicKey)).toMatchObject({ ok: false, firstBadSeq: 3, firstBadRecordId: 'credit:APP-0003', reason: expect.stringMatching(/records 3..4 are not covered/) });
+    expect(appendRecords(file, [], { key: privateKey }).checkpoint?.size).toBe(5);
+    expect(verifyLog(file, publicKey)).toMatchObject({ ok: true, size: 5, checkpoints: 2 });
+    expect(appendRecords(file, [], { key: privateKey }).checkpoint).toBeNull(); // nothing new to sign
+  });
+
+  it('a torn last line is reported, refused on append, and repaired only when asked', () => {
+    const file = fresh();
+    appendRecords(file, batch(0, 4), { key: privateKey });
+    const sound = fs.readFileSync(file);
+    const next = `${canonicalize({ type: 'record', seq: 4 })}`;
+    fs.appendFileSync(file, next.slice(0, 17)); // a crash mid-write
+    expect(verifyLog(file, publicKey)).toMatchObject({ ok: false, size: 4, reason: expect.stringMatching(/last line incomplete \(17 bytes/) });
+    expect(() => appendRecords(file, batch(4, 1), { key: privateKey })).toThrow(/incomplete.*repair/);
+    expect(() => proveInclusion(file, 'credit:APP-0000')).toThrow(/incomplete/);
+    const writer = openLogWriter(file, { repair: true });
+    expect(writer.repairedBytes).toBe(17);
+    expect(fs.readFileSync(file).equals(sound)).toBe(true);
+    writer.append(batch(4, 1), { key: privateKey });
+    expect(verifyLog(file, publicKey)).toMatchObject({ ok: true, size: 5 });
+    expect(appendRecords(file, batch(5, 1), { key: privateKey, repair: true }).size).toBe(6); // repair of a sound log: nothing to do
+  });
+
+  it('a writer appends case by case without rereading, and its state matches a fresh open', () => {
+    const file = fresh();
+    const writer = openLogWriter(file);
+    for (let i = 0; i < 12; i++) writer.append([creditRecord(i)], { key: i % 4 === 3 ? privateKey : undefined });
+    expect(writer.size()).toBe(12);
+    expect(() => writer.append([creditRecord(3)])).toThrow(/already/);
+    expect(verifyLog(file, publicKey)).toMatchObject({ ok: true, size: 12, checkpoints: 3 });
+    expect(openLogWriter(file).append([creditRecord(12)], { key: privateKey }).checkpoint?.size).toBe(13);
+    expect(verifyLog(file, publicKey)).toMatchObject({ ok: true, size: 13, checkpoints: 4 });
+  });
+
+  it('verifies with several keys (rotation) and names an unknown key', () => {
+    const file = fresh();
+    const other = generateKeyPairSync('ed25519');
+    appendRecords(file, batch(0, 2), { key: privateKey });
+    appendRecords(file, batch(2, 2), { key: other.privateKey });
+    expect(verifyLog(file, [publicKey, other.publicKey])).toMatchObject({ ok: true, checkpoints: 2 });
+    expect(verifyLog(file, publicKey)).toMatchObject({ ok: false, line: 6, firstBadSeq: 2, reason: expect.stringMatching(/unknown key/) });
+    expect(verifyLog(file, createPublicKey(other.privateKey))).toMatchObject({ ok: false, line: 3 });
+  });
+
+  it('a log cut back to an earlier checkpoint verifies alone but not against a checkpoint kept from before', () => {
+    const file = fresh();
+    appendRecords(file, batch(0, 4), { key: privateKey });
+    const cut = fs.readFileSync(file);
+    const later = appendRecords(file, batch(4, 3), { key: privateKey }).checkpoint!;
+    expect(verifyLog(file, publicKey, { known: [later] })).toMatchObject({ ok: true });
+    fs.writeFileSync(file, cut);
+    expect(verifyLog(file, publicKey)).toMatchObject({ ok: true, size: 4 });
+    expect(verifyLog(file, publicKey, { known: [later] })).toMatchObject({ ok: false, reason: expect.stringMatching(/does not extend the known checkpoint of size 7 \(the log holds only 4/) });
+    // A fork: same size, other records.
+    appendRecords(file, [creditRecord(40), creditRecord(41), creditRecord(42)], { key: privateKey });
+    expect(verifyLog(file, publicKey)).toMatchObject({ ok: true, size: 7 });
+    expect(verifyLog(file, publicKey, { known: [later] })).toMatchObject({ ok: false, reason: expect.stringMatching(/root does not match/) });
+    expect(verifyLog(file, publicKey, { known: [{ ...later, timestamp: '2020-01-01T00:00:00Z' }] })).toMatchObject({ ok: false, reason: expect.stringMatching(/signature does not verify/) });
+  });
+
+  it('an empty log verifies; a missing one is a user error', () => {
+    const file = fresh();
+    fs.writeFileSync(file, '');
+    expect(verifyLog(file, publicKey)).toMatchObject({ ok: true, size: 0 });
+    expect(() => verifyLog(path.join(dir, 'missing.jsonl'), publicKey)).toThrow(/cannot read/);
+  });
+});
+
+describe('inclusion proofs and bundles', () => {
+  const file = fresh();
+  const all = batch(0, 13);
+  appendRecords(file, all.slice(0, 6), { key: privateKey });
+  appendRecords(file, all.slice(6), { key: privateKey });
+
+  it('every record has a proof that checks offline after a JSON round trip', () => {
+    for (const [i, r] of all.entries()) {
+      const proof = JSON.parse(JSON.stringify(proveInclusion(file, r.record_id))) as InclusionProof;
+      expect(proof.leaf_index).toBe(i);
+      expect(proof.tree_size).toBe(13);
+      expect(verifyInclusionProof(proof, publicKey)).toMatchObject({ ok: true });
+    }
+    expect(() => proveInclusion(file, 'credit:NOPE')).toThrow(/no record credit:NOPE/);
+  });
+
+  it('a tampered proof fails', () => {
+    const proof = proveInclusion(file, all[4].record_id);
+    const edits: [string, (p: any) => void][] = [
+      ['record changed', (p) => (p.record.output.probability = 0.99)],
+      ['other record', (p) => (p.record = all[5])],
+      ['index', (p) => (p.leaf_index = 5)],
+      ['tree size', (p) => (p.tree_size = 12)],
+      ['path element', (p) => (p.audit_path[1] = p.audit_path[1].replace(/^./, (c: string) => (c === '0' ? '1' : '0')))],
+      ['path dropped', (p) => p.audit_path.pop()],
+      ['root', (p) => (p.checkpoint.root = p.audit_path[0])],
+      ['signature', (p) => (p.checkpoint.signature = p.checkpoint.signature.replace(/^./, (c: string) => (c === '0' ? '1' : '0')))],
+      ['timestamp', (p) => (p.checkpoint.timestamp = '2030-01-01T00:00:00Z')],
+      ['extra field', (p) => (p.note = 'trust me')],
+    ];
+    for (const [name, edit] of edits) {
+      const p = JSON.parse(JSON.stringify(proof));
+      edit(p);
+      expect(verifyInclusionProof(p, publicKey).ok, name).toBe(false);
+    }
+    expect(verifyInclusionProof(proof, generateKeyPairSync('ed25519').publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/unknown key/) });
+  });
+
+  it('exports the records decided in [from, to) with proofs under the latest checkpoint', () => {
+    const bundle = exportBundle(file, { from: all[2].decision_time, to: all[5].decision_time });
+    expect(bundle.proofs.map((p) => p.record.record_id)).toEqual([all[2], all[4]].map((r) => r.record_id)); // all[3] is a dermatology record of another day
+    expect(bundle.checkpoint.size).toBe(13);
+    expect(verifyBundle(JSON.parse(JSON.stringify(bundle)), publicKey)).toMatchObject({ ok: true });
+    const forged = JSON.parse(JSON.stringify(bundle));
+    forged.proofs[1].record.output.decision = 'approved-after-all';
+    expect(verifyBundle(forged, publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/^proof 2:/) });
+    expect(exportBundle(file).proofs).toHaveLength(13);
+    expect(() => exportBundle(file, { from: 'yesterday' })).toThrow(/--from/);
+  });
+
+  it('a consistency proof from a kept checkpoint to the latest one checks offline; a forked log cannot give one', () => {
+    const kept = JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[6]).checkpoint;
+    expect(kept.size).toBe(6);
+    const proof = JSON.parse(JSON.stringify(proveConsistency(file, kept)));
+    expect(proof.to.size).toBe(13);
+    expect(verifyConsistencyProof(proof, publicKey)).toMatchObject({ ok: true });
+    const tampered = { ...proof, proof: [...proof.proof.slice(1), proof.proof[0]] };
+    expect(verifyConsistencyProof(tampered, publicKey).ok).toBe(false);
+    expect(verifyConsistencyProof({ ...proof, from: { ...kept, size: 7 } }, publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/^from: checkpoint signature/) });
+    // A forked log (record 2 replaced, re-signed) cannot prove that it extends the kept checkpoint.
+    const fork = fresh();
+    appendRecords(fork, [...all.slice(0, 2), creditRecord(99), ...all.slice(3)], { key: privateKey });
+    expect(verifyConsistencyProof(proveConsistency(fork, kept), publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/does not extend/) });
+    expect(() => proveConsistency(file, { ...kept, size: 14 })).toThrow(/older than the one given/);
+  });
+});
