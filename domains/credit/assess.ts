@@ -2,6 +2,7 @@
  * The credit domain's entry point: a domain config (and through it a model card) → an assessor that turns
  * applicant cases into report contexts. Cases are scored, explained and searched for hints in batches.
  */
+import { float32Sha256 } from '../../src/audit/hash.js';
 import { fail } from '../../src/errors.js';
 import { encodeCase } from '../../src/models/tabular-encoder.js';
 import type { CreditCase } from './case.js';
@@ -115,6 +116,8 @@ async function assessCases(config: CreditDomainConfig, model: CreditModel, refer
         logit: conservation.seed,
         relevance_sum: conservation.sum,
         conservation_residual: conservation.residual,
+        relevance_sha256: float32Sha256(explanation.relevance.subarray(n * width, (n + 1) * width)),
+        input_sha256: float32Sha256(encoded[n]),
         reference: reference ? { method: reference.method, data: reference.data, count: reference.count } : null,
       },
       factors: topFactors(evidence, config),

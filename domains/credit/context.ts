@@ -43,6 +43,10 @@ export interface CreditContext {
     readonly logit: number;
     readonly relevance_sum: number;
     readonly conservation_residual: number;
+    /** SHA-256 of this applicant's relevance over the model's input columns (float32, little-endian). */
+    readonly relevance_sha256: string;
+    /** SHA-256 of the encoded model input (float32, little-endian): the input, identified without personal data. */
+    readonly input_sha256: string;
     readonly reference: { readonly method: 'near-cutoff' | 'all'; readonly data: string; readonly count: number } | null;
   };
   readonly factors: readonly Factor[];

@@ -16,6 +16,7 @@ import { availableLocales, loadMessages } from '../../src/report/templates.js';
 import { openCreditAssessor } from './assess.js';
 import type { CreditCase } from './case.js';
 import { caseFromCsvRecord, decodeUtf8, readCreditCase } from './case.js';
+import { creditAuditFacts } from './audit.js';
 import { factorChartPng } from './chart.js';
 import { DEFAULT_DOMAIN_FILE } from './config.js';
 import { checkLetter, dateView, letterView, officerView } from './documents.js';
@@ -89,18 +90,20 @@ export async function openCreditSession(options: CreditSessionOptions = {}): Pro
         }
         const chart = await factorChartPng(context.factors.map((f) => ({ rank: f.rank, relevance: f.relevance })));
         documents.push({ name: OFFICER_TEMPLATE, template: OFFICER_TEMPLATE, context: officerView(context, caseId, date, datedToday), assets: { factors: chart } });
+        // The case's date, at midnight UTC: the same case renders to the same bytes.
+        const decisionTime = new Date(`${iso}T00:00:00Z`);
         const notes = [
           ...(context.escalation ? [`escalated for human review (${context.escalation.code}): ${context.escalation.message}`] : []),
           ...(datedToday ? [`the case has no date: documents dated ${iso} (add date: for reproducible documents)`] : []),
         ];
         return {
           caseId,
-          // The case's date, at midnight UTC: the same case renders to the same bytes.
-          decisionTime: new Date(`${iso}T00:00:00Z`),
+          decisionTime,
           status: context.escalation ? 'escalated' : 'reported',
           notes,
           summary: context,
           documents,
+          audit: creditAuditFacts(context, caseId, decisionTime),
         };
       },
       close: () => assessor.close(),

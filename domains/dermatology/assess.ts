@@ -3,13 +3,14 @@
  * explanation, measure the lesion (segmentation, ABCD, quality), locate the relevance, and assemble a plain-JSON
  * context (everything the report prints, computed here) plus the report's figures.
  */
-import crypto from 'node:crypto';
 import path from 'node:path';
 import { fail } from '../../src/errors.js';
 import type { DecodedImage } from '../../src/imaging/image-input.js';
 import { decodeImage, imageToTensor } from '../../src/imaging/image-input.js';
 import { contourPixels, encodePng, legendPixels, overlayPixels, resampleBilinear, resampleMask, resampleRelevance, resizeLongSide, robustScale } from '../../src/imaging/overlay.js';
 import { readFileOrFail } from '../../src/io/read.js';
+import type { DecisionFacts } from '../../src/audit/build.js';
+import { float32Sha256, sha256Hex } from '../../src/audit/hash.js';
 import type { Explainer, Explanation } from '../../src/lrp/explainer.js';
 import { openExplainer } from '../../src/lrp/open.js';
 import type { ImagePreprocessing, LoadedCard } from '../../src/models/card.js';
@@ -27,8 +28,8 @@ export interface LesionAssessment {
   readonly context: DermatologyContext;
   /** PNG figures the template names: original, overlay, contour, legend. */
   readonly assets: Record<string, Uint8Array>;
-  /** SHA-256 of the full input-relevance tensor (float32 little-endian), for the audit record. */
-  readonly relevanceSha256: string;
+  /** What the audit record states about this decision. */
+  readonly audit: DecisionFacts;
 }
 
 export type DermatologyContext = ReturnType<typeof buildContext>;
@@ -63,7 +64,7 @@ export async function assessLesion(c: DermatologyCase, model: LesionModel): Prom
   const config = loadDermatologyConfig();
   const { card } = model.loaded;
   const image = await decodeImage(c.image, 'image');
-  const imageSha256 = crypto.createHash('sha256').update(readFileOrFail(c.image, 'image')).digest('hex');
+  const imageSha256 = sha256Hex(readFileOrFail(c.image, 'image'));
   const { tensor, dims } = await imageToTensor(image, model.preprocessing);
   const positive = positiveClassIndex(model.loaded);
   const explanation = await model.explainer.explain({ data: tensor, dims }, positive);
@@ -91,9 +92,47 @@ export async function assessLesion(c: DermatologyCase, model: LesionModel): Prom
     contour: await encodePng(contourPixels(display, resampleMask(seg.extent, display.width, display.height), config.report.contour_rgb, 2), display.width, display.height),
     legend: await encodePng(legendPixels(256, 14), 256, 14),
   };
-  const relevanceSha256 = crypto.createHash('sha256').update(new Uint8Array(explanation.relevance.buffer, explanation.relevance.byteOffset, explanation.relevance.byteLength)).digest('hex');
+  const relevanceSha256 = float32Sha256(explanation.relevance);
   const context = buildContext({ c, config, model, image, imageSha256, explanation, probability, seg, quality: quality.flags, abcd, shares, asymmetry, prior, relevanceSha256 });
-  return { context, assets, relevanceSha256 };
+  return { context, assets, audit: auditFacts(context, model, explanation, positive) };
+}
+
+/** The audit record's view of the decision: digests and scores, no pixels and no identifiers beyond the ids. */
+function auditFacts(context: DermatologyContext, model: LesionModel, explanation: Explanation, target: number): DecisionFacts {
+  const { abcd, relevance, output } = context;
+  const measured = (score: number | undefined) => ({ score: score ?? null, provenance: score === undefined ? ('not-assessed' as const) : ('measured' as const) });
+  return {
+    domain: 'dermatology',
+    profile: null,
+    case_id: context.case.case_id,
+    decision_time: context.case.decision_time,
+    status: 'reported',
+    model: { name: context.model.name, version: context.model.version, sha256: context.model.sha256, threshold: output.threshold },
+    input_sha256: context.case.image_sha256,
+    output: { decision: output.at_or_above_threshold ? 'at_or_above_threshold' : 'below_threshold', class: output.positive_class, probability: output.probability, logit: round(explanation.logits[target], 6) },
+    explanation: {
+      method: 'lrp',
+      composite: model.explainer.info.composite.name,
+      parameters: model.params,
+      seed: model.explainer.info.seed,
+      target,
+      conservation_residual: context.explanation.conservation.residual,
+      relevance_sha256: context.explanation.relevance_sha256,
+      top: relevance ? [{ name: 'lesion (share of |relevance|)', relevance: relevance.inside_share }, { name: 'lesion border band (share of positive relevance)', relevance: relevance.border_share }] : [],
+    },
+    domain_result: {
+      abcd: {
+        asymmetry: measured(abcd?.asymmetry.axes),
+        border: measured(abcd?.border.abrupt_sectors),
+        colour: measured(abcd?.colours.count),
+        structures: abcd?.structures ? { score: abcd.structures.value, provenance: 'clinician' } : { score: null, provenance: 'not-assessed' },
+      },
+      tds: abcd?.tds?.value ?? null,
+      flags: context.quality.flags,
+      lesion_share: relevance ? relevance.inside_share : null,
+    },
+    escalations: [],
+  };
 }
 
 function positiveClassIndex({ card, file }: LoadedCard): number {

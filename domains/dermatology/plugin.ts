@@ -20,7 +20,7 @@ export const plugin: DomainPlugin = {
       async assessCase({ file, row }) {
         if (row !== undefined) fail(`${file}: a dermatology case is a YAML or JSON file, not a CSV row`);
         const c = loadDermatologyCase(file);
-        const { context, assets } = await assessLesion(c, await modelFor(c.modelCard));
+        const { context, assets, audit } = await assessLesion(c, await modelFor(c.modelCard));
         const notes = [
           ...(context.caution.shown ? [`caution: ${context.caution.flags.join(', ')} (risk band suppressed)`] : []),
           ...(context.relevance?.shortcut_suspected ? [`warning: only ${Math.round(context.relevance.inside_share * 100)} % of the relevance lies on the lesion`] : []),
@@ -32,6 +32,7 @@ export const plugin: DomainPlugin = {
           notes,
           summary: context,
           documents: [{ name: 'case-report', template: loadDermatologyConfig().report.template, context, assets }],
+          audit,
         };
       },
       async close() {

@@ -15,3 +15,8 @@ export function sha256Hex(data: Uint8Array | string): string {
 export const ZERO_DIGEST = '0'.repeat(64);
 
 export const HEX64 = /^[0-9a-f]{64}$/;
+
+/** SHA-256 of float32 values as little-endian bytes (the byte order of every platform onnxruntime-node ships for). */
+export function float32Sha256(values: Float32Array): string {
+  return sha256Hex(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+}

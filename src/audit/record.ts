@@ -50,7 +50,6 @@ interface RecordBase {
   readonly case_id: string;
   /** RFC 3339 UTC ("…Z"). */
   readonly decision_time: string;
-  readonly recorded_time: string;
   readonly profile: string | null;
   readonly status: 'reported' | 'escalated';
   readonly model: { readonly name: string; readonly version: string; readonly sha256: Sha256Hex; readonly threshold: number };
@@ -60,7 +59,7 @@ interface RecordBase {
   readonly explanation: {
     readonly method: 'lrp' | 'gradient' | 'gradient-x-input';
     readonly composite: string | null;
-    readonly parameters: Readonly<Record<string, number>>;
+    readonly parameters: Readonly<Record<string, number | readonly number[]>>;
     readonly seed: 'logit' | 'one-hot';
     readonly target: number;
     readonly conservation_residual: number;

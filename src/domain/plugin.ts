@@ -2,6 +2,7 @@
  * What a domain plugin gives the core: assess a case file into documents to render (template name, plain-JSON
  * context, figures) and a summary. The core renders, writes and audits; a plugin knows nothing of files out.
  */
+import type { DecisionFacts } from '../audit/build.js';
 import type { Assets } from '../report/html.js';
 
 export interface DomainDocument {
@@ -26,6 +27,8 @@ export interface DomainOutcome {
   /** What `--json` prints: decision, features, flags, explanation. */
   readonly summary: object;
   readonly documents: readonly DomainDocument[];
+  /** What the audit record states about the decision (the core adds identity and document digests). */
+  readonly audit: DecisionFacts;
 }
 
 export interface DomainSessionOptions {
