@@ -161,6 +161,8 @@ export interface AppendResult {
 export interface LogWriter {
   /** Records in the log. */
   readonly size: () => number;
+  /** The log already holds this record id (the same decision recorded again would be refused). */
+  readonly has: (recordId: string) => boolean;
   /** Bytes of a torn last line that `repair` removed on opening. */
   readonly repairedBytes: number;
   /**
@@ -251,7 +253,7 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
     return { size: grown.length, digests, checkpoint };
   };
 
-  return { size: () => leaves.length, repairedBytes: torn?.bytes ?? 0, append };
+  return { size: () => leaves.length, has: (recordId) => ids.has(recordId), repairedBytes: torn?.bytes ?? 0, append };
 }
 
 /** Opens the log, appends one batch (see LogWriter.append) and closes it. */

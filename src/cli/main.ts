@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /** The `lrp-report` command: dispatch, and the one place errors become a one-line message and an exit code. */
 import { UserError } from '../errors.js';
+import { auditCommand, auditUsage } from './audit.js';
+import { batchCommand, batchUsage } from './batch.js';
 import { benchCommand, benchUsage } from './bench.js';
 import { compileCommand, compileUsage } from './compile.js';
 import { demoCommand, demoUsage } from './demo.js';
@@ -10,6 +12,8 @@ import { synthCommand, synthUsage } from './synth.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   report: { run: reportCommand, usage: reportUsage },
+  batch: { run: batchCommand, usage: batchUsage },
+  audit: { run: auditCommand, usage: auditUsage },
   explain: { run: explainCommand, usage: explainUsage },
   compile: { run: compileCommand, usage: compileUsage },
   bench: { run: benchCommand, usage: benchUsage },

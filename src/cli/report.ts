@@ -4,10 +4,12 @@ import { loadDomain } from '../domain/registry.js';
 import { reportCase } from '../domain/run.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/render.js';
 import { availableLocales } from '../report/templates.js';
+import { openLogWriter } from '../audit/log.js';
 import { parse, required } from './args.js';
+import { auditTarget } from './audit-options.js';
 
 export const reportUsage = `lrp-report report --domain dermatology|credit --case CASE.yaml --out DIR [--format pdf,html] [--locale en|zh-CN]
-    [--profile us|eu] [--json]     (exit 0: reported; 3: escalated for human review, no customer document)`;
+    [--profile us|eu] [--json] [--audit LOG --audit-key KEY.pem]     (exit 0: reported; 3: escalated for human review, no customer document)`;
 
 /** Exit code of a case escalated for human review: not an error, but not a finished case either. */
 export const EXIT_ESCALATED = 3;
@@ -21,6 +23,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
     locale: { type: 'string' },
     profile: { type: 'string' },
     json: { type: 'boolean' },
+    audit: { type: 'string' },
+    'audit-key': { type: 'string' },
   }, 'report');
   const domainName = required(values.domain, 'domain', 'report');
   const caseFile = required(values.case, 'case', 'report');
@@ -32,11 +36,18 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (values.profile !== undefined && !plugin.profiles.includes(values.profile)) {
     fail(`--profile: "${values.profile}" is not a profile of ${domainName}${plugin.profiles.length ? ` (available: ${plugin.profiles.join(', ')})` : ' (it has none)'}`);
   }
+  const audit = auditTarget(values.audit, values['audit-key']);
   const session = await plugin.open({ profile: values.profile });
   try {
-    const { outcome, files } = await reportCase(session, { file: caseFile }, { domain: domainName, outDir, formats, locale });
+    const { outcome, files, record } = await reportCase(session, { file: caseFile }, { domain: domainName, outDir, formats, locale });
     for (const note of outcome.notes) process.stderr.write(`lrp-report: ${outcome.caseId}: ${note}\n`);
-    if (values.json) process.stdout.write(`${JSON.stringify({ status: outcome.status, files, ...outcome.summary }, null, 2)}\n`);
+    if (audit) {
+      // The files exist before their record does: a record never points at documents that were not written.
+      const log = openLogWriter(audit.log);
+      if (log.has(record.record_id)) process.stderr.write(`lrp-report: ${outcome.caseId}: this decision is already in ${audit.log} (record ${record.record_id}); not recorded twice\n`);
+      else log.append([record], { key: audit.key });
+    }
+    if (values.json) process.stdout.write(`${JSON.stringify({ status: outcome.status, files, record_id: record.record_id, ...outcome.summary }, null, 2)}\n`);
     else for (const f of files) process.stdout.write(`${f}\n`);
     return outcome.status === 'escalated' ? EXIT_ESCALATED : 0;
   } finally {
@@ -44,7 +55,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   }
 }
 
-function parseFormats(value: string | undefined): ReportFormat[] {
+export function parseFormats(value: string | undefined): ReportFormat[] {
   if (value === undefined) return [...REPORT_FORMATS];
   const formats = value.split(',').map((f) => f.trim());
   for (const f of formats) if (!(REPORT_FORMATS as readonly string[]).includes(f)) fail(`--format ${f}: expected ${REPORT_FORMATS.join(', ')} (comma-separated)`);

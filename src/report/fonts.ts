@@ -1,5 +1,10 @@
-/** The fonts a locale's PDF embeds (templates/fonts.yaml); a missing font names the Debian package to install. */
+/**
+ * The fonts a locale's PDF embeds (templates/fonts.yaml); a missing font names the Debian package to install.
+ * Fonts are parsed once per process: parsing (and decoding the OpenType layout tables) anew for every document
+ * was most of a letter's rendering time.
+ */
 import fs from 'node:fs';
+import * as fontkit from 'fontkit';
 import { fail } from '../errors.js';
 import { readYamlFile } from '../io/yaml.js';
 import { packagePath } from '../paths.js';
@@ -11,10 +16,24 @@ export interface FontFace {
 }
 
 export type FontSet = Readonly<Record<'regular' | 'bold' | 'italic', FontFace>>;
+export type ParsedFontSet = Readonly<Record<'regular' | 'bold' | 'italic', fontkit.Font>>;
 
 interface FontConfig {
   readonly default: FontSet & { readonly package: string };
   readonly locales: Readonly<Record<string, FontSet & { readonly package: string }>>;
+}
+
+const parsed = new Map<string, ParsedFontSet>();
+
+/** The locale's fonts, parsed (cached for the process). */
+export function parsedFontsFor(locale: string): ParsedFontSet {
+  let set = parsed.get(locale);
+  if (!set) {
+    const faces = fontsFor(locale);
+    const open = (f: FontFace) => fontkit.create(fs.readFileSync(f.file), f.face);
+    parsed.set(locale, (set = { regular: open(faces.regular), bold: open(faces.bold), italic: open(faces.italic) }));
+  }
+  return set;
 }
 
 export function fontsFor(locale: string): FontSet {

@@ -8,7 +8,7 @@ import PDFDocument from 'pdfkit';
 import type { Block, Figure, Inline, ReportDocument, Run } from './document.js';
 import { plainText } from './document.js';
 import type { Assets } from './html.js';
-import type { FontSet } from './fonts.js';
+import type { ParsedFontSet } from './fonts.js';
 import { STYLE } from './style.js';
 
 export interface PdfAttachment {
@@ -19,7 +19,7 @@ export interface PdfAttachment {
 }
 
 export interface PdfOptions {
-  readonly fonts: FontSet;
+  readonly fonts: ParsedFontSet;
   /** Creation and modification date written into the PDF (and its file id): pin it for reproducible bytes. */
   readonly date: Date;
   readonly attachments?: readonly PdfAttachment[];
@@ -49,7 +49,7 @@ export function renderPdf(report: ReportDocument, assets: Assets, options: PdfOp
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  for (const [style, font] of Object.entries(options.fonts)) doc.registerFont(style, font.file, font.face);
+  for (const [style, font] of Object.entries(options.fonts)) doc.registerFont(style, font as unknown as Buffer);
   doc.fillColor(STYLE.text.colour).font('regular').fontSize(STYLE.text.size);
 
   for (const [i, block] of report.blocks.entries()) drawBlock(doc, block, assets, report.blocks[i + 1]);

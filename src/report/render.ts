@@ -4,7 +4,7 @@
  */
 import { parseReportDocument } from './document.js';
 import type { ReportDocument } from './document.js';
-import { fontsFor } from './fonts.js';
+import { parsedFontsFor } from './fonts.js';
 import { renderHtml, type Assets } from './html.js';
 import { renderPdf, type PdfAttachment } from './pdf.js';
 import { formatMessage, loadMessages, loadTemplate } from './templates.js';
@@ -37,7 +37,7 @@ export async function renderReport(request: RenderRequest): Promise<RenderedDocu
   const html = request.formats.includes('html') ? renderHtml(document, request.assets) : undefined;
   const pdf = request.formats.includes('pdf')
     ? await renderPdf(document, request.assets, {
-        fonts: fontsFor(request.locale),
+        fonts: parsedFontsFor(request.locale),
         date: request.date,
         attachments: request.attachments,
         pageLabel: formatMessage(loadMessages(request.domain, request.locale), 'page_label', { page: '{page}', pages: '{pages}' }),

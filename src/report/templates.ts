@@ -20,7 +20,18 @@ export function availableLocales(domain: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort() : [];
 }
 
+const messageCache = new Map<string, Messages>();
+const templateCache = new Map<string, RenderTemplate>();
+
+/** The locale's words (read once per process). */
 export function loadMessages(domain: string, locale: string): Messages {
+  const key = `${domain}/${locale}`;
+  let messages = messageCache.get(key);
+  if (!messages) messageCache.set(key, (messages = readMessages(domain, locale)));
+  return messages;
+}
+
+function readMessages(domain: string, locale: string): Messages {
   const locales = availableLocales(domain);
   if (!locales.includes(locale)) fail(`--locale: "${locale}" is not available for ${domain} (available: ${locales.join(', ')})`);
   const file = templateRoot(domain, 'locales', `${locale}.yaml`);
@@ -38,6 +49,13 @@ export type RenderTemplate = (context: object) => string;
 
 /** Compile `templates/<domain>/<name>.hbs` with the shared partials and the helpers below, for one locale. */
 export function loadTemplate(domain: string, name: string, locale: string): RenderTemplate {
+  const key = `${domain}/${name}/${locale}`;
+  let template = templateCache.get(key);
+  if (!template) templateCache.set(key, (template = compileTemplate(domain, name, locale)));
+  return template;
+}
+
+function compileTemplate(domain: string, name: string, locale: string): RenderTemplate {
   const messages = loadMessages(domain, locale);
   const hb = Handlebars.create();
   registerHelpers(hb, messages, locale);

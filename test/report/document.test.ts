@@ -6,7 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { parseReportDocument, plainText } from '../../src/report/document.js';
-import { fontsFor } from '../../src/report/fonts.js';
+import { parsedFontsFor } from '../../src/report/fonts.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderPdf } from '../../src/report/pdf.js';
 
@@ -57,8 +57,8 @@ describe('report document model', () => {
     expect(html).toContain(`src="data:image/png;base64,${px.toString('base64')}"`);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     const date = new Date('2026-01-02T03:04:05Z');
-    const pdf = await renderPdf(doc, { px }, { fonts: fontsFor('en'), date, pageLabel: 'p {page}/{pages}' });
-    const again = await renderPdf(doc, { px }, { fonts: fontsFor('en'), date, pageLabel: 'p {page}/{pages}' });
+    const pdf = await renderPdf(doc, { px }, { fonts: parsedFontsFor("en"), date, pageLabel: 'p {page}/{pages}' });
+    const again = await renderPdf(doc, { px }, { fonts: parsedFontsFor("en"), date, pageLabel: 'p {page}/{pages}' });
     expect(Buffer.compare(pdf, again)).toBe(0);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doc-'));
     const file = path.join(dir, 'd.pdf');

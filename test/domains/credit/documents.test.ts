@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { recordDigest } from '../../../src/audit/record.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCreditCase } from '../../../domains/credit/case.js';
 import { factorChartSvg } from '../../../domains/credit/chart.js';
@@ -237,9 +238,12 @@ describe('credit documents: names, ids and dates', () => {
     expect(letter).toContain(flat(address));
   }, 60_000);
 
-  it('the same case twice gives byte-identical PDFs and HTML', async () => {
+  it('the same case twice gives the same decision, relevance digest, record digest and byte-identical PDFs and HTML', async () => {
     const a = await report(REFUSED, 'us', 'en');
     const b = await report(REFUSED, 'us', 'en');
+    expect(b.record.output).toEqual(a.record.output);
+    expect(b.record.explanation.relevance_sha256).toBe(a.record.explanation.relevance_sha256);
+    expect(recordDigest(b.record)).toBe(recordDigest(a.record));
     expect(a.files.map((f) => path.basename(f))).toEqual(b.files.map((f) => path.basename(f)));
     for (let i = 0; i < a.files.length; i++) expect(Buffer.compare(fs.readFileSync(a.files[i]), fs.readFileSync(b.files[i])), a.files[i]).toBe(0);
   }, 60_000);

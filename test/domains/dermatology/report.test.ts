@@ -9,6 +9,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plugin } from '../../../domains/dermatology/plugin.js';
+import { recordDigest } from '../../../src/audit/record.js';
 import type { DermatologyContext } from '../../../domains/dermatology/assess.js';
 import type { DomainSession } from '../../../src/domain/plugin.js';
 import { reportCase } from '../../../src/domain/run.js';
@@ -125,9 +126,12 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     expect(prior.context.abcd!.evolution).toEqual({ prior_date: '2026-05-14', prior_diameter_mm: prior.context.abcd!.diameter_mm });
   }, 60_000);
 
-  it('the same case twice gives byte-identical PDF and HTML', async () => {
+  it('the same case twice gives the same decision, relevance digest, record digest and byte-identical PDF and HTML', async () => {
     const a = await report(demo('derm-001.yaml'));
     const b = await report(demo('derm-001.yaml'));
+    expect(b.record.output).toEqual(a.record.output);
+    expect(b.record.explanation.relevance_sha256).toBe(a.record.explanation.relevance_sha256);
+    expect(recordDigest(b.record)).toBe(recordDigest(a.record));
     expect(Buffer.compare(fs.readFileSync(a.pdf), fs.readFileSync(b.pdf))).toBe(0);
     expect(fs.readFileSync(a.html, 'utf8')).toBe(fs.readFileSync(b.html, 'utf8'));
   }, 60_000);

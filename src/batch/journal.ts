@@ -1,0 +1,55 @@
+/**
+ * The batch journal: one line per finished case, appended and fsynced after the case's files and audit record
+ * are written. A re-run skips journalled cases, so after a crash every case is reported exactly once. A torn
+ * last line (a kill mid-write) is dropped: that case simply runs again.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CaseStatus } from '../domain/plugin.js';
+
+export type JournalStatus = CaseStatus | 'failed';
+
+export interface JournalEntry {
+  readonly key: string;
+  readonly case_id: string | null;
+  readonly status: JournalStatus;
+  readonly decision: string | null;
+  readonly probability: number | null;
+  readonly record_id: string | null;
+  readonly files: readonly string[];
+  readonly error: string | null;
+}
+
+export const JOURNAL_FILE = 'batch-journal.jsonl';
+
+export interface Journal {
+  readonly done: ReadonlyMap<string, JournalEntry>;
+  append(entry: JournalEntry): void;
+  close(): void;
+}
+
+export function openJournal(outDir: string): Journal {
+  fs.mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, JOURNAL_FILE);
+  const done = new Map<string, JournalEntry>();
+  if (fs.existsSync(file)) {
+    const text = fs.readFileSync(file, 'utf8');
+    const complete = text.lastIndexOf('\n') + 1;
+    // Only whole lines count; the rest is a write the crash cut short.
+    if (complete < text.length) fs.truncateSync(file, Buffer.byteLength(text.slice(0, complete)));
+    for (const line of text.slice(0, complete).split('\n').filter(Boolean)) {
+      const entry = JSON.parse(line) as JournalEntry;
+      done.set(entry.key, entry);
+    }
+  }
+  const fd = fs.openSync(file, 'a');
+  return {
+    done,
+    append(entry) {
+      fs.writeSync(fd, `${JSON.stringify(entry)}\n`);
+      fs.fsyncSync(fd);
+      done.set(entry.key, entry);
+    },
+    close: () => fs.closeSync(fd),
+  };
+}

@@ -1,0 +1,33 @@
+/** Messages between the batch's main thread and its workers. */
+import type { AuditRecord } from '../audit/record.js';
+import type { CaseRef, CaseStatus } from '../domain/plugin.js';
+import type { ReportFormat } from '../report/render.js';
+
+export interface WorkerSetup {
+  readonly domain: string;
+  readonly profile: string | undefined;
+  readonly outDir: string;
+  readonly locale: string;
+  readonly formats: readonly ReportFormat[];
+}
+
+export type ToWorker = { readonly type: 'case'; readonly key: string; readonly ref: CaseRef } | { readonly type: 'stop' };
+
+export interface CaseDone {
+  readonly type: 'done';
+  readonly key: string;
+  readonly caseId: string;
+  readonly status: CaseStatus;
+  readonly decision: string;
+  readonly probability: number;
+  readonly files: readonly string[];
+  readonly record: AuditRecord;
+}
+
+export interface CaseFailed {
+  readonly type: 'failed';
+  readonly key: string;
+  readonly error: string;
+}
+
+export type FromWorker = { readonly type: 'ready' } | { readonly type: 'fatal'; readonly error: string } | CaseDone | CaseFailed;

@@ -1,0 +1,207 @@
+/** `lrp-report audit keygen|verify|prove|check-proof|export|replay`: the compliance side of the audit log. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import { decisionRecord } from '../audit/build.js';
+import { canonicalize } from '../audit/canonical.js';
+import type { Checkpoint } from '../audit/checkpoint.js';
+import { generateAuditKeyPair, loadPublicKey } from '../audit/keys.js';
+import { readLogContents, verifyLog } from '../audit/log.js';
+import { exportBundle, proveInclusion, verifyInclusionProof } from '../audit/proof.js';
+import type { AuditRecord } from '../audit/record.js';
+import { listCases } from '../batch/cases.js';
+import type { DomainSession } from '../domain/plugin.js';
+import { loadDomain } from '../domain/registry.js';
+import { fail, UserError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { readFileOrFail } from '../io/read.js';
+import { readYamlFile } from '../io/yaml.js';
+import { packagePath } from '../paths.js';
+import { parse, required } from './args.js';
+
+export const auditUsage = `lrp-report audit keygen --out DIR
+    lrp-report audit verify LOG --key PUB.pem [--key …] [--known CHECKPOINTS.json]
+    lrp-report audit prove LOG --record ID [--out PROOF.json]
+    lrp-report audit check-proof PROOF.json --key PUB.pem
+    lrp-report audit export LOG --key PUB.pem --out DIR [--from TIME] [--to TIME]
+    lrp-report audit replay LOG --cases DIR|FILE.csv   (exit 1 on drift)`;
+
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { keygen, verify, prove, 'check-proof': checkProof, export: exportCommand, replay };
+
+export async function auditCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const run = sub === undefined ? undefined : SUBCOMMANDS[sub];
+  if (!run) fail(`audit: expected one of ${Object.keys(SUBCOMMANDS).join(', ')}${sub ? `, got "${sub}"` : ''}`);
+  return run(rest);
+}
+
+function onePositional(positionals: string[], what: string, command: string): string {
+  if (positionals.length !== 1) fail(`audit ${command}: expected one ${what}, got ${positionals.length}`);
+  return positionals[0];
+}
+
+function publicKeys(files: string[] | undefined, command: string): KeyObject[] {
+  if (!files || files.length === 0) fail(`audit ${command}: --key PUB.pem is required (the public key of the log's signing key)`);
+  return files.map((f) => loadPublicKey(readFileOrFail(f, 'public key'), f));
+}
+
+async function keygen(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { out: { type: 'string' } }, 'audit keygen');
+  const dir = required(values.out, 'out', 'audit keygen');
+  const privateFile = path.join(dir, 'audit-signing.key.pem');
+  const publicFile = path.join(dir, 'audit-signing.pub.pem');
+  for (const f of [privateFile, publicFile]) if (fs.existsSync(f)) fail(`audit keygen: ${f} exists; refusing to overwrite a key`);
+  const pair = generateAuditKeyPair();
+  writeFileAtomic(publicFile, pair.publicKeyPem);
+  writeFileAtomic(privateFile, pair.privateKeyPem);
+  fs.chmodSync(privateFile, 0o600);
+  process.stdout.write(`key id ${pair.keyId}\nprivate key (keep on the signing host, mode 0600): ${privateFile}\npublic key (publish; auditors verify with it): ${publicFile}\n`);
+  return 0;
+}
+
+async function verify(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true }, known: { type: 'string' } }, 'audit verify');
+  const log = onePositional(positionals, 'LOG', 'verify');
+  readFileOrFail(log, 'audit log');
+  const known = values.known ? (JSON.parse(readFileOrFail(values.known, 'known checkpoints').toString('utf8')) as Checkpoint[]) : undefined;
+  const result = verifyLog(log, publicKeys(values.key, 'verify'), { known });
+  if (!result.ok) {
+    const where = result.firstBadSeq !== undefined ? `first bad record #${result.firstBadSeq}${result.firstBadRecordId ? ` (${result.firstBadRecordId})` : ''}` : 'the log';
+    fail(`${log}: NOT VERIFIED: ${where}${result.line ? `, line ${result.line}` : ''}: ${result.reason}`);
+  }
+  process.stdout.write(`${log}: verified: ${result.size} records, ${result.checkpoints} signed checkpoints, chain and Merkle tree intact\n`);
+  return 0;
+}
+
+async function prove(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { record: { type: 'string' }, out: { type: 'string' } }, 'audit prove');
+  const log = onePositional(positionals, 'LOG', 'prove');
+  readFileOrFail(log, 'audit log');
+  const proof = `${JSON.stringify(proveInclusion(log, required(values.record, 'record', 'audit prove')), null, 2)}\n`;
+  if (values.out) writeFileAtomic(values.out, proof);
+  else process.stdout.write(proof);
+  return 0;
+}
+
+async function checkProof(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true } }, 'audit check-proof');
+  const file = onePositional(positionals, 'PROOF.json', 'check-proof');
+  let proof: unknown;
+  try {
+    proof = JSON.parse(readFileOrFail(file, 'proof').toString('utf8'));
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    fail(`${file}: not JSON`);
+  }
+  const check = verifyInclusionProof(proof, publicKeys(values.key, 'check-proof'));
+  if (!check.ok) fail(`${file}: NOT VERIFIED: ${check.reason}`);
+  const p = proof as { record: AuditRecord; tree_size: number; checkpoint: Checkpoint };
+  process.stdout.write(`${file}: verified: record ${p.record.record_id} is in the log of ${p.tree_size} records signed at ${p.checkpoint.timestamp}\n`);
+  return 0;
+}
+
+/** A bundle an auditor can check without us: records with proofs, the checkpoint, the schema, key and model cards. */
+async function exportCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 'audit export');
+  const log = onePositional(positionals, 'LOG', 'export');
+  readFileOrFail(log, 'audit log');
+  const out = required(values.out, 'out', 'audit export');
+  const keys = publicKeys(values.key, 'export');
+  const check = verifyLog(log, keys);
+  if (!check.ok) fail(`${log}: not exported: the log does not verify (${check.reason})`);
+  const bundle = exportBundle(log, { from: values.from, to: values.to });
+  const cards = modelCardsFor(bundle.proofs.map((p) => p.record.model.sha256));
+  const files: [string, string | Buffer][] = [
+    ['bundle.json', `${JSON.stringify(bundle, null, 2)}\n`],
+    ['audit-record.schema.json', fs.readFileSync(packagePath('schemas', 'audit-record.schema.json'))],
+    ...values.key!.map((k, i): [string, Buffer] => [`audit-signing${i ? `-${i + 1}` : ''}.pub.pem`, fs.readFileSync(k)]),
+    ...cards.map(([name, file]): [string, Buffer] => [path.join('model-cards', name), fs.readFileSync(file)]),
+    ['README.txt', `lrp-report audit export of ${path.basename(log)}: ${bundle.proofs.length} records decided in [${bundle.from ?? '-∞'}, ${bundle.to ?? '+∞'}).\nEach proof in bundle.json leads from SHA-256(0x00 || SHA-256(RFC 8785 JSON of the record)) to the root of the signed checkpoint (RFC 9162 inclusion proof); the checkpoint is signed with Ed25519 (see the public key). Records follow audit-record.schema.json; model cards are those whose SHA-256 the records name.\nCheck one proof: lrp-report audit check-proof PROOF.json --key audit-signing.pub.pem\n`],
+  ];
+  for (const [name, data] of files) writeFileAtomic(path.join(out, name), data);
+  process.stdout.write(`${bundle.proofs.length} records with proofs, ${cards.length} model cards written to ${out}\n`);
+  return 0;
+}
+
+/** Bundled model cards (models/**) whose model SHA-256 appears in the records. */
+function modelCardsFor(sha256s: readonly string[]): [string, string][] {
+  const wanted = new Set(sha256s);
+  const found: [string, string][] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (/card\.yaml$/.test(entry.name) && !/base\.yaml$/.test(entry.name)) {
+        const card = readYamlFile(file, 'model card') as { sha256?: string; name?: string; version?: string };
+        if (card.sha256 && wanted.has(card.sha256)) found.push([`${card.name}-${card.version}.card.yaml`, file]);
+      }
+    }
+  };
+  walk(packagePath('models'));
+  return found;
+}
+
+/**
+ * Re-runs the recorded cases and compares: the same decision, the same explanation digest, the same record.
+ * Cases are matched to records by domain, profile, case id and decision time (not by record id, which
+ * changes when the model or input does: that is drift to report, not a missing record).
+ */
+async function replay(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { cases: { type: 'string' } }, 'audit replay');
+  const log = onePositional(positionals, 'LOG', 'replay');
+  readFileOrFail(log, 'audit log');
+  const { records } = readLogContents(log);
+  if (records.length === 0) fail(`${log}: no records to replay`);
+  const key = (r: Pick<AuditRecord, 'domain' | 'profile' | 'case_id' | 'decision_time'>) => `${r.domain}|${r.profile ?? ''}|${r.case_id}|${r.decision_time}`;
+  const recorded = new Map(records.map((r) => [key(r), r]));
+  const sessions: { domain: string; session: DomainSession }[] = [];
+  for (const pair of new Set(records.map((r) => `${r.domain}|${r.profile ?? ''}`))) {
+    const [domain, profile] = pair.split('|');
+    sessions.push({ domain, session: await (await loadDomain(domain)).open({ profile: profile || undefined }) });
+  }
+  let drift = 0, same = 0, unrecorded = 0, failed = 0;
+  const seen = new Set<string>();
+  try {
+    for (const c of listCases(required(values.cases, 'cases', 'audit replay'))) {
+      const errors: string[] = [];
+      let matched = false;
+      for (const { session } of sessions) {
+        let decision;
+        try {
+          decision = decisionRecord((await session.assessCase(c.ref)).audit);
+        } catch (e) {
+          errors.push(e instanceof Error ? e.message : String(e));
+          continue;
+        }
+        const before = recorded.get(key(decision));
+        if (!before) continue;
+        matched = true;
+        seen.add(key(decision));
+        const { rendered: _rendered, ...beforeDecision } = before;
+        const changes = [
+          ...(before.output.decision !== decision.output.decision ? [`decision ${before.output.decision} → ${decision.output.decision}`] : []),
+          ...(before.explanation.relevance_sha256 !== decision.explanation.relevance_sha256 ? ['relevance digest changed'] : []),
+          ...(before.model.sha256 !== decision.model.sha256 ? ['model changed'] : []),
+          ...(canonicalize(beforeDecision) !== canonicalize(decision) ? ['record differs'] : []),
+        ];
+        if (changes.length === 0) same++;
+        else {
+          drift++;
+          process.stdout.write(`DRIFT ${c.key} (${before.record_id}): ${changes.join('; ')}\n`);
+        }
+      }
+      if (!matched && errors.length === sessions.length) {
+        failed++;
+        process.stdout.write(`FAILED ${c.key}: ${errors[0]}\n`);
+      } else if (!matched) {
+        unrecorded++;
+        process.stdout.write(`NOT RECORDED ${c.key}: no record of this case in ${log}\n`);
+      }
+    }
+  } finally {
+    for (const { session } of sessions) await session.close();
+  }
+  const missing = records.filter((r) => !seen.has(key(r))).length;
+  process.stdout.write(`replay: ${same} identical, ${drift} drifted, ${unrecorded} not recorded, ${failed} failed; ${missing} recorded decisions had no case in the folder\n`);
+  return drift + failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,47 @@
+/** `lrp-report batch`: a folder of cases or a CSV loan book → reports, audit records and a summary CSV. */
+import { runBatch } from '../batch/run.js';
+import { loadDomain } from '../domain/registry.js';
+import { fail } from '../errors.js';
+import { availableLocales } from '../report/templates.js';
+import { parse, positiveInt, required } from './args.js';
+import { auditTarget } from './audit-options.js';
+import { parseFormats } from './report.js';
+
+export const batchUsage = `lrp-report batch --domain credit|dermatology --cases FILE.csv|DIR --out DIR [--audit LOG --audit-key KEY.pem]
+    [--workers N] [--format pdf,html] [--locale en|zh-CN] [--profile us|eu]   (exit 0: all reported; 4: some cases failed)`;
+
+/** Finished, but some cases failed: they are in the summary with their error. */
+export const EXIT_SOME_FAILED = 4;
+
+export async function batchCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    domain: { type: 'string' },
+    cases: { type: 'string' },
+    out: { type: 'string' },
+    audit: { type: 'string' },
+    'audit-key': { type: 'string' },
+    workers: { type: 'string' },
+    format: { type: 'string' },
+    locale: { type: 'string' },
+    profile: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+  }, 'batch');
+  const domain = required(values.domain, 'domain', 'batch');
+  const plugin = await loadDomain(domain);
+  const locale = values.locale ?? 'en';
+  if (!availableLocales(domain).includes(locale)) fail(`--locale: "${locale}" is not available for ${domain} (available: ${availableLocales(domain).join(', ')})`);
+  if (values.profile !== undefined && !plugin.profiles.includes(values.profile)) fail(`--profile: "${values.profile}" is not a profile of ${domain}`);
+  const audit = auditTarget(values.audit, values['audit-key']);
+  const summary = await runBatch({
+    domain,
+    profile: values.profile,
+    cases: required(values.cases, 'cases', 'batch'),
+    outDir: required(values.out, 'out', 'batch'),
+    locale,
+    formats: parseFormats(values.format),
+    workers: positiveInt(values.workers, 'workers', 2),
+    audit: audit && { ...audit, checkpointEvery: positiveInt(values['checkpoint-every'], 'checkpoint-every', 100) },
+  });
+  process.stdout.write(`${summary.total} cases: ${summary.reported} reported, ${summary.escalated} escalated, ${summary.failed} failed${summary.resumed ? ` (${summary.resumed} finished by an earlier run)` : ''}; summary: ${summary.summaryFile}\n`);
+  return summary.failed > 0 ? EXIT_SOME_FAILED : 0;
+}

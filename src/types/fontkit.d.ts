@@ -1,0 +1,9 @@
+/** The one fontkit call the PDF renderer makes (fontkit ships no type declarations). */
+declare module 'fontkit' {
+  /** A parsed font; pdfkit accepts it in place of a file (anything with a `layout` method). */
+  export interface Font {
+    layout(text: string): unknown;
+  }
+  /** `postscriptName` picks a face of a collection (.ttc). */
+  export function create(buffer: Uint8Array, postscriptName?: string): Font;
+}

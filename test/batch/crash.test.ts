@@ -1,0 +1,94 @@
+/**
+ * Batch runs as operations use them: a loan book of 520 applicants killed (SIGKILL) at random moments several
+ * times, then re-run: every case reported exactly once, every listed file present, and an audit log that
+ * verifies with one record per case. A folder batch with a bad case records the failure and goes on.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPublicKey } from '../../src/audit/keys.js';
+import { readLogContents, verifyLog } from '../../src/audit/log.js';
+import { csvRecords } from '../../src/io/csv.js';
+import { packagePath } from '../../src/paths.js';
+import { seededRandom } from '../../src/util/random.js';
+
+const CLI = packagePath('dist', 'src', 'cli', 'main.js');
+const CASES = 520;
+
+function loanBook(file: string): void {
+  const text = fs.readFileSync(packagePath('models', 'credit', 'data', 'german_credit_tidy.csv'), 'utf8');
+  const [header, ...rows] = text.trim().split('\n');
+  const lines = rows.slice(0, CASES).map((row, i) => `B${String(i + 1).padStart(4, '0')},2026-11-20,${row}`);
+  fs.writeFileSync(file, `id,date,${header}\n${lines.join('\n')}\n`);
+}
+
+function batchArgs(dir: string): string[] {
+  return [CLI, 'batch', '--domain', 'credit', '--cases', path.join(dir, 'book.csv'), '--out', path.join(dir, 'out'), '--format', 'html', '--workers', '2',
+    '--audit', path.join(dir, 'audit.log'), '--audit-key', path.join(dir, 'keys', 'audit-signing.key.pem'), '--checkpoint-every', '50'];
+}
+
+function killAfter(args: string[], ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+describe('batch', () => {
+  it(`finishes a ${CASES}-case loan book killed at random moments, each case exactly once, log verified`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'batch-crash-'));
+    loanBook(path.join(dir, 'book.csv'));
+    expect(spawnSync(process.execPath, [CLI, 'audit', 'keygen', '--out', path.join(dir, 'keys')]).status).toBe(0);
+    const random = seededRandom(20261126);
+    const journal = path.join(dir, 'out', 'batch-journal.jsonl');
+    const progress: number[] = [];
+    for (let kill = 0; kill < 4; kill++) {
+      // Start-up (domain, model, workers) takes a few seconds: kill during it sometimes, mostly mid-run.
+      await killAfter(batchArgs(dir), 2500 + random.uniform() * 6000);
+      progress.push(fs.existsSync(journal) ? fs.readFileSync(journal, 'utf8').split('\n').filter(Boolean).length : 0);
+    }
+    const final = spawnSync(process.execPath, batchArgs(dir), { encoding: 'utf8' });
+    expect(final.status, final.stderr).toBe(0);
+    console.log(`journal after each kill: ${progress.join(', ')}; final: ${final.stdout.trim()}`);
+    expect(progress.at(-1)!).toBeLessThan(CASES);
+
+    const summary = csvRecords(fs.readFileSync(path.join(dir, 'out', 'summary.csv'), 'utf8'), 'summary');
+    expect(summary).toHaveLength(CASES);
+    expect(new Set(summary.map((r) => r.case)).size).toBe(CASES);
+    expect(summary.every((r) => r.status === 'reported' || r.status === 'escalated')).toBe(true);
+    const journalKeys = fs.readFileSync(journal, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { key: string }).key);
+    expect(journalKeys).toHaveLength(CASES);
+    expect(new Set(journalKeys).size).toBe(CASES);
+    for (const r of summary) for (const f of r.files.split(' ')) expect(fs.existsSync(path.join(dir, 'out', f)), f).toBe(true);
+
+    const key = loadPublicKey(fs.readFileSync(path.join(dir, 'keys', 'audit-signing.pub.pem')), 'pub');
+    const verified = verifyLog(path.join(dir, 'audit.log'), key);
+    expect(verified.ok, verified.reason).toBe(true);
+    expect(verified.size).toBe(CASES);
+    const { records } = readLogContents(path.join(dir, 'audit.log'));
+    expect(records).toHaveLength(CASES);
+    expect(new Set(records.map((r) => r.case_id)).size).toBe(CASES);
+    expect(new Set(records.map((r) => r.record_id))).toEqual(new Set(summary.map((r) => r.record_id)));
+  }, 600_000);
+
+  it('records a bad case as a failure with its error and goes on (exit 4)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'batch-bad-'));
+    const cases = path.join(dir, 'cases');
+    fs.mkdirSync(cases);
+    for (const f of ['app-1001-refused.yaml', 'app-1002-approved.yaml']) fs.copyFileSync(packagePath('domains', 'credit', 'demo', f), path.join(cases, f));
+    fs.writeFileSync(path.join(cases, 'bad.yaml'), fs.readFileSync(path.join(cases, 'app-1002-approved.yaml'), 'utf8').replace(/id: APP-1002/, 'id: BAD-1').replace(/purpose: .*/, 'purpose: spaceship'));
+    const r = spawnSync(process.execPath, [CLI, 'batch', '--domain', 'credit', '--cases', cases, '--out', path.join(dir, 'out'), '--format', 'html', '--workers', '2'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(4);
+    expect(r.stdout).toMatch(/3 cases: 2 reported, 0 escalated, 1 failed/);
+    const summary = csvRecords(fs.readFileSync(path.join(dir, 'out', 'summary.csv'), 'utf8'), 'summary');
+    const bad = summary.find((s) => s.case === 'bad.yaml')!;
+    expect(bad.status).toBe('failed');
+    expect(bad.error).toMatch(/purpose.*spaceship/);
+  }, 120_000);
+});

@@ -1,0 +1,116 @@
+/**
+ * The audit trail as compliance uses it, through the built CLI: reports recorded in a signed log (once per
+ * decision), the PDF carrying its own record, verify / prove / check-proof / export / replay, and tampering
+ * caught with the first bad record named.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { canonicalize } from '../../src/audit/canonical.js';
+import { sha256Hex } from '../../src/audit/hash.js';
+import { readLogContents } from '../../src/audit/log.js';
+import { packagePath } from '../../src/paths.js';
+
+const CLI = packagePath('dist', 'src', 'cli', 'main.js');
+let dir: string;
+const run = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: dir });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+const KEY = () => path.join(dir, 'keys', 'audit-signing.key.pem');
+const PUB = () => path.join(dir, 'keys', 'audit-signing.pub.pem');
+const creditCase = packagePath('domains', 'credit', 'demo', 'app-1001-refused.yaml');
+const dermCase = packagePath('domains', 'dermatology', 'demo', 'derm-001.yaml');
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-cli-'));
+  expect(run('audit', 'keygen', '--out', 'keys').code).toBe(0);
+  expect(fs.statSync(KEY()).mode & 0o777).toBe(0o600);
+  for (const [domain, file] of [['credit', creditCase], ['dermatology', dermCase]]) {
+    const r = run('report', '--domain', domain, '--case', file, '--out', 'out', '--audit', 'audit.log', '--audit-key', KEY());
+    expect(r.code, r.stderr).toBe(0);
+  }
+}, 120_000);
+
+describe('lrp-report audit', () => {
+  it('records each decision once, and a verified log holds them', () => {
+    const again = run('report', '--domain', 'credit', '--case', creditCase, '--out', 'out', '--audit', 'audit.log', '--audit-key', KEY());
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/already in audit\.log .* not recorded twice/);
+    const { records } = readLogContents(path.join(dir, 'audit.log'));
+    expect(records.map((r) => r.domain)).toEqual(['credit', 'dermatology']);
+    const v = run('audit', 'verify', 'audit.log', '--key', PUB());
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/verified: 2 records, 2 signed checkpoints/);
+  }, 60_000);
+
+  it('a letter PDF carries its decision record, and the log holds that record with the PDF\'s digest', () => {
+    const pdf = path.join(dir, 'out', 'APP-1001.adverse-action-letter.pdf');
+    const detached = fs.mkdtempSync(path.join(dir, 'detach-'));
+    execFileSync('pdfdetach', ['-saveall', '-o', detached, pdf]);
+    const attached = JSON.parse(fs.readFileSync(path.join(detached, 'lrp-report-decision-record.json'), 'utf8')) as Record<string, unknown>;
+    const logged = readLogContents(path.join(dir, 'audit.log')).records[0];
+    const { rendered, ...decision } = logged;
+    expect(canonicalize(attached)).toBe(canonicalize(decision));
+    expect(rendered.documents.find((d) => d.name === 'adverse-action-letter' && d.format === 'pdf')!.sha256).toBe(sha256Hex(fs.readFileSync(pdf)));
+  });
+
+  it('names the first bad record when a byte of the log is changed', () => {
+    const text = fs.readFileSync(path.join(dir, 'audit.log'), 'utf8');
+    const lines = text.split('\n');
+    // Change the probability of the second record (line 3: record, checkpoint, record, checkpoint).
+    lines[2] = lines[2].replace(/"probability":0\.(\d)/, (_, d: string) => `"probability":0.${(Number(d) + 1) % 10}`);
+    expect(lines[2]).not.toBe(text.split('\n')[2]);
+    fs.writeFileSync(path.join(dir, 'tampered.log'), lines.join('\n'));
+    const v = run('audit', 'verify', 'tampered.log', '--key', PUB());
+    expect(v.code).toBe(1);
+    expect(v.stderr.trim().split('\n')).toHaveLength(1);
+    expect(v.stderr).toMatch(/NOT VERIFIED: first bad record #1 \(dermatology:DERM-001:[0-9a-f]{16}\), line 3/);
+  });
+
+  it('proves a record offline, and refuses a doctored proof', () => {
+    const id = readLogContents(path.join(dir, 'audit.log')).records[0].record_id;
+    expect(run('audit', 'prove', 'audit.log', '--record', id, '--out', 'proof.json').code).toBe(0);
+    const ok = run('audit', 'check-proof', 'proof.json', '--key', PUB());
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(`record ${id} is in the log of 2 records`);
+    const proof = JSON.parse(fs.readFileSync(path.join(dir, 'proof.json'), 'utf8')) as { record: { output: { probability: number } } };
+    proof.record.output.probability = 0.001;
+    fs.writeFileSync(path.join(dir, 'doctored.json'), JSON.stringify(proof));
+    expect(run('audit', 'check-proof', 'doctored.json', '--key', PUB()).stderr).toMatch(/NOT VERIFIED/);
+  });
+
+  it('exports a bundle an auditor can check alone', () => {
+    const r = run('audit', 'export', 'audit.log', '--key', PUB(), '--out', 'bundle', '--from', '2026-01-01T00:00:00Z', '--to', '2027-01-01T00:00:00Z');
+    expect(r.code, r.stderr).toBe(0);
+    const files = fs.readdirSync(path.join(dir, 'bundle')).sort();
+    expect(files).toEqual(['README.txt', 'audit-record.schema.json', 'audit-signing.pub.pem', 'bundle.json', 'model-cards']);
+    expect(fs.readdirSync(path.join(dir, 'bundle', 'model-cards')).sort()).toEqual(['german-credit-mlp-1.0.0.card.yaml', 'synthetic-lesion-classifier-1.0.0.card.yaml'].sort());
+    const bundle = JSON.parse(fs.readFileSync(path.join(dir, 'bundle', 'bundle.json'), 'utf8')) as { proofs: unknown[] };
+    expect(bundle.proofs).toHaveLength(2);
+  });
+
+  it('replays recorded cases: identical, then drift when a case changed', () => {
+    const cases = path.join(dir, 'cases');
+    fs.mkdirSync(cases);
+    fs.copyFileSync(creditCase, path.join(cases, 'app.yaml'));
+    let r = run('audit', 'replay', 'audit.log', '--cases', cases);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/replay: 1 identical, 0 drifted/);
+    const changed = fs.readFileSync(creditCase, 'utf8').replace(/credit_amount: \d+/, 'credit_amount: 999');
+    expect(changed).not.toBe(fs.readFileSync(creditCase, 'utf8'));
+    fs.writeFileSync(path.join(cases, 'app.yaml'), changed);
+    r = run('audit', 'replay', 'audit.log', '--cases', cases);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/DRIFT app\.yaml \(credit:APP-1001:[0-9a-f]+\): .*record differs/);
+  }, 120_000);
+
+  it('refuses an audit log without a signing key, by name', () => {
+    const r = run('report', '--domain', 'credit', '--case', creditCase, '--out', 'out2', '--audit', 'other.log');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--audit LOG needs --audit-key KEY\.pem/);
+    expect(fs.existsSync(path.join(dir, 'out2'))).toBe(false);
+  });
+});
