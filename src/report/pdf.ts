@@ -39,6 +39,9 @@ export function renderPdf(report: ReportDocument, assets: Assets, options: PdfOp
     lang: report.lang,
     displayTitle: true,
     pdfVersion: '1.7',
+    // PDF/A-3b: archivable (fonts embedded, sRGB output intent, XMP metadata) and allowed to carry the
+    // machine-readable decision record as an associated file.
+    subset: 'PDF/A-3b',
     // No default font: pdfkit would otherwise set up Helvetica, which it cannot embed; ours are registered below.
     font: null,
     info: { Title: report.title, Creator: 'lrp-report', Producer: 'lrp-report (pdfkit)', CreationDate: options.date, ModDate: options.date },
@@ -54,7 +57,7 @@ export function renderPdf(report: ReportDocument, assets: Assets, options: PdfOp
 
   for (const [i, block] of report.blocks.entries()) drawBlock(doc, block, assets, report.blocks[i + 1]);
   for (const a of options.attachments ?? []) {
-    doc.file(Buffer.from(a.data), { name: a.name, type: a.mime, description: a.description, creationDate: options.date, modifiedDate: options.date });
+    doc.file(Buffer.from(a.data), { name: a.name, type: a.mime, description: a.description, creationDate: options.date, modifiedDate: options.date, relationship: 'Data' } as PDFKit.Mixins.PDFAttachmentOptions);
   }
   drawFooters(doc, report.footer, options.pageLabel);
   doc.end();
