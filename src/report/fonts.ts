@@ -30,10 +30,39 @@ export function parsedFontsFor(locale: string): ParsedFontSet {
   let set = parsed.get(locale);
   if (!set) {
     const faces = fontsFor(locale);
-    const open = (f: FontFace) => fontkit.create(fs.readFileSync(f.file), f.face);
+    const open = (f: FontFace) => withShapingCache(fontkit.create(fs.readFileSync(f.file), f.face));
     parsed.set(locale, (set = { regular: open(faces.regular), bold: open(faces.bold), italic: open(faces.italic) }));
   }
   return set;
+}
+
+const SHAPING_CACHE_LIMIT = 100_000;
+
+/**
+ * Shaping a word (OpenType substitution and positioning) is the largest cost of a PDF, and the same words recur
+ * in every letter; pdfkit caches them per document only. This caches them per font for the process. pdfkit
+ * scales the positions of a run in place, so each call gets fresh copies of the cached positions.
+ */
+function withShapingCache(font: fontkit.Font): fontkit.Font {
+  const layout = font.layout.bind(font);
+  const cache = new Map<string, fontkit.GlyphRun>();
+  font.layout = (text, features) => {
+    const key = `${JSON.stringify(features ?? null)}\u0000${text}`;
+    let run = cache.get(key);
+    if (!run) {
+      if (cache.size >= SHAPING_CACHE_LIMIT) cache.clear();
+      cache.set(key, (run = layout(text, features)));
+    }
+    const positions = run.positions.map((p) => ({ xAdvance: p.xAdvance, yAdvance: p.yAdvance, xOffset: p.xOffset, yOffset: p.yOffset }));
+    return {
+      glyphs: run.glyphs,
+      positions,
+      get advanceWidth() {
+        return positions.reduce((sum, p) => sum + p.xAdvance, 0);
+      },
+    };
+  };
+  return font;
 }
 
 export function fontsFor(locale: string): FontSet {
