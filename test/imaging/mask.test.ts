@@ -1,7 +1,7 @@
-/** Sub-pixel outline of a field at a level: lengths and areas against closed forms. */
+/** Sub-pixel outline of a field at a level: lengths and areas against closed forms; the thin-ridge detector. */
 import { describe, expect, it } from 'vitest';
 import type { Field } from '../../src/imaging/mask.js';
-import { largestOutline, maskArea, perimeter } from '../../src/imaging/mask.js';
+import { largestOutline, maskArea, perimeter, thinRidges } from '../../src/imaging/mask.js';
 
 /** Signed distance to a circle (positive inside), sampled at pixel centres. */
 function disc(size: number, cx: number, cy: number, r: number): Field {
@@ -44,5 +44,32 @@ describe('largestOutline', () => {
     expect(outline.perimeter).toBeCloseTo(perimeter({ width: size, height: size, data: new Uint8Array(size * size).fill(1) }), 6);
     expect(outline.area).toBeCloseTo(size * size - 4 / 8, 6);
     expect(largestOutline({ width: size, height: size, data: new Float32Array(size * size).fill(-Infinity) }, 0)).toEqual({ perimeter: 0, area: 0 });
+  });
+});
+
+describe('thinRidges', () => {
+  const size = 40;
+  /** A flat field of 10 with `bright` pixels set to 100. */
+  const field = (bright: (x: number, y: number) => boolean): Field => {
+    const data = new Float32Array(size * size);
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) data[y * size + x] = bright(x, y) ? 100 : 10;
+    return { width: size, height: size, data };
+  };
+
+  it('finds a thin line at any orientation, at full contrast, and in-paints it from the flanks', () => {
+    // A 2 px wide line through the centre at 30° from the x axis (distance to the line < 1).
+    const line = field((x, y) => Math.abs((y - 20) * Math.cos(Math.PI / 6) - (x - 20) * Math.sin(Math.PI / 6)) < 1);
+    const { contrast, across } = thinRidges(line, 3, 3);
+    const centre = 20 * size + 20;
+    expect(contrast[centre]).toBeCloseTo(90, 0);
+    expect(across[centre]).toBe(10);
+  });
+
+  it('ignores a step edge, and barely responds on the rim of a disc as small as a lesion (r = 14 px)', () => {
+    const step = thinRidges(field((x) => x >= 20), 3, 3);
+    const round = thinRidges(field((x, y) => Math.hypot(x - 20, y - 20) < 14), 3, 3);
+    expect(Math.max(...step.contrast)).toBeLessThanOrEqual(0);
+    // Only the staircase of its rim: under a fifth of the 90 a line of the same contrast gives.
+    expect(Math.max(...round.contrast)).toBeLessThan(18);
   });
 });

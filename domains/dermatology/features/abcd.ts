@@ -5,7 +5,7 @@
  * from the domain's versioned config.
  */
 import type { Field, Mask } from '../../../src/imaging/mask.js';
-import { dilate, erode, flipAsymmetry, largestOutline, maxFeretDiameter, principalAxes } from '../../../src/imaging/mask.js';
+import { dilate, erode, flipAsymmetry, largestOutline, maxFeretDiameter, principalAxes, thinRidges } from '../../../src/imaging/mask.js';
 import type { Lab } from '../../../src/imaging/lab.js';
 import { deltaE, rgbToLab } from '../../../src/imaging/lab.js';
 import { medianFilter } from './segmentation.js';
@@ -13,6 +13,9 @@ import { medianFilter } from './segmentation.js';
 export interface BorderConfig {
   readonly median_filter_px: number;
   readonly hair_contrast: number;
+  readonly hair_line_px: number;
+  readonly hair_flank_px: number;
+  readonly hair_passes: number;
   readonly smoothing_px: number;
   readonly hair_opening_px: number;
   readonly outline_margin_px: number;
@@ -59,10 +62,10 @@ export function measureAbcd(rgb: Uint8Array, shape: Mask, extent: Mask, skin: re
 
 /**
  * Compactness of the lesion's outline at sub-pixel precision, and the abruptness of its edge per 45° sector.
- * The outline is the iso-line of the skin distance (hairs replaced by their median, then Gaussian-smoothed
- * against pixel noise) where the lesion's palest colour has faded halfway into the skin. It may leave the
- * extent opened by `hair_opening_px` by only `outline_margin_px`: hairs touching the lesion then add no
- * perimeter, while border wiggles (a pixel or two deep) keep theirs.
+ * The outline is the iso-line of the skin distance (hairs in-painted, then Gaussian-smoothed against pixel
+ * noise) where the lesion's palest colour has faded halfway into the skin. It may leave the extent opened by
+ * `hair_opening_px` by only `outline_margin_px`: hairs touching the lesion then add no perimeter beyond that
+ * margin, while border wiggles (a pixel or two deep) keep theirs.
  */
 function measureBorder(rgb: Uint8Array, extent: Mask, skin: readonly [number, number, number], config: BorderConfig, rimPx: number): AbcdMeasurement['border'] {
   const { width, height } = extent;
@@ -70,7 +73,7 @@ function measureBorder(rgb: Uint8Array, extent: Mask, skin: readonly [number, nu
   for (let i = 0; i < raw.length; i++) raw[i] = Math.hypot(rgb[i * 3] - skin[0], rgb[i * 3 + 1] - skin[1], rgb[i * 3 + 2] - skin[2]);
   const median = medianFilter(raw, width, height, config.median_filter_px);
   const level = palestHalf(median, extent, rimPx);
-  const smooth = gaussianBlur(raw.map((v, i) => (v - median[i] > config.hair_contrast ? median[i] : v)), width, height, config.smoothing_px);
+  const smooth = gaussianBlur(inpaintHairs({ width, height, data: raw }, config), width, height, config.smoothing_px);
   const opened = dilate(erode(extent.data, width, height, config.hair_opening_px), width, height, config.hair_opening_px);
   const outer = dilate(opened, width, height, config.outline_margin_px);
   const inner = erode(opened, width, height, config.outline_margin_px);
@@ -84,6 +87,21 @@ function measureBorder(rgb: Uint8Array, extent: Mask, skin: readonly [number, nu
     abrupt_count: abrupt_sectors.filter(Boolean).length,
     transition_px,
   };
+}
+
+/**
+ * Hairs as thin dark lines of the skin distance (`thinRidges`), replaced by the value across them. Unlike a
+ * median, this also clears a hair where it leaves the lesion: there a median window is mostly lesion and hair,
+ * so the hair would stay and pull the outline out along it. Further passes clear hairs whose flank lay on
+ * another hair (crossings, clumps).
+ */
+function inpaintHairs(distance: Field & { readonly data: Float32Array }, config: BorderConfig): Float32Array {
+  let data = distance.data;
+  for (let pass = 0; pass < config.hair_passes; pass++) {
+    const { contrast, across } = thinRidges({ ...distance, data }, config.hair_line_px, config.hair_flank_px);
+    data = data.map((v, i) => (contrast[i] > config.hair_contrast ? across[i] : v));
+  }
+  return data;
 }
 
 /** Half the skin distance of the lesion's palest colour (10th percentile inside the extent, its blended rim left out). */

@@ -1,7 +1,7 @@
 /**
  * The automated ABCD measurements against the generator's truth on 200 lesions never used for training
- * (set 4004), artefacts included. Asymmetry, colour set, diameter and border abruptness meet issue 4's numbers;
- * compactness is held just under today's level (see its note) until it reaches 0.8.
+ * (set 4004), artefacts included. Asymmetry, colour set, compactness, diameter and border abruptness meet
+ * issue 4's numbers.
  */
 import { describe, expect, it } from 'vitest';
 import { loadAbcdConfig, loadDermatologyConfig } from '../../../domains/dermatology/config.js';
@@ -62,13 +62,13 @@ describe('automated ABCD criteria on 200 unseen synthetic lesions', () => {
     expect(within).toBeGreaterThanOrEqual(0.9);
   });
 
-  // Truth: P²/(4πA) of the generator's exact mask (binary marching squares). Issue 4 asks Spearman ≥ 0.8; the
-  // sub-pixel outline reaches 0.79 here (0.83 and 0.86 on development sets 4100 and 4200), hairs touching the
-  // lesion being the main remaining error, so the floor sits just under today's value.
-  it('border: compactness against the true border irregularity (Spearman ≥ 0.78)', () => {
+  // Truth: P²/(4πA) of the generator's exact mask (binary marching squares). Measured 0.875 here (0.893, 0.910
+  // and 0.906 on development sets 4100, 4200 and 4300; 0.79–0.86 before hairs were in-painted as thin lines).
+  // Hairs touching the lesion remain the main error: hair-free lesions alone reach about 0.93 on those sets.
+  it('border: compactness against the true border irregularity (Spearman ≥ 0.8)', () => {
     const rho = spearman(rows.map((r) => r.measured.border.compactness), rows.map((r) => r.truth.border.compactness));
     console.log(`compactness Spearman ${rho.toFixed(3)}`);
-    expect(rho).toBeGreaterThanOrEqual(0.78);
+    expect(rho).toBeGreaterThanOrEqual(0.8);
   });
 
   // Measured 95.9 % of sectors, Spearman 0.95 and mean absolute error 0.31 on abrupt_count (0.956–0.961, 0.95–0.96,
