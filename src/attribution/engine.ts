@@ -60,7 +60,8 @@ export async function openAttributionModel(model: Model, options: EngineOptions 
   const session = await ort.InferenceSession.create(encodeModel(logitsModel(model, head.logits)), sessionOptions(explainerOptions));
   const shape = gradient.info.input.shape ?? [];
   const sampleDims = shape.slice(1).map((d) => (typeof d === 'number' ? d : fail(`model input ${gradient.info.input.name} has a dynamic dimension ${d} besides the batch`)));
-  const inputName = gradient.info.input.name;
+  // The raw model's name: the compiled explainer renames an input that clashes with its own I/O names.
+  const inputName = model.graph.inputs[0].name;
   const classes = gradient.info.classes;
 
   const forward = (input: InputBatch): Promise<Forward> =>

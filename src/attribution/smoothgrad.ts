@@ -6,6 +6,7 @@
 import { seededRandom } from '../util/random.js';
 import type { Attributor } from './attributor.js';
 import { multiply } from './attributor.js';
+import { addRangeNoise } from './noise.js';
 import { forEachStack, sampleOf } from './stack.js';
 
 export interface SmoothGradOptions {
@@ -22,20 +23,10 @@ export function smoothGrad(options: SmoothGradOptions): Attributor {
     const per = input.data.length / input.dims[0];
     const out = new Float32Array(input.data.length);
     const random = seededRandom(options.seed);
-    const sigma = (sample: number) => {
-      const x = sampleOf(input, sample);
-      let lo = Infinity, hi = -Infinity;
-      for (const v of x) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
-      return options.noise * (hi - lo);
-    };
-    let sampleSigma = 0;
     await forEachStack(
       input,
       () => options.samples,
-      (sample, copy, row) => {
-        if (copy === 0) sampleSigma = sigma(sample);
-        for (let i = 0; i < per; i++) row[i] += random.normal() * sampleSigma;
-      },
+      (sample, _, row) => addRangeNoise(row, sampleOf(input, sample), options.noise, random),
       async ({ input: stacked, owner }) => {
         const { relevance } = await model.gradient(stacked, owner.map((s) => targets[s]));
         owner.forEach((s, row) => {

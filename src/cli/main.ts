@@ -6,6 +6,7 @@ import { batchCommand, batchUsage } from './batch.js';
 import { benchCommand, benchUsage } from './bench.js';
 import { compileCommand, compileUsage } from './compile.js';
 import { demoCommand, demoUsage } from './demo.js';
+import { evaluateCommand, evaluateUsage } from './evaluate.js';
 import { explainCommand, explainUsage } from './explain.js';
 import { reportCommand, reportUsage } from './report.js';
 import { synthCommand, synthUsage } from './synth.js';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   report: { run: reportCommand, usage: reportUsage },
   batch: { run: batchCommand, usage: batchUsage },
   audit: { run: auditCommand, usage: auditUsage },
+  evaluate: { run: evaluateCommand, usage: evaluateUsage },
   explain: { run: explainCommand, usage: explainUsage },
   compile: { run: compileCommand, usage: compileUsage },
   bench: { run: benchCommand, usage: benchUsage },
