@@ -251,6 +251,7 @@ function buildContext(x: ContextInputs) {
       target: card.output.positive_class ?? card.output.classes[card.output.classes.length - 1],
       conservation: { seed: round(conservation.seed, 5), sum: round(conservation.sum, 5), residual: round(conservation.residual, 5) },
       relevance_sha256: x.relevanceSha256,
+      evaluation: explanationEvaluation(card.evaluation),
     },
     model: {
       name: card.name,
@@ -261,6 +262,13 @@ function buildContext(x: ContextInputs) {
       limitations: card.limitations,
     },
   };
+}
+
+/** What the card says about how its explanation was checked (EVALUATION.md), or null when it was not. */
+function explanationEvaluation(evaluation: Readonly<Record<string, unknown>>): { n: number; lrp_beats_random: number; aopc_lrp: number; aopc_random: number; report: string } | null {
+  const q = evaluation.explanation_quality as { n?: unknown; lrp_beats_random?: unknown; aopc?: Record<string, unknown>; report?: unknown } | undefined;
+  if (!q || typeof q.n !== 'number' || typeof q.lrp_beats_random !== 'number' || typeof q.aopc?.lrp !== 'number' || typeof q.aopc?.random_order !== 'number' || typeof q.report !== 'string') return null;
+  return { n: q.n, lrp_beats_random: q.lrp_beats_random, aopc_lrp: q.aopc.lrp, aopc_random: q.aopc.random_order, report: q.report };
 }
 
 function formatParams(params: Readonly<Record<string, unknown>>): string {

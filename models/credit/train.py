@@ -187,7 +187,8 @@ def main():
         'decision': f'refuse when the probability of {positive} is at or above the threshold',
         'threshold_selection': 'least total cost on the validation split with the UCI cost matrix (5 for a bad predicted good, 1 for a good predicted bad)',
     }
-    card['evaluation'] = evaluation
+    # The base file's evaluation entries (e.g. explanation_quality, from EVALUATION.md) stay beside the computed ones.
+    card['evaluation'] = {**evaluation, **card.get('evaluation', {})}
     card['training'] = {
         'script': 'models/credit/train.py', 'seed': SEED, 'framework': f'torch {torch.__version__}',
         'architecture': f'Linear({X.shape[1]},32)-ReLU-Linear(32,16)-ReLU-Linear(16,1)-Sigmoid',

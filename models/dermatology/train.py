@@ -152,7 +152,8 @@ def main():
         'positive_class': 'suspicious', 'threshold': threshold,
         'threshold_selection': 'highest threshold with validation sensitivity >= 0.90',
     }
-    card['evaluation'] = evaluation
+    # The base file's evaluation entries (e.g. explanation_quality, from EVALUATION.md) stay beside the computed ones.
+    card['evaluation'] = {**evaluation, **card.get('evaluation', {})}
     card['model_file'] = onnx_file
     card['sha256'] = sha256
     card['explanation']['params'] = {'low': low, 'high': high}

@@ -64,4 +64,22 @@ describe('bundled model cards', () => {
     expect(() => loadModelCard(path.join(dir, 'nope.yaml'))).toThrow(/cannot read model card/);
     fs.rmSync(dir, { recursive: true });
   });
+
+  it.each([
+    ['models/dermatology/lesion-classifier.card.yaml', 'docs/evaluation/lesion/results.json'],
+    ['models/credit/card.yaml', 'docs/evaluation/credit/results.json'],
+  ])('%s quotes the evaluation it links (%s)', (cardFile, resultsFile) => {
+    const quality = loadModelCard(packagePath(cardFile)).card.evaluation.explanation_quality as { aopc: Record<string, number>; lrp_beats_random: number; n: number };
+    const results = JSON.parse(fs.readFileSync(packagePath(resultsFile), 'utf8')) as {
+      methods: { method: string; aopcPerCase: number[]; winRate: number }[];
+      random: { aopcLogit: { mean: number } };
+    };
+    const lrp = results.methods.find((m) => m.method === 'lrp')!;
+    const perCase = lrp.aopcPerCase;
+    const mean = perCase.reduce((s, v) => s + v, 0) / perCase.length;
+    expect(quality.n).toBe(perCase.length);
+    expect(quality.aopc.lrp).toBeCloseTo(mean, 3);
+    expect(quality.aopc.random_order).toBeCloseTo(results.random.aopcLogit.mean, 3);
+    expect(quality.lrp_beats_random).toBe(Math.round(lrp.winRate * perCase.length));
+  });
 });

@@ -57,6 +57,10 @@ describe.each(['en', 'zh-CN'])('dermatology case report (%s)', (locale) => {
     expect(text).toContain(card.sha256);
     expect(text).toContain(r.context.explanation.relevance_sha256);
     expect(text).toContain('epsilon-gamma-box');
+    // The one line on how the explanation was validated, with the card's evaluation numbers.
+    const evaluation = r.context.explanation.evaluation!;
+    expect(evaluation).toMatchObject({ n: 50, report: 'EVALUATION.md' });
+    expect(text).toContain(t('method.evaluated', { n: evaluation.n, beat: evaluation.lrp_beats_random, lrp: '', random: '', report: '' }).slice(0, 25));
     // The words the standards require, in this locale.
     for (const key of ['intended.adjunctive', 'intended.not_diagnosis', 'intended.clinician_decides', 'intended.research_only']) expect(text, key).toContain(t(key).slice(0, 20));
     expect(r.context.output.risk_band).not.toBeNull();
