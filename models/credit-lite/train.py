@@ -92,7 +92,8 @@ def main():
         'decision': f'refuse when the probability of {positive} is at or above the threshold',
         'threshold_selection': 'least total cost on the validation split with the UCI cost matrix (5 for a bad predicted good, 1 for a good predicted bad)',
     }
-    card['evaluation'] = evaluation
+    # The base file's evaluation entries (e.g. explanation_quality, from EVALUATION.md) stay beside the computed ones.
+    card['evaluation'] = {**evaluation, **card.get('evaluation', {})}
     card['training'] = {'script': 'models/credit-lite/train.py', 'seed': base.SEED,
                         'method': f'logistic regression, L2 {L2}, full-batch gradient descent ({STEPS} steps, rate {LEARNING_RATE})'}
     with open(os.path.join(HERE, 'card.yaml'), 'w', encoding='utf-8') as f:

@@ -67,7 +67,9 @@ describe('bundled model cards', () => {
 
   it.each([
     ['models/dermatology/lesion-classifier.card.yaml', 'docs/evaluation/lesion/results.json'],
+    ['models/dermatology/lesion-classifier-shortcut.card.yaml', 'docs/evaluation/lesion-shortcut/results.json'],
     ['models/credit/card.yaml', 'docs/evaluation/credit/results.json'],
+    ['models/credit-lite/card.yaml', 'docs/evaluation/credit-lite/results.json'],
   ])('%s quotes the evaluation it links (%s)', (cardFile, resultsFile) => {
     const quality = loadModelCard(packagePath(cardFile)).card.evaluation.explanation_quality as { aopc: Record<string, number>; lrp_beats_random: number; n: number };
     const results = JSON.parse(fs.readFileSync(packagePath(resultsFile), 'utf8')) as {
