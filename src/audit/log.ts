@@ -177,7 +177,7 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
   const exists = fs.existsSync(logFile);
   const { lines, torn } = exists ? readLog(logFile) : { lines: [], torn: null };
   if (torn && !options.repair) {
-    fail(`${logFile}: the last line is incomplete (${torn.bytes} bytes at offset ${torn.offset}, a crash mid-write?); open it with repair to truncate it`);
+    fail(`${logFile}: the last line is incomplete (${torn.bytes} bytes at offset ${torn.offset}, a crash mid-write?); truncate it with: lrp-report audit repair ${logFile}`);
   }
   const existing = records(lines);
   const ids = new Set(existing.map((r) => r.record_id));

@@ -6,7 +6,7 @@ import { decisionRecord } from '../audit/build.js';
 import { canonicalize } from '../audit/canonical.js';
 import type { Checkpoint } from '../audit/checkpoint.js';
 import { generateAuditKeyPair, loadPublicKey } from '../audit/keys.js';
-import { readLogContents, verifyLog } from '../audit/log.js';
+import { openLogWriter, readLogContents, verifyLog } from '../audit/log.js';
 import { exportBundle, proveInclusion, verifyInclusionProof } from '../audit/proof.js';
 import type { AuditRecord } from '../audit/record.js';
 import { listCases } from '../batch/cases.js';
@@ -21,12 +21,13 @@ import { parse, required } from './args.js';
 
 export const auditUsage = `lrp-report audit keygen --out DIR
     lrp-report audit verify LOG --key PUB.pem [--key …] [--known CHECKPOINTS.json]
+    lrp-report audit repair LOG   (removes an incomplete last line left by a crash mid-write)
     lrp-report audit prove LOG --record ID [--out PROOF.json]
     lrp-report audit check-proof PROOF.json --key PUB.pem
     lrp-report audit export LOG --key PUB.pem --out DIR [--from TIME] [--to TIME]
     lrp-report audit replay LOG --cases DIR|FILE.csv   (exit 1 on drift)`;
 
-const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { keygen, verify, prove, 'check-proof': checkProof, export: exportCommand, replay };
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { keygen, verify, repair, prove, 'check-proof': checkProof, export: exportCommand, replay };
 
 export async function auditCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -70,6 +71,16 @@ async function verify(argv: string[]): Promise<number> {
     fail(`${log}: NOT VERIFIED: ${where}${result.line ? `, line ${result.line}` : ''}: ${result.reason}`);
   }
   process.stdout.write(`${log}: verified: ${result.size} records, ${result.checkpoints} signed checkpoints, chain and Merkle tree intact\n`);
+  return 0;
+}
+
+/** Explicit, never silent: only a line without its newline (a write the crash cut short) is removed. */
+async function repair(argv: string[]): Promise<number> {
+  const { positionals } = parse(argv, {}, 'audit repair');
+  const log = onePositional(positionals, 'LOG', 'repair');
+  readFileOrFail(log, 'audit log');
+  const { repairedBytes } = openLogWriter(log, { repair: true });
+  process.stdout.write(repairedBytes > 0 ? `${log}: removed an incomplete last line (${repairedBytes} bytes)\n` : `${log}: nothing to repair\n`);
   return 0;
 }
 

@@ -113,4 +113,17 @@ describe('lrp-report audit', () => {
     expect(r.stderr).toMatch(/--audit LOG needs --audit-key KEY\.pem/);
     expect(fs.existsSync(path.join(dir, 'out2'))).toBe(false);
   });
+
+  it('a log torn by a crash mid-write is refused by name, and `audit repair` removes only the torn line', () => {
+    fs.copyFileSync(path.join(dir, 'audit.log'), path.join(dir, 'torn.log'));
+    fs.appendFileSync(path.join(dir, 'torn.log'), '{"digest":"ab');
+    expect(run('audit', 'verify', 'torn.log', '--key', PUB()).stderr).toMatch(/NOT VERIFIED.*last line incomplete/);
+    const refused = run('report', '--domain', 'credit', '--case', creditCase, '--out', 'out3', '--audit', 'torn.log', '--audit-key', KEY());
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/torn\.log: the last line is incomplete .* lrp-report audit repair torn\.log/);
+    const repaired = run('audit', 'repair', 'torn.log');
+    expect(repaired.stdout).toMatch(/removed an incomplete last line \(13 bytes\)/);
+    expect(fs.readFileSync(path.join(dir, 'torn.log'))).toEqual(fs.readFileSync(path.join(dir, 'audit.log')));
+    expect(run('audit', 'verify', 'torn.log', '--key', PUB()).code).toBe(0);
+  }, 60_000);
 });
