@@ -59,5 +59,5 @@ export function factorChartSvg(bars: readonly ChartBar[]): string {
 }
 
 export async function factorChartPng(bars: readonly ChartBar[]): Promise<Uint8Array> {
-  return new Uint8Array(await sharp(Buffer.from(factorChartSvg(bars))).flatten({ background: '#ffffff' }).png({ compressionLevel: 9 }).toBuffer());
+  return new Uint8Array(await sharp(Buffer.from(factorChartSvg(bars))).flatten({ background: '#ffffff' }).png({ compressionLevel: 6 }).toBuffer());
 }

@@ -6,7 +6,7 @@ import ort from 'onnxruntime-node';
 import { compileExplainer } from '../../src/lrp/compile/compile.js';
 import { resolveComposite } from '../../src/lrp/composites/index.js';
 import type { Explanation } from '../../src/lrp/explainer.js';
-import { createExplainer } from '../../src/lrp/explainer.js';
+import { createExplainer, threadOptions } from '../../src/lrp/explainer.js';
 import type { ModelCard, TabularPreprocessing } from '../../src/models/card.js';
 import { loadModelCard } from '../../src/models/card.js';
 import { loadModelFile } from '../../src/onnx/load.js';
@@ -34,7 +34,7 @@ const SCORE_CHUNK_ROWS = 32_768;
 export async function openCreditModel({ config, file }: LoadedDomain): Promise<CreditModel> {
   const { card, modelPath } = loadModelCard(config.model.card);
   const pre = checkConfigForCard(config, card, file);
-  const session = await ort.InferenceSession.create(modelPath);
+  const session = await ort.InferenceSession.create(modelPath, threadOptions());
   const explainer = await createExplainer(
     compileExplainer(loadModelFile(modelPath), { composite: resolveComposite(config.explanation.composite, config.explanation.params ?? {}), seed: config.explanation.seed, source: modelPath }),
   );

@@ -111,7 +111,8 @@ function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetu
       }
     };
     for (let i = 0; i < count; i++) {
-      const w = new Worker(WORKER, { workerData: setup, resourceLimits: { maxOldGenerationSizeMb: Math.max(1024, Math.floor(os.totalmem() / 1024 / 1024 / (2 * count))) } });
+      // One onnxruntime thread per worker: the workers are the parallelism (see threadOptions).
+      const w = new Worker(WORKER, { workerData: setup, env: { ...process.env, LRP_REPORT_THREADS: '1' }, resourceLimits: { maxOldGenerationSizeMb: Math.max(1024, Math.floor(os.totalmem() / 1024 / 1024 / (2 * count))) } });
       workers.push(w);
       w.on('message', (m: FromWorker) => {
         if (stopped) return;

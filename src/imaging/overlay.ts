@@ -49,7 +49,7 @@ export function resampleRelevance(map: Float32Array, w: number, h: number, width
 
 export function encodePng(rgb: Uint8Array, width: number, height: number): Promise<Buffer> {
   // Fixed zlib settings: the same pixels always give the same bytes (reports are reproducible to the byte).
-  return sharp(rgb, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 9, adaptiveFiltering: false, palette: false }).toBuffer();
+  return sharp(rgb, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 6, adaptiveFiltering: false, palette: false }).toBuffer();
 }
 
 /** Relevance over a grey copy of the image: colour by sign, opacity growing with |R| / scale. */

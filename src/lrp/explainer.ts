@@ -122,8 +122,19 @@ export function sessionOptions(options: ExplainerOptions, profile: ExplainerProf
     graphOptimizationLevel: profile === 'fast' ? 'all' : 'extended',
     executionMode: 'sequential',
     extra: { session: { use_device_allocator_for_initializers: '1' } },
-    ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+    ...threadOptions(options.threads),
   };
+}
+
+/**
+ * Threads of an onnxruntime session: the caller's number, else LRP_REPORT_THREADS, else onnxruntime's default
+ * (all cores). Batch workers set LRP_REPORT_THREADS=1: the workers are the parallelism, and sessions that each
+ * spin a thread per core on top of them only compete for the same cores.
+ */
+export function threadOptions(threads?: number): Pick<ort.InferenceSession.SessionOptions, 'intraOpNumThreads' | 'interOpNumThreads'> {
+  const fromEnv = Number(process.env.LRP_REPORT_THREADS);
+  const n = threads ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined);
+  return n ? { intraOpNumThreads: n, interOpNumThreads: 1 } : {};
 }
 
 export function checkInput(info: ExplainerInfo, input: InputBatch): void {
