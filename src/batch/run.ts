@@ -121,6 +121,8 @@ function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetu
           stopAll();
           return reject(new UserError(m.error));
         }
+        // The next case goes out first: the worker renders it while this thread records (and fsyncs) the last.
+        feed(w);
         try {
           onResult(m);
         } catch (e) {
@@ -130,7 +132,7 @@ function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetu
         if (--pending === 0) {
           stopAll();
           resolve();
-        } else feed(w);
+        }
       });
       w.on('error', (e) => {
         if (!stopped) {
