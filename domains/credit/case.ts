@@ -6,7 +6,7 @@
 import path from 'node:path';
 import YAML from 'yaml';
 import { fail } from '../../src/errors.js';
-import { readFileOrFail } from '../../src/io/read.js';
+import { readUtf8File } from '../../src/io/read.js';
 import { validateWith } from '../../src/schemas/validate.js';
 import { csvRecords } from '../../src/io/csv.js';
 
@@ -22,7 +22,7 @@ const CSV_META = { id: 'id', applicant_name: 'name', applicant_address: 'address
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function readCreditCase(file: string): CreditCase {
-  const text = decodeUtf8(readFileOrFail(file, 'credit case'), file);
+  const text = readUtf8File(file, 'credit case');
   const ext = path.extname(file).toLowerCase();
   if (ext === '.csv') {
     const records = csvRecords(text, file);
@@ -32,15 +32,6 @@ export function readCreditCase(file: string): CreditCase {
   if (ext === '.json') return parseCreditCase(parseWith(() => JSON.parse(text) as unknown, file, 'JSON'), file);
   if (ext === '.yaml' || ext === '.yml') return parseCreditCase(parseWith(() => YAML.parse(text) as unknown, file, 'YAML'), file);
   fail(`${file}: a case is .yaml, .yml, .json or .csv (got ${ext || 'no extension'})`);
-}
-
-/** Text files must be valid UTF-8: a Latin-1 export would otherwise turn levels into near-misses. */
-export function decodeUtf8(bytes: Uint8Array, source: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    fail(`${source}: not valid UTF-8 text; save the file as UTF-8`);
-  }
 }
 
 function parseWith(parse: () => unknown, file: string, what: string): unknown {

@@ -8,14 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CaseRef, DomainDocument, DomainOutcome, DomainPlugin, DomainSession, DomainSessionOptions } from '../../src/domain/plugin.js';
 import { csvRecords } from '../../src/io/csv.js';
-import { readFileOrFail } from '../../src/io/read.js';
+import { readUtf8File } from '../../src/io/read.js';
 import { fail } from '../../src/errors.js';
 import { packagePath } from '../../src/paths.js';
 import type { Messages } from '../../src/report/templates.js';
 import { availableLocales, loadMessages } from '../../src/report/templates.js';
 import { openCreditAssessor } from './assess.js';
 import type { CreditCase } from './case.js';
-import { caseFromCsvRecord, decodeUtf8, readCreditCase } from './case.js';
+import { caseFromCsvRecord, readCreditCase } from './case.js';
 import { creditAuditFacts } from './audit.js';
 import { factorChartPng } from './chart.js';
 import { DEFAULT_DOMAIN_FILE } from './config.js';
@@ -65,7 +65,7 @@ export async function openCreditSession(options: CreditSessionOptions = {}): Pro
     const csvFiles = new Map<string, Record<string, string>[]>();
     const csvRowCase = (file: string, row: number) => {
       let records = csvFiles.get(file);
-      if (!records) csvFiles.set(file, (records = csvRecords(decodeUtf8(readFileOrFail(file, 'credit cases'), file), file)));
+      if (!records) csvFiles.set(file, (records = csvRecords(readUtf8File(file, 'credit cases'), file)));
       const source = `${file} row ${row}`;
       if (!Number.isInteger(row) || row < 1 || row > records.length) fail(`${file}: no data row ${row} (it has ${records.length})`);
       const creditCase = caseFromCsvRecord(records[row - 1], source);

@@ -6,10 +6,9 @@
  */
 import path from 'node:path';
 import { fail } from '../../src/errors.js';
-import { readFileOrFail } from '../../src/io/read.js';
+import { readUtf8File } from '../../src/io/read.js';
 import { encodeCase } from '../../src/models/tabular-encoder.js';
 import { attributeRelevance } from './attribution.js';
-import { decodeUtf8 } from './case.js';
 import type { CreditDomainConfig } from './config.js';
 import { csvRecords } from '../../src/io/csv.js';
 import type { CreditModel } from './model.js';
@@ -28,7 +27,7 @@ export async function buildReference(config: CreditDomainConfig, model: CreditMo
   const { method, data, count } = config.reference;
   if (method === 'none') return null;
   const file = data!;
-  const records = csvRecords(decodeUtf8(readFileOrFail(file, 'reference population'), file), file);
+  const records = csvRecords(readUtf8File(file, 'reference population'), file);
   const width = model.pre.columns;
   const rows = new Float32Array(records.length * width);
   records.forEach((r, i) => rows.set(encodeCase(model.pre, r, `${file} line ${i + 2}`), i * width));

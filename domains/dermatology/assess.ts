@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { fail } from '../../src/errors.js';
 import type { DecodedImage } from '../../src/imaging/image-input.js';
-import { decodeImage, imageToTensor } from '../../src/imaging/image-input.js';
+import { channelSum } from '../../src/imaging/colormap.js';
+import { decodeImage, decodeImageBytes, imageToTensor } from '../../src/imaging/image-input.js';
 import { contourPixels, encodePng, legendPixels, overlayPixels, resampleBilinear, resampleMask, resampleRelevance, resizeLongSide, robustScale } from '../../src/imaging/overlay.js';
 import { readFileOrFail } from '../../src/io/read.js';
 import type { DecisionFacts } from '../../src/audit/build.js';
@@ -20,7 +21,7 @@ import type { DermatologyConfig } from './config.js';
 import { loadAbcdConfig, loadDermatologyConfig } from './config.js';
 import { measureAbcd, type AbcdMeasurement } from './features/abcd.js';
 import { assessQuality } from './features/quality.js';
-import { relevanceAsymmetry, relevanceMap, relevanceRegion, relevanceShares, shortcutSuspected } from './features/relevance.js';
+import { relevanceAsymmetry, relevanceRegion, relevanceShares, shortcutSuspected } from './features/relevance.js';
 import { segmentLesion, type Segmentation } from './features/segmentation.js';
 
 export interface LesionAssessment {
@@ -63,8 +64,10 @@ function compositeParams(params: Readonly<Record<string, number | string>>, pre:
 export async function assessLesion(c: DermatologyCase, model: LesionModel): Promise<LesionAssessment> {
   const config = loadDermatologyConfig();
   const { card } = model.loaded;
-  const image = await decodeImage(c.image, 'image');
-  const imageSha256 = sha256Hex(readFileOrFail(c.image, 'image'));
+  // Read once: the same bytes are decoded and hashed for the audit record.
+  const imageBytes = readFileOrFail(c.image, 'image:');
+  const image = await decodeImageBytes(imageBytes, c.image, 'image');
+  const imageSha256 = sha256Hex(imageBytes);
   const { tensor, dims } = await imageToTensor(image, model.preprocessing);
   const positive = positiveClassIndex(model.loaded);
   const explanation = await model.explainer.explain({ data: tensor, dims }, positive);
@@ -77,7 +80,7 @@ export async function assessLesion(c: DermatologyCase, model: LesionModel): Prom
   const abcd = seg.empty ? null : measureAbcd(analysis.rgb, seg.mask, seg.extent, seg.skin, loadAbcdConfig(), spacing);
 
   const [, channels, mh, mw] = dims;
-  const modelMap = relevanceMap(explanation.relevance, channels, mh, mw);
+  const modelMap = channelSum(explanation.relevance, channels, mh, mw);
   const map = resampleRelevance(modelMap, mw, mh, analysis.width, analysis.height);
   const region = relevanceRegion(seg.extent, config.relevance.margin_px);
   const shares = seg.empty ? null : relevanceShares(map, region, config.relevance.band_px);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fail } from '../errors.js';
 import { csvRecords } from '../io/csv.js';
-import { readFileOrFail } from '../io/read.js';
+import { readUtf8File } from '../io/read.js';
 import type { CaseRef } from '../domain/plugin.js';
 
 export interface BatchCase {
@@ -27,14 +27,7 @@ export function listCases(source: string): BatchCase[] {
     return files.map((f) => ({ key: f, ref: { file: path.resolve(source, f) } }));
   }
   if (/\.csv$/i.test(source)) {
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(readFileOrFail(source, 'cases'));
-    } catch (e) {
-      if ((e as Error).name === 'UserError') throw e;
-      fail(`--cases: ${source} is not valid UTF-8`);
-    }
-    const rows = csvRecords(text, source).length;
+    const rows = csvRecords(readUtf8File(source, 'cases'), source).length;
     if (rows === 0) fail(`--cases: ${source} has a header but no data rows`);
     const base = path.basename(source);
     return Array.from({ length: rows }, (_, i) => ({ key: `${base}#${i + 1}`, ref: { file: path.resolve(source), row: i + 1 } }));

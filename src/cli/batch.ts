@@ -1,10 +1,8 @@
 /** `lrp-report batch`: a folder of cases or a CSV loan book → reports, audit records and a summary CSV. */
 import { runBatch } from '../batch/run.js';
-import { loadDomain } from '../domain/registry.js';
-import { fail } from '../errors.js';
-import { availableLocales } from '../report/templates.js';
 import { parse, positiveInt, required } from './args.js';
 import { auditTarget } from './audit-options.js';
+import { domainOptions } from './domain-options.js';
 import { parseFormats } from './report.js';
 
 export const batchUsage = `lrp-report batch --domain credit|dermatology --cases FILE.csv|DIR --out DIR [--audit LOG --audit-key KEY.pem]
@@ -27,10 +25,7 @@ export async function batchCommand(argv: string[]): Promise<number> {
     'checkpoint-every': { type: 'string' },
   }, 'batch');
   const domain = required(values.domain, 'domain', 'batch');
-  const plugin = await loadDomain(domain);
-  const locale = values.locale ?? 'en';
-  if (!availableLocales(domain).includes(locale)) fail(`--locale: "${locale}" is not available for ${domain} (available: ${availableLocales(domain).join(', ')})`);
-  if (values.profile !== undefined && !plugin.profiles.includes(values.profile)) fail(`--profile: "${values.profile}" is not a profile of ${domain}`);
+  const { locale } = await domainOptions(domain, values.locale, values.profile);
   const audit = auditTarget(values.audit, values['audit-key']);
   const summary = await runBatch({
     domain,

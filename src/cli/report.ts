@@ -1,12 +1,11 @@
 /** `lrp-report report`: one case of a domain → its documents (PDF and/or HTML) in a folder. */
 import { fail } from '../errors.js';
-import { loadDomain } from '../domain/registry.js';
 import { reportCase } from '../domain/run.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/render.js';
-import { availableLocales } from '../report/templates.js';
 import { openLogWriter } from '../audit/log.js';
 import { parse, required } from './args.js';
 import { auditTarget } from './audit-options.js';
+import { domainOptions } from './domain-options.js';
 
 export const reportUsage = `lrp-report report --domain dermatology|credit --case CASE.yaml --out DIR [--format pdf,html] [--locale en|zh-CN]
     [--profile us|eu] [--json] [--audit LOG --audit-key KEY.pem]     (exit 0: reported; 3: escalated for human review, no customer document)`;
@@ -30,12 +29,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const caseFile = required(values.case, 'case', 'report');
   const outDir = required(values.out, 'out', 'report');
   const formats = parseFormats(values.format);
-  const plugin = await loadDomain(domainName);
-  const locale = values.locale ?? 'en';
-  if (!availableLocales(domainName).includes(locale)) fail(`--locale: "${locale}" is not available for ${domainName} (available: ${availableLocales(domainName).join(', ')})`);
-  if (values.profile !== undefined && !plugin.profiles.includes(values.profile)) {
-    fail(`--profile: "${values.profile}" is not a profile of ${domainName}${plugin.profiles.length ? ` (available: ${plugin.profiles.join(', ')})` : ' (it has none)'}`);
-  }
+  const { plugin, locale } = await domainOptions(domainName, values.locale, values.profile);
   const audit = auditTarget(values.audit, values['audit-key']);
   const session = await plugin.open({ profile: values.profile });
   try {

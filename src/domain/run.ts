@@ -55,8 +55,17 @@ export async function reportCase(session: DomainSession, ref: CaseRef, options: 
   return { outcome, files: outputs.map((o) => o.file), record };
 }
 
-/** Which words and layout produced the documents: a digest of the templates and the locale file used. */
+const templateVersions = new Map<string, string>();
+
+/** Which words and layout produced the documents: a digest of the templates and the locale file used (read once per process, like the templates). */
 function templateVersion(domain: string, templates: readonly string[], locale: string): string {
+  const key = `${domain}/${locale}/${[...new Set(templates)].sort().join(',')}`;
+  let version = templateVersions.get(key);
+  if (!version) templateVersions.set(key, (version = templateDigest(domain, templates, locale)));
+  return version;
+}
+
+function templateDigest(domain: string, templates: readonly string[], locale: string): string {
   const files = [...new Set(templates)].sort().map((t) => packagePath('templates', domain, `${t}.hbs`));
   files.push(packagePath('templates', domain, 'locales', `${locale}.yaml`));
   return `${domain}/${locale}@${sha256Hex(Buffer.concat(files.map((f) => fs.readFileSync(f)))).slice(0, 16)}`;

@@ -1,4 +1,5 @@
 /** A small line chart as an SVG string: axes with ticks, one polyline per series, a legend. No dependencies. */
+import { escapeHtml } from '../report/html.js';
 
 export interface Series {
   readonly name: string;
@@ -21,7 +22,6 @@ export interface LineChart {
 const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
 const W = 720, LEFT = 90, RIGHT = 190, TOP = 40;
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fmt = (v: number) => Number(v.toPrecision(3)).toString();
 
 /** 1, 2 or 5 × 10^k: ticks a reader can add up. */
@@ -45,7 +45,7 @@ export function lineChartSvg(chart: LineChart): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${escape(chart.title)}</text>`,
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${escapeHtml(chart.title)}</text>`,
     `<line x1="${LEFT}" y1="${py(0)}" x2="${W - RIGHT}" y2="${py(0)}" stroke="#bbb"/>`,
     `<line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${H - BOTTOM}" stroke="black"/>`,
     `<line x1="${LEFT}" y1="${H - BOTTOM}" x2="${W - RIGHT}" y2="${H - BOTTOM}" stroke="black"/>`,
@@ -60,11 +60,11 @@ export function lineChartSvg(chart: LineChart): string {
     if (i % every !== 0 && i !== chart.x.length - 1) return;
     const label = chart.xTickLabels?.[i] ?? fmt(x);
     const rotate = chart.xTickLabels ? ` transform="rotate(-35 ${px(x)} ${H - BOTTOM + 14})"` : '';
-    parts.push(`<text x="${px(x)}" y="${H - BOTTOM + 14}" text-anchor="${chart.xTickLabels ? 'end' : 'middle'}"${rotate}>${escape(label)}</text>`);
+    parts.push(`<text x="${px(x)}" y="${H - BOTTOM + 14}" text-anchor="${chart.xTickLabels ? 'end' : 'middle'}"${rotate}>${escapeHtml(label)}</text>`);
   });
   parts.push(
-    `<text x="${(LEFT + W - RIGHT) / 2}" y="${H - 8}" text-anchor="middle">${escape(chart.xLabel)}</text>`,
-    `<text x="16" y="${(TOP + H - BOTTOM) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(TOP + H - BOTTOM) / 2})">${escape(chart.yLabel)}</text>`,
+    `<text x="${(LEFT + W - RIGHT) / 2}" y="${H - 8}" text-anchor="middle">${escapeHtml(chart.xLabel)}</text>`,
+    `<text x="16" y="${(TOP + H - BOTTOM) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(TOP + H - BOTTOM) / 2})">${escapeHtml(chart.yLabel)}</text>`,
   );
   chart.series.forEach((s, k) => {
     const colour = COLOURS[k % COLOURS.length];
@@ -72,7 +72,7 @@ export function lineChartSvg(chart: LineChart): string {
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     parts.push(`<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="2"${dash}/>`);
     const ly = TOP + 10 + k * 18;
-    parts.push(`<line x1="${W - RIGHT + 12}" y1="${ly}" x2="${W - RIGHT + 36}" y2="${ly}" stroke="${colour}" stroke-width="2"${dash}/>`, `<text x="${W - RIGHT + 42}" y="${ly + 4}">${escape(s.name)}</text>`);
+    parts.push(`<line x1="${W - RIGHT + 12}" y1="${ly}" x2="${W - RIGHT + 36}" y2="${ly}" stroke="${colour}" stroke-width="2"${dash}/>`, `<text x="${W - RIGHT + 42}" y="${ly + 4}">${escapeHtml(s.name)}</text>`);
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;

@@ -19,7 +19,11 @@ export interface DecodedImage {
 }
 
 export async function decodeImage(file: string, field = 'image'): Promise<DecodedImage> {
-  const bytes = readFileOrFail(file, `${field}:`);
+  return decodeImageBytes(readFileOrFail(file, `${field}:`), file, field);
+}
+
+/** `bytes` already read from `file` (named in errors), e.g. because the caller also hashes them. */
+export async function decodeImageBytes(bytes: Uint8Array, file: string, field = 'image'): Promise<DecodedImage> {
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
       .removeAlpha()

@@ -34,13 +34,6 @@ export interface RelevanceShares {
   readonly borderBand: number;
 }
 
-/** Channel-summed relevance map [H, W] from an input relevance [1, C, H, W]. */
-export function relevanceMap(relevance: Float32Array, channels: number, height: number, width: number): Float32Array {
-  const map = new Float32Array(height * width);
-  for (let c = 0; c < channels; c++) for (let i = 0; i < map.length; i++) map[i] += relevance[c * map.length + i];
-  return map;
-}
-
 /** +1 when the model decided the positive class (probability at or above the operating threshold), else −1. */
 export function decisionSign(probability: number, threshold: number): 1 | -1 {
   return probability >= threshold ? 1 : -1;

@@ -1,7 +1,8 @@
 /** Relevance shares on hand-made cases where the answer is known. */
 import { describe, expect, it } from 'vitest';
 import { loadDermatologyConfig } from '../../../domains/dermatology/config.js';
-import { decisionSign, relevanceMap, relevanceRegion, relevanceShares, shortcutSuspected } from '../../../domains/dermatology/features/relevance.js';
+import { channelSum } from '../../../src/imaging/colormap.js';
+import { decisionSign, relevanceRegion, relevanceShares, shortcutSuspected } from '../../../domains/dermatology/features/relevance.js';
 import { maskArea } from '../../../src/imaging/mask.js';
 
 // 6 × 6 image, lesion = the 2 × 2 block at rows 2–3, columns 2–3.
@@ -17,7 +18,7 @@ function caseMap() {
   relevance[36 + 2 * 6 + 2] = 1; // inside, channel 1 → 4 in total
   relevance[0] = 4; // corner (0, 0): outside, far from the border
   relevance[5 * 6 + 5] = -10; // corner (5, 5): outside, against the positive class
-  return relevanceMap(relevance, 2, height, width);
+  return channelSum(relevance, 2, height, width);
 }
 
 describe('relevance shares', () => {

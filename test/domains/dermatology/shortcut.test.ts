@@ -11,7 +11,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadDermatologyConfig } from '../../../domains/dermatology/config.js';
 import { segmentLesion } from '../../../domains/dermatology/features/segmentation.js';
-import { decisionSign, relevanceMap, relevanceRegion, relevanceShares, shortcutSuspected } from '../../../domains/dermatology/features/relevance.js';
+import { channelSum } from '../../../src/imaging/colormap.js';
+import { decisionSign, relevanceRegion, relevanceShares, shortcutSuspected } from '../../../domains/dermatology/features/relevance.js';
 import { generateLesion, imageSeed } from '../../../domains/dermatology/synthetic/generator.js';
 import { imageToTensor } from '../../../src/imaging/image-input.js';
 import type { Mask } from '../../../src/imaging/mask.js';
@@ -58,7 +59,7 @@ async function flaggedShare(cardName: string, cases: readonly InkCase[]) {
       // Target 0: the single logit; its relevance is evidence for "suspicious" (features/relevance.ts).
       const result = await explainer.explain({ data, dims: [batch.length, 3, height, width] }, 0);
       for (const [k, c] of batch.entries()) {
-        const map = relevanceMap(result.relevance.subarray(k * 3 * plane, (k + 1) * 3 * plane), 3, height, width);
+        const map = channelSum(result.relevance.subarray(k * 3 * plane, (k + 1) * 3 * plane), 3, height, width);
         const sign = decisionSign(1 / (1 + Math.exp(-result.logits[k])), card.output.threshold);
         if (sign > 0) suspicious++;
         const shares = relevanceShares(map, c.region, config.band_px, sign);
