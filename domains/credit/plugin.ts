@@ -25,6 +25,7 @@ export const DOMAIN = 'credit';
 export const PROFILES = ['us', 'eu'] as const;
 export const DEFAULT_PROFILE = 'us';
 export const OFFICER_TEMPLATE = 'officer-report';
+export const LETTER_DOCUMENT = 'adverse-action-letter';
 export const letterTemplate = (jurisdiction: string) => `adverse-action-letter-${jurisdiction}`;
 
 export interface CreditSessionOptions extends DomainSessionOptions {
@@ -61,6 +62,7 @@ export async function openCreditSession(options: CreditSessionOptions = {}): Pro
     // The words of every locale a letter can be rendered in: checked before any letter is produced.
     const words = new Map<string, Messages>(availableLocales(DOMAIN).map((l) => [l, loadMessages(DOMAIN, l)]));
     const today = options.today ?? (() => new Date());
+    const wanted = (document: string) => options.documents?.includes(document) ?? true;
     // A loan book as one CSV: parsed once, one applicant per data row.
     const csvFiles = new Map<string, Record<string, string>[]>();
     const csvRowCase = (file: string, row: number) => {
@@ -83,13 +85,15 @@ export async function openCreditSession(options: CreditSessionOptions = {}): Pro
         const context = await assessor.assess(creditCase, profile, source);
         const date = dateView(iso);
         const documents: DomainDocument[] = [];
-        if (context.letter.status === 'ready') {
+        if (context.letter.status === 'ready' && wanted(LETTER_DOCUMENT)) {
           const letter = letterView(context, caseId, date);
           checkLetter(letter, words, source);
-          documents.push({ name: 'adverse-action-letter', template: letterTemplate(jurisdiction), context: letter, assets: {} });
+          documents.push({ name: LETTER_DOCUMENT, template: letterTemplate(jurisdiction), context: letter, assets: {} });
         }
-        const chart = await factorChartPng(context.factors.map((f) => ({ rank: f.rank, relevance: f.relevance })));
-        documents.push({ name: OFFICER_TEMPLATE, template: OFFICER_TEMPLATE, context: officerView(context, caseId, date, datedToday), assets: { factors: chart } });
+        if (wanted(OFFICER_TEMPLATE)) {
+          const chart = await factorChartPng(context.factors.map((f) => ({ rank: f.rank, relevance: f.relevance })));
+          documents.push({ name: OFFICER_TEMPLATE, template: OFFICER_TEMPLATE, context: officerView(context, caseId, date, datedToday), assets: { factors: chart } });
+        }
         // The case's date, at midnight UTC: the same case renders to the same bytes.
         const decisionTime = new Date(`${iso}T00:00:00Z`);
         const notes = [
@@ -117,5 +121,6 @@ export async function openCreditSession(options: CreditSessionOptions = {}): Pro
 export const plugin: DomainPlugin = {
   name: DOMAIN,
   profiles: PROFILES,
+  documents: [LETTER_DOCUMENT, OFFICER_TEMPLATE],
   open: (options: DomainSessionOptions) => openCreditSession(options),
 };

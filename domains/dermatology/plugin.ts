@@ -5,9 +5,12 @@ import { assessLesion, openLesionModel, type LesionModel } from './assess.js';
 import { loadDermatologyCase } from './case.js';
 import { loadDermatologyConfig } from './config.js';
 
+const CASE_REPORT = 'case-report';
+
 export const plugin: DomainPlugin = {
   name: 'dermatology',
   profiles: [],
+  documents: [CASE_REPORT],
   async open(): Promise<DomainSession> {
     // Models are compiled once per card and reused for every case that names that card.
     const models = new Map<string, Promise<LesionModel>>();
@@ -31,7 +34,7 @@ export const plugin: DomainPlugin = {
           status: 'reported',
           notes,
           summary: context,
-          documents: [{ name: 'case-report', template: loadDermatologyConfig().report.template, context, assets }],
+          documents: [{ name: CASE_REPORT, template: loadDermatologyConfig().report.template, context, assets }],
           audit,
         };
       },

@@ -1,6 +1,6 @@
 /**
  * The batch journal: one line per finished case, appended and fsynced after the case's files and audit record
- * are written. A re-run skips journalled cases, so after a crash every case is reported exactly once. A torn
+ * are written (cases finished together are appended with one write and one fsync). A re-run skips journalled cases, so after a crash every case is reported exactly once. A torn
  * last line (a kill mid-write) is dropped: that case simply runs again.
  */
 import fs from 'node:fs';
@@ -24,7 +24,7 @@ export const JOURNAL_FILE = 'batch-journal.jsonl';
 
 export interface Journal {
   readonly done: ReadonlyMap<string, JournalEntry>;
-  append(entry: JournalEntry): void;
+  append(entries: readonly JournalEntry[]): void;
   close(): void;
 }
 
@@ -45,10 +45,11 @@ export function openJournal(outDir: string): Journal {
   const fd = fs.openSync(file, 'a');
   return {
     done,
-    append(entry) {
-      fs.writeSync(fd, `${JSON.stringify(entry)}\n`);
+    append(entries) {
+      if (entries.length === 0) return;
+      fs.writeSync(fd, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
       fs.fsyncSync(fd);
-      done.set(entry.key, entry);
+      for (const e of entries) done.set(e.key, e);
     },
     close: () => fs.closeSync(fd),
   };

@@ -6,6 +6,7 @@ import type { ReportFormat } from '../report/render.js';
 export interface WorkerSetup {
   readonly domain: string;
   readonly profile: string | undefined;
+  readonly documents: readonly string[] | undefined;
   readonly outDir: string;
   readonly locale: string;
   readonly formats: readonly ReportFormat[];

@@ -23,6 +23,8 @@ import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 export interface BatchOptions {
   readonly domain: string;
   readonly profile?: string;
+  /** Which of the domain's documents to produce (default: all). */
+  readonly documents?: readonly string[];
   readonly cases: string;
   readonly outDir: string;
   readonly locale: string;
@@ -56,23 +58,32 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   let failed = [...journal.done.values()].filter((e) => e.status === 'failed').length;
   let sinceCheckpoint = 0;
 
-  const record = (entry: JournalEntry) => {
-    journal.append(entry);
-    if (entry.status === 'failed') failed++;
-    progress.update(journal.done.size, failed);
-  };
-  const onResult = (m: FromWorker & { type: 'done' | 'failed' }) => {
-    if (m.type === 'failed') return record({ key: m.key, case_id: null, status: 'failed', decision: null, probability: null, record_id: null, files: [], error: m.error });
-    if (log && !log.has(m.record.record_id)) {
-      const sign = ++sinceCheckpoint >= options.audit!.checkpointEvery;
-      log.append([m.record], sign ? { key: options.audit!.key } : {});
-      if (sign) sinceCheckpoint = 0;
+  type Result = FromWorker & { type: 'done' | 'failed' };
+  const entryOf = (m: Result): JournalEntry =>
+    m.type === 'failed'
+      ? { key: m.key, case_id: null, status: 'failed', decision: null, probability: null, record_id: null, files: [], error: m.error }
+      : { key: m.key, case_id: m.caseId, status: m.status, decision: m.decision, probability: m.probability, record_id: m.record.record_id, files: m.files.map((f) => path.relative(options.outDir, f)), error: null };
+  // Group commit: the cases that finished while the last commit was on disk are recorded together, their audit
+  // records first (one append, one fsync), then their journal lines (one write, one fsync). A crash between the
+  // two leaves records the re-run finds in the log and journals without recording twice.
+  const onResults = (results: readonly Result[]) => {
+    if (log) {
+      // A decision already in the log (or twice in the book) is recorded once.
+      const fresh = [...new Map(results.flatMap((m) => (m.type === 'done' && !log.has(m.record.record_id) ? [[m.record.record_id, m.record] as const] : []))).values()];
+      if (fresh.length > 0) {
+        sinceCheckpoint += fresh.length;
+        const sign = sinceCheckpoint >= options.audit!.checkpointEvery;
+        log.append(fresh, sign ? { key: options.audit!.key } : {});
+        if (sign) sinceCheckpoint = 0;
+      }
     }
-    record({ key: m.key, case_id: m.caseId, status: m.status, decision: m.decision, probability: m.probability, record_id: m.record.record_id, files: m.files.map((f) => path.relative(options.outDir, f)), error: null });
+    journal.append(results.map(entryOf));
+    failed += results.filter((m) => m.type === 'failed').length;
+    progress.update(journal.done.size, failed);
   };
 
   try {
-    await runWorkers(todo, Math.max(1, Math.min(options.workers, todo.length)), { domain: options.domain, profile: options.profile, outDir: path.resolve(options.outDir), locale: options.locale, formats: options.formats }, onResult);
+    await runWorkers(todo, Math.max(1, Math.min(options.workers, todo.length)), { domain: options.domain, profile: options.profile, documents: options.documents, outDir: path.resolve(options.outDir), locale: options.locale, formats: options.formats }, onResults);
     // Every record, including any an interrupted run left unsigned, under one signed checkpoint.
     if (log) log.append([], { key: options.audit!.key });
   } finally {
@@ -92,14 +103,21 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   };
 }
 
-/** Hands one case at a time to each idle worker until none is left; resolves when every result is in. */
-function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetup, onResult: (m: FromWorker & { type: 'done' | 'failed' }) => void): Promise<void> {
+/** Cases each worker holds: one it works on and one waiting, so it never idles while this thread commits. */
+const CASES_IN_FLIGHT = 2;
+
+/**
+ * Keeps every worker supplied with cases until none is left and hands the results to `onResults` in groups
+ * (those that arrived while the last group was being committed); resolves when every result is committed.
+ */
+function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetup, onResults: (results: readonly (FromWorker & { type: 'done' | 'failed' })[]) => void): Promise<void> {
   if (todo.length === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     let next = 0;
     let pending = todo.length;
     let stopped = false;
     const workers: Worker[] = [];
+    const arrived: (FromWorker & { type: 'done' | 'failed' })[] = [];
     const stopAll = () => {
       stopped = true;
       for (const w of workers) w.postMessage({ type: 'stop' } satisfies ToWorker);
@@ -110,29 +128,37 @@ function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetu
         w.postMessage({ type: 'case', key: c.key, ref: c.ref } satisfies ToWorker);
       }
     };
+    const commit = () => {
+      if (stopped || arrived.length === 0) return;
+      const group = arrived.splice(0);
+      try {
+        onResults(group);
+      } catch (e) {
+        stopAll();
+        return reject(e);
+      }
+      pending -= group.length;
+      if (pending === 0) {
+        stopAll();
+        resolve();
+      }
+    };
     for (let i = 0; i < count; i++) {
       // One onnxruntime thread per worker: the workers are the parallelism (see threadOptions).
       const w = new Worker(WORKER, { workerData: setup, env: { ...process.env, LRP_REPORT_THREADS: '1' }, resourceLimits: { maxOldGenerationSizeMb: Math.max(1024, Math.floor(os.totalmem() / 1024 / 1024 / (2 * count))) } });
       workers.push(w);
       w.on('message', (m: FromWorker) => {
         if (stopped) return;
-        if (m.type === 'ready') return feed(w);
+        if (m.type === 'ready') {
+          for (let k = 0; k < CASES_IN_FLIGHT; k++) feed(w);
+          return;
+        }
         if (m.type === 'fatal') {
           stopAll();
           return reject(new UserError(m.error));
         }
-        // The next case goes out first: the worker renders it while this thread records (and fsyncs) the last.
         feed(w);
-        try {
-          onResult(m);
-        } catch (e) {
-          stopAll();
-          return reject(e);
-        }
-        if (--pending === 0) {
-          stopAll();
-          resolve();
-        }
+        if (arrived.push(m) === 1) setImmediate(commit);
       });
       w.on('error', (e) => {
         if (!stopped) {

@@ -11,8 +11,8 @@ const send = (m: FromWorker) => port.postMessage(m);
 const message = (e: unknown) => (e instanceof UserError ? e.message : `internal error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
 
 try {
-  const session = await (await loadDomain(setup.domain)).open({ profile: setup.profile });
-  port.on('message', async (m: ToWorker) => {
+  const session = await (await loadDomain(setup.domain)).open({ profile: setup.profile, documents: setup.documents });
+  const handle = async (m: ToWorker) => {
     if (m.type === 'stop') {
       await session.close();
       port.close();
@@ -24,6 +24,11 @@ try {
     } catch (e) {
       send({ type: 'failed', key: m.key, error: message(e) });
     }
+  };
+  // The main thread sends the next case ahead: cases (and the stop) are handled one after another, in order.
+  let queue = Promise.resolve();
+  port.on('message', (m: ToWorker) => {
+    queue = queue.then(() => handle(m));
   });
   send({ type: 'ready' });
 } catch (e) {

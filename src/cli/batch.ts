@@ -6,7 +6,8 @@ import { domainOptions } from './domain-options.js';
 import { parseFormats } from './report.js';
 
 export const batchUsage = `lrp-report batch --domain credit|dermatology --cases FILE.csv|DIR --out DIR [--audit LOG --audit-key KEY.pem]
-    [--workers N] [--format pdf,html] [--locale en|zh-CN] [--profile us|eu]   (exit 0: all reported; 4: some cases failed)`;
+    [--workers N] [--format pdf,html] [--locale en|zh-CN] [--profile us|eu]
+    [--documents NAME,…]   (exit 0: all reported; 4: some cases failed)`;
 
 /** Finished, but some cases failed: they are in the summary with their error. */
 export const EXIT_SOME_FAILED = 4;
@@ -22,14 +23,16 @@ export async function batchCommand(argv: string[]): Promise<number> {
     format: { type: 'string' },
     locale: { type: 'string' },
     profile: { type: 'string' },
+    documents: { type: 'string' },
     'checkpoint-every': { type: 'string' },
   }, 'batch');
   const domain = required(values.domain, 'domain', 'batch');
-  const { locale } = await domainOptions(domain, values.locale, values.profile);
+  const { locale, documents } = await domainOptions(domain, values.locale, values.profile, values.documents);
   const audit = auditTarget(values.audit, values['audit-key']);
   const summary = await runBatch({
     domain,
     profile: values.profile,
+    documents,
     cases: required(values.cases, 'cases', 'batch'),
     outDir: required(values.out, 'out', 'batch'),
     locale,

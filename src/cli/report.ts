@@ -8,7 +8,7 @@ import { auditTarget } from './audit-options.js';
 import { domainOptions } from './domain-options.js';
 
 export const reportUsage = `lrp-report report --domain dermatology|credit --case CASE.yaml --out DIR [--format pdf,html] [--locale en|zh-CN]
-    [--profile us|eu] [--json] [--audit LOG --audit-key KEY.pem]     (exit 0: reported; 3: escalated for human review, no customer document)`;
+    [--profile us|eu] [--documents NAME,…] [--json] [--audit LOG --audit-key KEY.pem]     (exit 0: reported; 3: escalated for human review, no customer document)`;
 
 /** Exit code of a case escalated for human review: not an error, but not a finished case either. */
 export const EXIT_ESCALATED = 3;
@@ -21,6 +21,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     format: { type: 'string' },
     locale: { type: 'string' },
     profile: { type: 'string' },
+    documents: { type: 'string' },
     json: { type: 'boolean' },
     audit: { type: 'string' },
     'audit-key': { type: 'string' },
@@ -29,9 +30,9 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const caseFile = required(values.case, 'case', 'report');
   const outDir = required(values.out, 'out', 'report');
   const formats = parseFormats(values.format);
-  const { plugin, locale } = await domainOptions(domainName, values.locale, values.profile);
+  const { plugin, locale, documents } = await domainOptions(domainName, values.locale, values.profile, values.documents);
   const audit = auditTarget(values.audit, values['audit-key']);
-  const session = await plugin.open({ profile: values.profile });
+  const session = await plugin.open({ profile: values.profile, documents });
   try {
     const { outcome, files, record } = await reportCase(session, { file: caseFile }, { domain: domainName, outDir, formats, locale });
     for (const note of outcome.notes) process.stderr.write(`lrp-report: ${outcome.caseId}: ${note}\n`);

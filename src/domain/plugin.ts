@@ -34,6 +34,11 @@ export interface DomainOutcome {
 export interface DomainSessionOptions {
   /** A jurisdiction or letter profile where the domain has several (credit: us, eu). */
   readonly profile?: string;
+  /**
+   * Which of the plugin's documents to produce (default: all). A mailing run needs only the letters; the
+   * decision and its audit record are the same whichever documents are rendered.
+   */
+  readonly documents?: readonly string[];
 }
 
 /** One case: a case file, or one data row of a CSV file (1-based, the header not counted). */
@@ -51,5 +56,7 @@ export interface DomainSession {
 export interface DomainPlugin {
   readonly name: string;
   readonly profiles: readonly string[];
+  /** The documents it can produce (`DomainDocument.name`), in the order it produces them. */
+  readonly documents: readonly string[];
   open(options: DomainSessionOptions): Promise<DomainSession>;
 }

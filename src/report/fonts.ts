@@ -30,7 +30,7 @@ export function parsedFontsFor(locale: string): ParsedFontSet {
   let set = parsed.get(locale);
   if (!set) {
     const faces = fontsFor(locale);
-    const open = (f: FontFace) => withShapingCache(fontkit.create(fs.readFileSync(f.file), f.face));
+    const open = (f: FontFace) => withGlyphOutlineCache(withShapingCache(fontkit.create(fs.readFileSync(f.file), f.face)));
     parsed.set(locale, (set = { regular: open(faces.regular), bold: open(faces.bold), italic: open(faces.italic) }));
   }
   return set;
@@ -61,6 +61,29 @@ function withShapingCache(font: fontkit.Font): fontkit.Font {
         return positions.reduce((sum, p) => sum + p.xAdvance, 0);
       },
     };
+  };
+  return font;
+}
+
+/**
+ * pdfkit subsets the font for every PDF, and fontkit's subsetter decodes each embedded TrueType glyph's outline
+ * anew (only to find a compound glyph's components): with shaping cached, that was the largest cost left in a
+ * letter. A glyph's outline is fixed for a static font, so it is decoded once per process; the decoded outline
+ * is only read by fontkit. Variable fonts (outlines depend on the instance) are left alone.
+ */
+function withGlyphOutlineCache(font: fontkit.Font): fontkit.Font {
+  if (font._variationProcessor) return font;
+  const getGlyph = font.getGlyph.bind(font);
+  const wrapped = new WeakSet<fontkit.Glyph>();
+  font.getGlyph = (id, codePoints) => {
+    const glyph = getGlyph(id, codePoints);
+    const decode = glyph._decode?.bind(glyph);
+    if (decode && !wrapped.has(glyph)) {
+      wrapped.add(glyph);
+      let outline: { value: unknown } | null = null;
+      glyph._decode = () => (outline ??= { value: decode() }).value;
+    }
+    return glyph;
   };
   return font;
 }

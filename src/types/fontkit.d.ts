@@ -1,4 +1,4 @@
-/** The one fontkit call the PDF renderer makes (fontkit ships no type declarations). */
+/** The fontkit calls the PDF renderer makes or wraps (fontkit ships no type declarations). */
 declare module 'fontkit' {
   /** A parsed font; pdfkit accepts it in place of a file (anything with a `layout` method). */
   export interface GlyphPosition {
@@ -12,8 +12,15 @@ declare module 'fontkit' {
     readonly positions: GlyphPosition[];
     readonly advanceWidth: number;
   }
+  /** A glyph; `_decode` (TrueType outlines) is internal to fontkit, wrapped only by src/report/fonts.ts. */
+  export interface Glyph {
+    _decode?: () => unknown;
+  }
   export interface Font {
     layout(text: string, features?: unknown): GlyphRun;
+    getGlyph(id: number, codePoints?: number[]): Glyph;
+    /** Present on variable fonts, whose outlines depend on the chosen instance. */
+    readonly _variationProcessor?: unknown;
   }
   /** `postscriptName` picks a face of a collection (.ttc). */
   export function create(buffer: Uint8Array, postscriptName?: string): Font;

@@ -102,4 +102,24 @@ describe('batch', () => {
     expect(bad.status).toBe('failed');
     expect(bad.error).toMatch(/purpose.*spaceship/);
   }, 120_000);
+
+  it('--documents adverse-action-letter: letters only, and a decision listed twice is recorded once', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'batch-letters-'));
+    const cases = path.join(dir, 'cases');
+    fs.mkdirSync(cases);
+    for (const f of ['app-1001-refused.yaml', 'app-1002-approved.yaml']) fs.copyFileSync(packagePath('domains', 'credit', 'demo', f), path.join(cases, f));
+    fs.copyFileSync(path.join(cases, 'app-1001-refused.yaml'), path.join(cases, 'app-1001-again.yaml'));
+    const keys = path.join(dir, 'keys');
+    expect(spawnSync(process.execPath, [CLI, 'audit', 'keygen', '--out', keys], { encoding: 'utf8' }).status).toBe(0);
+    const log = path.join(dir, 'audit.log');
+    const r = spawnSync(process.execPath, [CLI, 'batch', '--domain', 'credit', '--cases', cases, '--out', path.join(dir, 'out'), '--documents', 'adverse-action-letter', '--audit', log, '--audit-key', path.join(keys, 'audit-signing.key.pem'), '--workers', '2'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const files = fs.readdirSync(path.join(dir, 'out')).filter((f) => !f.endsWith('.csv') && !f.endsWith('.jsonl')).sort();
+    expect(files).toEqual(['APP-1001.adverse-action-letter.html', 'APP-1001.adverse-action-letter.pdf']);
+    const { records } = readLogContents(log);
+    expect(records.map((rec) => rec.case_id).sort()).toEqual(['APP-1001', 'APP-1002']);
+    const summary = csvRecords(fs.readFileSync(path.join(dir, 'out', 'summary.csv'), 'utf8'), 'summary');
+    expect(summary).toHaveLength(3);
+    expect(new Set(summary.map((s) => s.record_id)).size).toBe(2);
+  }, 120_000);
 });

@@ -123,6 +123,18 @@ describe('lrp-report report --domain credit', () => {
     expectCleanFailure(report(demo('app-1002-approved.yaml'), out, '--locale', 'fr'), /--locale: "fr" is not available for credit \(available: en, zh-CN\)/, out);
   }, 60_000);
 
+  it('--documents picks the documents: a mailing run writes the letter only; an unknown name is refused by name', () => {
+    const out = path.join(dir, 'letters-only');
+    const r = report(demo('app-1001-refused.yaml'), out, '--documents', 'adverse-action-letter');
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(['APP-1001.adverse-action-letter.html', 'APP-1001.adverse-action-letter.pdf']);
+    const officer = path.join(dir, 'officer-only');
+    expect(report(demo('app-1001-refused.yaml'), officer, '--documents', 'officer-report', '--format', 'html').code).toBe(0);
+    expect(fs.readdirSync(officer)).toEqual(['APP-1001.officer-report.html']);
+    const bad = path.join(dir, 'bad-documents');
+    expectCleanFailure(report(demo('app-1001-refused.yaml'), bad, '--documents', 'adverse-action-letter,brochure'), /--documents: "brochure" is not a document of credit \(available: adverse-action-letter, officer-report\)/, bad);
+  }, 60_000);
+
   const caseJson = (attrs: Record<string, unknown>, extra: Record<string, unknown> = {}) => JSON.stringify({ id: 'BAD-1', date: '2026-11-20', ...extra, attributes: attrs });
   const csvOf = (record: Record<string, string | number>) =>
     `${Object.keys(record).join(',')}\n${Object.values(record).map((v) => (String(v).includes(',') ? `"${String(v)}"` : String(v))).join(',')}\n`;
