@@ -96,7 +96,13 @@ function registerHelpers(hb: typeof Handlebars, messages: Messages, locale: stri
   hb.registerHelper('join', (list: unknown, separator: unknown) => (Array.isArray(list) ? list.map(String).join(typeof separator === 'string' ? separator : ', ') : ''));
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 function formatNumber(value: unknown, digits: number, locale: string): string {
   if (typeof value !== 'number' || !Number.isFinite(value)) fail(`a number was expected, got ${JSON.stringify(value)}`);
-  return value.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
+  // One formatter per locale and precision (toLocaleString builds a new one on every call).
+  const key = `${locale}/${digits}`;
+  let format = numberFormats.get(key);
+  if (!format) numberFormats.set(key, (format = new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false })));
+  return format.format(value);
 }
