@@ -61,6 +61,13 @@ const RULE_TABLES: Record<string, { composite: Composite; ruleOf: RuleOf; lo?: n
     composite: builtinComposite('epsilon-gamma-box', { low: -1, high: 1 }),
     ruleOf: (i, _, conv) => (i === 0 && conv ? { rule: 'zbox', params: {} } : conv ? { rule: 'gamma', params: { gamma: 0.25 } } : eps),
   },
+  // Epsilon everywhere: every stabilizer after a Relu becomes relu(z) + ε (compile/vanishing.ts).
+  'epsilon (every layer)': { composite: compositeFromObject({ rules: [{ match: {}, rule: 'epsilon' }] }, 'test'), ruleOf: () => eps },
+  // A flat last layer sends relevance to inputs that are zero: the epsilon layer before it keeps stab(z).
+  'custom YAML: epsilon, last layer flat': {
+    composite: compositeFromObject({ rules: [{ match: { position: 'last' }, rule: 'flat' }, { match: {}, rule: 'epsilon' }] }, 'test'),
+    ruleOf: (i, count) => (i === count - 1 ? { rule: 'flat', params: {} } : eps),
+  },
   'custom YAML: last layer wsquare, dense gamma 0.5': {
     composite: compositeFromObject({ extends: 'epsilon-plus', rules: [{ match: { position: 'last' }, rule: 'wsquare' }, { match: { op: ['Gemm'] }, rule: 'gamma', gamma: 0.5 }] }, 'test'),
     ruleOf: (i, count, conv) => (i === count - 1 ? { rule: 'wsquare', params: {} } : conv ? { rule: 'zplus', params: {} } : { rule: 'gamma', params: { gamma: 0.5 } }),
@@ -93,6 +100,24 @@ describe('whole networks against the float64 reference', () => {
       });
     }
   }
+});
+
+describe('stabilizer after a Relu (compile/vanishing.ts)', () => {
+  /** For each forward Conv/Gemm followed by a Relu: how many nodes of the explainer read its output z. */
+  const readersOfPreActivations = (composite: Composite) => {
+    const graph = compileExplainer(buildNetwork([3, 12, 12], CNN, 11).model, { composite, seed: 'one-hot' }).model.graph;
+    const readers = (t: string) => graph.nodes.filter((n) => n.inputs.includes(t)).length;
+    return graph.nodes.filter((n) => n.opType === 'Relu' && graph.nodes.some((p) => (p.opType === 'Conv' || p.opType === 'Gemm') && p.outputs[0] === n.inputs[0])).map((n) => readers(n.inputs[0]));
+  };
+
+  it('epsilon everywhere: the Relu is the only reader of z (relu(z) + ε is the denominator)', () => {
+    expect(readersOfPreActivations(compositeFromObject({ rules: [{ match: {}, rule: 'epsilon' }] }, 'test'))).toEqual([1, 1, 1]);
+  });
+
+  it('before a flat layer, whose relevance does not vanish with its input, z keeps its own stabilizer', () => {
+    const lastFlat = compositeFromObject({ rules: [{ match: { position: 'last' }, rule: 'flat' }, { match: {}, rule: 'epsilon' }] }, 'test');
+    expect(readersOfPreActivations(lastFlat)).toEqual([1, 1, 3]); // the Relu, and stab(z)'s comparison and Add
+  });
 });
 
 describe('invariants', () => {

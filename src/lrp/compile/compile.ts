@@ -25,6 +25,7 @@ import { linearLayer } from './linear-layer.js';
 import { linearRelevance } from './rule-engine.js';
 import type { Sign } from './sign.js';
 import { tensorSigns } from './sign.js';
+import { positivePartOf, ruleMultipliesInput, vanishingTensors } from './vanishing.js';
 
 export type SeedKind = 'logit' | 'one-hot';
 
@@ -118,7 +119,7 @@ export function compileExplainer(model: Model, options: CompileOptions): Compile
   const seedRelevance = seed === 'logit' ? b.op('Mul', [oneHot, head.logits]) : oneHot;
 
   const scheme = method === 'lrp' ? lrpScheme(rules, composite.normEpsilon) : GRADIENT_SCHEME;
-  const propagated = emitRelevancePass(b, graph, shapes, scheme, indices, head.logits, seedRelevance, profile);
+  const propagated = emitRelevancePass(b, graph, shapes, scheme, indices, head.logits, { value: seedRelevance, vanishesWithLogits: seed === 'logit' }, profile);
   if (!propagated) fail(`${source}: the output ${head.output} does not depend on the input ${input.name}`);
   const inputRelevance = method === 'gradient-x-input' ? b.op('Mul', [propagated, input.name]) : propagated;
 
@@ -188,19 +189,23 @@ function emitForward(b: Builder, graph: Graph, opset: number): Map<Node, string>
 
 /** How relevance crosses each layer: linear layers by rule (or Wᵀ for the gradient), others by op type. */
 interface PropagationScheme {
-  readonly linear: (b: Builder, layer: LinearLayer, relevance: string, inputSign: Sign) => string;
+  /** `positivePart`: relu(z), which may stand in for z in a stabilizer (see vanishing.ts). */
+  readonly linear: (b: Builder, layer: LinearLayer, relevance: string, inputSign: Sign, positivePart: string | undefined) => string;
   readonly handlers: Readonly<Record<string, LayerHandler>>;
   readonly normEpsilon: number;
+  /** LRP only: whether a linear node's rule sends x ⊙ (…) back (stabilizers exist only in LRP). */
+  readonly multipliesInput?: (node: Node) => boolean;
 }
 
 function lrpScheme(rules: Map<Node, LinearRule>, normEpsilon: number): PropagationScheme {
   return {
-    linear: (b, layer, relevance, inputSign) => {
+    linear: (b, layer, relevance, inputSign, positivePart) => {
       const node = layer.node;
-      return linearRelevance(b, { layer, rule: rules.get(node)!, x: node.inputs[0], weightName: node.inputs[1], z: node.outputs[0], relevance, inputSign });
+      return linearRelevance(b, { layer, rule: rules.get(node)!, x: node.inputs[0], weightName: node.inputs[1], z: node.outputs[0], relevance, inputSign, positivePart });
     },
     handlers: LAYER_HANDLERS,
     normEpsilon,
+    multipliesInput: (node) => ruleMultipliesInput(rules.get(node)!),
   };
 }
 
@@ -217,16 +222,21 @@ function emitRelevancePass(
   scheme: PropagationScheme,
   indices: Map<Node, string>,
   logits: string,
-  seed: string,
+  seed: { readonly value: string; readonly vanishesWithLogits: boolean },
   profile: ExplainerProfile,
 ): string | undefined {
-  const contributions = new Map<string, string[]>([[logits, [seed]]]);
+  const contributions = new Map<string, string[]>([[logits, [seed.value]]]);
   const total = (name: string): string | undefined => {
     const parts = contributions.get(name);
     if (!parts) return undefined;
     return parts.length === 1 ? parts[0] : b.op('Sum', parts);
   };
   const signs = tensorSigns(graph);
+  const consumers = new Map<string, Node[]>();
+  for (const n of graph.nodes) for (const input of n.inputs) consumers.set(input, [...(consumers.get(input) ?? []), n]);
+  const vanishing = scheme.multipliesInput ? vanishingTensors(graph, logits, seed.vanishesWithLogits, scheme.multipliesInput) : new Set<string>();
+  // (The seed enters at the logits themselves, not through a Relu.)
+  const positivePart = (z: string) => (z === logits ? undefined : positivePartOf(graph, consumers, vanishing, z));
   const logitsProducer = graph.nodes.findIndex((n) => n.outputs.includes(logits));
   for (let i = logitsProducer; i >= 0; i--) {
     const node = graph.nodes[i];
@@ -235,11 +245,11 @@ function emitRelevancePass(
     let sent: LayerRelevance;
     if (LINEAR_OPS.has(node.opType)) {
       const layer = linearLayer(node, graph.initializers, shapes, profile === 'fast');
-      sent = [[node.inputs[0], scheme.linear(b, layer, relevance, signs.get(node.inputs[0]) ?? 'any')]];
+      sent = [[node.inputs[0], scheme.linear(b, layer, relevance, signs.get(node.inputs[0]) ?? 'any', positivePart(node.outputs[0]))]];
     } else {
       const handler = scheme.handlers[node.opType];
       if (!handler) fail(`node ${node.name} (${node.opType}) cannot pass relevance`);
-      sent = handler({ b, node, shapes, initializers: graph.initializers, relevance, normEpsilon: scheme.normEpsilon, indices: indices.get(node) });
+      sent = handler({ b, node, shapes, initializers: graph.initializers, relevance, normEpsilon: scheme.normEpsilon, indices: indices.get(node), positivePart: positivePart(node.outputs[0]) });
     }
     for (const [tensor, r] of sent) {
       if (graph.initializers.has(tensor)) continue;

@@ -26,6 +26,8 @@ export interface LinearRelevanceRequest {
   /** Relevance arriving at the output. */
   readonly relevance: string;
   readonly inputSign: Sign;
+  /** relu(z), when it may stand in for z in the stabilizer (vanishing.ts). */
+  readonly positivePart?: string;
 }
 
 interface Product {
@@ -129,7 +131,9 @@ export function linearRelevance(b: Builder, req: LinearRelevanceRequest): string
     let z = sumSigned(b, parts);
     const bias = biasEmbeddedIn[i] ? null : remainingBias(passBias(i), reusesForward[i], floatValues(layer.bias));
     if (bias) z = b.op('Add', [z, b.constant(float32Tensor(biasShape, bias), `${name}/bias_term`)]);
-    return scaledRelevance(b, p, z, req, shift[i] === 0 ? rule.stabilizer : null);
+    // relu(z) stands in for z only where this pass's z is the layer's own output.
+    const positivePart = z === req.z ? req.positivePart : undefined;
+    return scaledRelevance(b, p, z, req, shift[i] === 0 ? rule.stabilizer : null, positivePart);
   });
 
   // Transposed products grouped by input modifier, each group one transposed op.
@@ -190,8 +194,8 @@ function passSign(p: Pass, inputSign: Sign): Sign {
 }
 
 /** s = coefficient · mask · R / stab(z); `epsilon` null when the stabilizer is already in z. */
-function scaledRelevance(b: Builder, p: Pass, z: string, req: LinearRelevanceRequest, epsilon: number | null): string {
-  const denominator = epsilon === null ? z : stabilized(b, z, epsilon);
+function scaledRelevance(b: Builder, p: Pass, z: string, req: LinearRelevanceRequest, epsilon: number | null, positivePart: string | undefined): string {
+  const denominator = epsilon === null ? z : stabilized(b, z, epsilon, positivePart);
   let s = b.op('Div', [req.relevance, denominator]);
   if (p.coefficient !== 1) s = b.op('Mul', [s, b.scalar(p.coefficient)]);
   if (p.mask) s = b.op('Where', [b.op(p.mask === 'positive' ? 'Greater' : 'Less', [req.z, b.scalar(0)]), s, b.scalar(0)]);

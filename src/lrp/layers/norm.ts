@@ -14,7 +14,7 @@ import type { LayerContext, LayerHandler } from './types.js';
 import { isConstant } from './types.js';
 
 function ratio(ctx: LayerContext): string {
-  return ctx.b.op('Div', [ctx.relevance, stabilized(ctx.b, ctx.node.outputs[0], ctx.normEpsilon)]);
+  return ctx.b.op('Div', [ctx.relevance, stabilized(ctx.b, ctx.node.outputs[0], ctx.normEpsilon, ctx.positivePart)]);
 }
 
 export const addRelevance: LayerHandler = (ctx) => {

@@ -14,6 +14,8 @@ export interface LayerContext {
   readonly normEpsilon: number;
   /** MaxPool: the arg-max indices output the compiler added to the forward node. */
   readonly indices?: string;
+  /** relu(output), when it may stand in for the output in a stabilizer (compile/vanishing.ts). */
+  readonly positivePart?: string;
 }
 
 /** Relevance sent to each computed input: [input tensor name, relevance tensor name]. */
