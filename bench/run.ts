@@ -36,7 +36,7 @@ for (const [label, model, composite, extra] of cases) {
   const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`bench failed for ${label} ${composite}: ${r.stderr}`);
   const b = JSON.parse(r.stdout) as BenchResult;
-  rows.push(`| ${label} | ${composite} | ${b.profile} | ${b.batch} | ${b.inferenceMs.toFixed(2)} | ${b.explainMs.toFixed(2)} | **${b.ratio.toFixed(2)}×** | ${b.inferencePeakRssMb.toFixed(0)} | ${b.explainPeakRssMb.toFixed(0)} | **${b.rssRatio.toFixed(2)}×** |`);
+  rows.push(`| ${label} | ${composite} | ${b.profile} | ${b.batch} | ${b.inferenceMs.toFixed(2)} | ${b.explainMs.toFixed(2)} | **${b.ratio.toFixed(2)}×** | ${b.inferencePeakRssMb.toFixed(0)} | ${b.explainPeakRssMb.toFixed(0)} | **${b.rssRatio.toFixed(2)}×** | ${b.compilePeakRssMb.toFixed(0)} |`);
   process.stderr.write(`${rows[rows.length - 1]}\n`);
 }
-process.stdout.write(`| model | composite | profile | batch | inference ms | explain ms | time ratio | inference peak RSS MB | explain peak RSS MB | RSS ratio |\n|---|---|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
+process.stdout.write(`| model | composite | profile | batch | inference ms | explain ms | time ratio | inference peak RSS MB | explain peak RSS MB | RSS ratio | compiler peak RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`);

@@ -1,16 +1,21 @@
 /**
  * `lrp-report bench`: median ms of plain onnxruntime inference and of explain on the same model, batch and
- * threads, timed in one process with the runs interleaved (so machine noise hits both alike), and the peak
- * RSS of each measured in its own child process (a process's peak cannot be split between two sessions).
+ * threads, timed in one process (in blocks), and the peak RSS of each measured in its own child process (a
+ * process's peak cannot be split between two sessions). Explaining compiles in a child process of its own
+ * (lrp/open.ts); that compiler's peak is measured and reported too.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { fail } from '../errors.js';
 import type { ExplainerProfile } from '../lrp/compile/compile.js';
 import { sessionOptions } from '../lrp/explainer.js';
 import { openExplainer } from '../lrp/open.js';
+import { compileModelFile } from '../lrp/api.js';
+import { writeModelWithExternalData } from '../onnx/save.js';
 import { parse, parseParams, parseProfile, positiveInt, required } from './args.js';
 
 export const benchUsage = `lrp-report bench --model M.onnx --composite NAME|FILE.yaml [--param k=v …] [--batch N] [--runs N] [--threads N] [--profile fast|low-memory] [--json]`;
@@ -28,6 +33,8 @@ export interface BenchResult {
   readonly inferencePeakRssMb: number;
   readonly explainPeakRssMb: number;
   readonly rssRatio: number;
+  /** Peak RSS of the compiler's own process (it exits before the explainer's session is created). */
+  readonly compilePeakRssMb: number;
 }
 
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -53,7 +60,18 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const probe = values['rss-probe'];
   if (probe !== undefined) {
     // Each probe does only what its side needs: plain inference never compiles, explain pays for compiling.
-    if (probe !== 'inference' && probe !== 'explain') fail(`--rss-probe ${probe}: expected inference or explain`);
+    if (probe !== 'inference' && probe !== 'explain' && probe !== 'compile') fail(`--rss-probe ${probe}: expected inference, explain or compile`);
+    if (probe === 'compile') {
+      // What the compiler process of openExplainer does.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lrp-bench-compile-'));
+      try {
+        writeModelWithExternalData(compileModelFile(model, { composite, params, profile }).model, path.join(dir, 'explainer.onnx'));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+      process.stdout.write(`${JSON.stringify({ peakRssMb: peakRssOfThisProcess() })}\n`);
+      return 0;
+    }
     const run = probe === 'inference' ? await inferenceRunner(model, batch, threads) : await explainRunner(model, composite, params, profile, batch, threads);
     for (let i = 0; i < runs + 2; i++) await run.once();
     process.stdout.write(`${JSON.stringify({ peakRssMb: peakRssOfThisProcess() })}\n`);
@@ -71,6 +89,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const rss = (kind: string) => peakRss(argv, kind);
   const inferenceRss = rss('inference');
   const explainRss = rss('explain');
+  const compileRss = rss('compile');
   const result: BenchResult = {
     model,
     composite: explain.composite,
@@ -84,13 +103,14 @@ export async function benchCommand(argv: string[]): Promise<number> {
     inferencePeakRssMb: inferenceRss,
     explainPeakRssMb: explainRss,
     rssRatio: explainRss / inferenceRss,
+    compilePeakRssMb: compileRss,
   };
   if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     process.stdout.write(
       `${model} · ${result.composite} · batch ${batch} · ${runs} runs · threads ${result.threads}\n` +
         `  inference  ${result.inferenceMs.toFixed(2)} ms (median)   peak RSS ${inferenceRss.toFixed(0)} MB\n` +
-        `  explain    ${result.explainMs.toFixed(2)} ms (median)   peak RSS ${explainRss.toFixed(0)} MB\n` +
+        `  explain    ${result.explainMs.toFixed(2)} ms (median)   peak RSS ${explainRss.toFixed(0)} MB (compiled in a child process: peak ${compileRss.toFixed(0)} MB)\n` +
         `  ratio      ${result.ratio.toFixed(2)}× time, ${result.rssRatio.toFixed(2)}× peak RSS (profile ${profile})\n`,
     );
   }

@@ -121,6 +121,9 @@ export function sessionOptions(options: ExplainerOptions, profile: ExplainerProf
   return {
     graphOptimizationLevel: profile === 'fast' ? 'all' : 'extended',
     executionMode: 'sequential',
+    // onnxruntime's memory pattern plans one block for all activations on the second run while its arena still
+    // holds the first run's: +90–120 MB peak on ResNet-50, no speed gained (BENCHMARKS.md).
+    enableMemPattern: false,
     extra: { session: { use_device_allocator_for_initializers: '1' } },
     ...threadOptions(options.threads),
   };

@@ -1,8 +1,8 @@
-/** openExplainer: model file → compiled (in a worker) → onnxruntime session, with the least peak memory. */
+/** openExplainer: model file → compiled (in a child process) → onnxruntime session, with the least peak memory. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 import { fail, UserError } from '../errors.js';
 import { packagePath } from '../paths.js';
 import type { ExplainerInfo } from './compile/compile.js';
@@ -18,7 +18,7 @@ export interface CompileRequest {
 
 export type CompileReply = { ok: true; info: ExplainerInfo } | { ok: false; userError: boolean; message: string };
 
-/** The worker is always the built file: workers cannot run TypeScript sources. */
+/** The compiler process runs the built file (plain node cannot run TypeScript sources). */
 const WORKER = packagePath('dist', 'src', 'lrp', 'compile-worker.js');
 
 export async function openExplainer(modelFile: string, options: Omit<ExplainOptions, 'target'>, sessionOptions: ExplainerOptions = {}): Promise<Explainer> {
@@ -26,11 +26,13 @@ export async function openExplainer(modelFile: string, options: Omit<ExplainOpti
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lrp-explainer-'));
   try {
     const reply = await new Promise<CompileReply>((resolve, reject) => {
-      const worker = new Worker(WORKER, { workerData: { modelFile, options, dir } satisfies CompileRequest });
+      // The parent's flags (e.g. a test runner's loaders) are not the compiler's business.
+      const child = fork(WORKER, [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       let message: CompileReply | undefined;
-      worker.once('message', (m: CompileReply) => (message = m));
-      worker.once('error', reject);
-      worker.once('exit', (code) => (message ? resolve(message) : reject(new Error(`compile worker exited with code ${code}`))));
+      child.once('message', (m) => (message = m as CompileReply));
+      child.once('error', reject);
+      child.once('exit', (code, signal) => (message ? resolve(message) : reject(new Error(`the explainer compiler exited with ${signal ?? `code ${code}`}`))));
+      child.send({ modelFile, options, dir } satisfies CompileRequest);
     });
     if (!reply.ok) throw reply.userError ? new UserError(reply.message) : new Error(reply.message);
     return await openExplainerFile(path.join(dir, 'explainer.onnx'), reply.info, sessionOptions);

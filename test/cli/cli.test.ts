@@ -119,6 +119,7 @@ describe('bench', () => {
     expect(b.inferenceMs).toBeGreaterThan(0);
     expect(b.ratio).toBeCloseTo(b.explainMs / b.inferenceMs, 6);
     expect(b.explainPeakRssMb).toBeGreaterThan(10);
+    expect(b.compilePeakRssMb).toBeGreaterThan(10);
   });
 });
 

@@ -74,7 +74,9 @@ const LAYERS: Layer[] = [
   convLayer(3, { inChannels: 3, outChannels: 4, size: [6, 6], kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], group: 1 }),
   convLayer(4, { inChannels: 4, outChannels: 6, size: [7, 5], kernel: [3, 2], strides: [2, 1], pads: [1, 0, 0, 1], dilations: [1, 2], group: 1 }),
   convLayer(5, { inChannels: 4, outChannels: 6, size: [6, 6], kernel: [3, 3], strides: [1, 2], pads: [2, 2, 2, 2], dilations: [2, 2], group: 2 }),
+  // Strided 1×1 (odd sizes, grouped, mixed strides).
   convLayer(6, { inChannels: 5, outChannels: 3, size: [5, 5], kernel: [1, 1], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1 }),
+  convLayer(10, { inChannels: 4, outChannels: 6, size: [8, 7], kernel: [1, 1], strides: [2, 3], pads: [0, 0, 0, 0], dilations: [1, 1], group: 2 }),
   convLayer(7, { inChannels: 2, outChannels: 4, size: [8, 8], kernel: [5, 5], strides: [3, 3], pads: [2, 1, 2, 1], dilations: [1, 1], group: 1 }),
   // Stride 1: the transpose runs as a Conv with flipped, channel-swapped weights (grouped, dilated, uneven pads).
   convLayer(8, { inChannels: 6, outChannels: 4, size: [7, 6], kernel: [3, 2], strides: [1, 1], pads: [2, 1, 1, 0], dilations: [2, 1], group: 2 }),
