@@ -18,6 +18,7 @@ import type { ReportFormat } from '../report/render.js';
 import { listCases, type BatchCase } from './cases.js';
 import { openJournal, type JournalEntry } from './journal.js';
 import { createProgress } from './progress.js';
+import { settleSettings } from './settings.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 
 export interface BatchOptions {
@@ -50,6 +51,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   if (!fs.existsSync(WORKER)) fail(`${WORKER} is missing: run npm run build`);
   const cases = listCases(options.cases);
   const journal = openJournal(options.outDir);
+  settleSettings(options.outDir, { domain: options.domain, profile: options.profile ?? null, documents: options.documents ?? null, locale: options.locale, formats: [...options.formats].sort() }, journal.done.size > 0);
   const log = options.audit ? openLogWriter(options.audit.log, { repair: true }) : null;
   if (log && log.repairedBytes > 0) process.stderr.write(`batch: ${options.audit!.log}: removed an incomplete last line (${log.repairedBytes} bytes) left by an interrupted run\n`);
   const todo = cases.filter((c) => !journal.done.has(c.key));

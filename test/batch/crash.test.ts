@@ -114,12 +114,17 @@ describe('batch', () => {
     const log = path.join(dir, 'audit.log');
     const r = spawnSync(process.execPath, [CLI, 'batch', '--domain', 'credit', '--cases', cases, '--out', path.join(dir, 'out'), '--documents', 'adverse-action-letter', '--audit', log, '--audit-key', path.join(keys, 'audit-signing.key.pem'), '--workers', '2'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    const files = fs.readdirSync(path.join(dir, 'out')).filter((f) => !f.endsWith('.csv') && !f.endsWith('.jsonl')).sort();
+    const files = fs.readdirSync(path.join(dir, 'out')).filter((f) => !/\.(csv|jsonl)$|^batch-settings\.json$/.test(f)).sort();
     expect(files).toEqual(['APP-1001.adverse-action-letter.html', 'APP-1001.adverse-action-letter.pdf']);
     const { records } = readLogContents(log);
     expect(records.map((rec) => rec.case_id).sort()).toEqual(['APP-1001', 'APP-1002']);
     const summary = csvRecords(fs.readFileSync(path.join(dir, 'out', 'summary.csv'), 'utf8'), 'summary');
     expect(summary).toHaveLength(3);
     expect(new Set(summary.map((s) => s.record_id)).size).toBe(2);
+    // The folder holds a letters-only batch: finishing it with other documents is refused, by name.
+    const again = spawnSync(process.execPath, [CLI, 'batch', '--domain', 'credit', '--cases', cases, '--out', path.join(dir, 'out'), '--documents', 'officer-report', '--workers', '2'], { encoding: 'utf8' });
+    expect(again.status).toBe(1);
+    expect(again.stderr.trim().split('\n')).toHaveLength(1);
+    expect(again.stderr).toMatch(/--documents: .*out holds a batch begun with --documents adverse-action-letter, not officer-report/);
   }, 120_000);
 });

@@ -1,0 +1,43 @@
+/**
+ * What a batch's documents depend on besides its cases, kept beside its journal. A re-run into the same folder
+ * finishes the same batch: with other settings, half the folder would hold one kind of document and half
+ * another, so it is refused, naming the setting.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fail } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+
+export interface BatchSettings {
+  readonly domain: string;
+  readonly profile: string | null;
+  readonly documents: readonly string[] | null;
+  readonly locale: string;
+  readonly formats: readonly string[];
+}
+
+export const SETTINGS_FILE = 'batch-settings.json';
+
+const FLAGS: Record<keyof BatchSettings, string> = { domain: '--domain', profile: '--profile', documents: '--documents', locale: '--locale', formats: '--format' };
+
+/** Records the settings of a new batch, or checks a resumed one's (`resuming`: the journal already has cases). */
+export function settleSettings(outDir: string, settings: BatchSettings, resuming: boolean): void {
+  const file = path.join(outDir, SETTINGS_FILE);
+  if (resuming && fs.existsSync(file)) {
+    let earlier: BatchSettings;
+    try {
+      earlier = JSON.parse(fs.readFileSync(file, 'utf8')) as BatchSettings;
+    } catch {
+      return fail(`${file}: not a batch settings file (JSON); it records how this batch began`);
+    }
+    for (const key of Object.keys(FLAGS) as (keyof BatchSettings)[]) {
+      const was = JSON.stringify(earlier[key] ?? null);
+      const now = JSON.stringify(settings[key] ?? null);
+      if (was !== now) fail(`${FLAGS[key]}: ${outDir} holds a batch begun with ${FLAGS[key]} ${show(earlier[key])}, not ${show(settings[key])}; finish it with the same settings or use another --out`);
+    }
+    return;
+  }
+  writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`);
+}
+
+const show = (value: unknown) => (value === null || value === undefined ? '(default)' : Array.isArray(value) ? value.join(',') : String(value));
