@@ -163,6 +163,8 @@ export interface LogWriter {
   readonly size: () => number;
   /** The log already holds this record id (the same decision recorded again would be refused). */
   readonly has: (recordId: string) => boolean;
+  /** Whether the log's record of this decision lists exactly these rendered documents (false if not in the log). */
+  readonly hasRendering: (recordId: string, rendered: AuditRecord['rendered']) => boolean;
   /** Bytes of a torn last line that `repair` removed on opening. */
   readonly repairedBytes: number;
   /**
@@ -180,7 +182,8 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
     fail(`${logFile}: the last line is incomplete (${torn.bytes} bytes at offset ${torn.offset}, a crash mid-write?); truncate it with: lrp-report audit repair ${logFile}`);
   }
   const existing = records(lines);
-  const ids = new Set(existing.map((r) => r.record_id));
+  // Each record id with its rendered documents (canonical JSON): a second rendering of a decision is told apart.
+  const renderings = new Map(existing.map((r) => [r.record_id, canonicalize(r.rendered)]));
   const leaves = existing.map(recordLeaf);
   let prev = lines.length ? lines[lines.length - 1].digest : ZERO_DIGEST;
   let signed = checkpoints(lines).at(-1)?.size ?? 0;
@@ -203,7 +206,7 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
     const valid = batch.map((r, i) => validateRecord(r, `audit record ${i + 1} of ${batch.length}`));
     const fresh = new Set<string>();
     for (const r of valid) {
-      if (ids.has(r.record_id) || fresh.has(r.record_id)) fail(`audit record ${r.record_id} is already in ${logFile}`);
+      if (renderings.has(r.record_id) || fresh.has(r.record_id)) fail(`audit record ${r.record_id} is already in ${logFile}`);
       fresh.add(r.record_id);
     }
     // Every line is built before the file is touched: a record that cannot be canonicalized writes nothing.
@@ -248,12 +251,18 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
     created = false;
     prev = chain;
     for (let i = leaves.length; i < grown.length; i++) leaves.push(grown[i]);
-    for (const id of fresh) ids.add(id);
+    for (const r of valid) renderings.set(r.record_id, canonicalize(r.rendered));
     if (checkpoint) signed = checkpoint.size;
     return { size: grown.length, digests, checkpoint };
   };
 
-  return { size: () => leaves.length, has: (recordId) => ids.has(recordId), repairedBytes: torn?.bytes ?? 0, append };
+  return {
+    size: () => leaves.length,
+    has: (recordId) => renderings.has(recordId),
+    hasRendering: (recordId, rendered) => renderings.get(recordId) === canonicalize(rendered),
+    repairedBytes: torn?.bytes ?? 0,
+    append,
+  };
 }
 
 /** Opens the log, appends one batch (see LogWriter.append) and closes it. */

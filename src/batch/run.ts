@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LogWriter } from '../audit/log.js';
+import type { AuditRecord } from '../audit/record.js';
 import { openLogWriter } from '../audit/log.js';
 import fs from 'node:fs';
 import { fail, UserError } from '../errors.js';
@@ -17,6 +18,7 @@ import { packagePath } from '../paths.js';
 import type { ReportFormat } from '../report/render.js';
 import { listCases, type BatchCase } from './cases.js';
 import { openJournal, type JournalEntry } from './journal.js';
+import { secondRendering } from '../domain/run.js';
 import { createProgress } from './progress.js';
 import { settleSettings } from './settings.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
@@ -51,7 +53,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   if (!fs.existsSync(WORKER)) fail(`${WORKER} is missing: run npm run build`);
   const cases = listCases(options.cases);
   const journal = openJournal(options.outDir);
-  settleSettings(options.outDir, { domain: options.domain, profile: options.profile ?? null, documents: options.documents ?? null, locale: options.locale, formats: [...options.formats].sort() }, journal.done.size > 0);
+  settleSettings(options.outDir, { domain: options.domain, profile: options.profile ?? null, documents: options.documents ?? null, locale: options.locale, formats: [...options.formats].sort() });
   const log = options.audit ? openLogWriter(options.audit.log, { repair: true }) : null;
   if (log && log.repairedBytes > 0) process.stderr.write(`batch: ${options.audit!.log}: removed an incomplete last line (${log.repairedBytes} bytes) left by an interrupted run\n`);
   const todo = cases.filter((c) => !journal.done.has(c.key));
@@ -69,18 +71,30 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   // records first (one append, one fsync), then their journal lines (one write, one fsync). A crash between the
   // two leaves records the re-run finds in the log and journals without recording twice.
   const onResults = (results: readonly Result[]) => {
+    const entries = results.map(entryOf);
     if (log) {
-      // A decision already in the log (or twice in the book) is recorded once.
-      const fresh = [...new Map(results.flatMap((m) => (m.type === 'done' && !log.has(m.record.record_id) ? [[m.record.record_id, m.record] as const] : []))).values()];
-      if (fresh.length > 0) {
-        sinceCheckpoint += fresh.length;
+      const fresh = new Map<string, AuditRecord>();
+      results.forEach((m, i) => {
+        if (m.type !== 'done') return;
+        const id = m.record.record_id;
+        if (fresh.has(id) || log.hasRendering(id, m.record.rendered)) return; // recorded already (a re-run, or listed twice)
+        if (log.has(id)) {
+          // The log's record of this decision lists other documents: these would be outside the audit trail.
+          for (const f of m.files) fs.rmSync(f, { force: true });
+          entries[i] = { ...entries[i], status: 'failed', decision: null, probability: null, record_id: null, files: [], error: `${secondRendering(options.audit!.log, id)} (its files were removed)` };
+          return;
+        }
+        fresh.set(id, m.record);
+      });
+      if (fresh.size > 0) {
+        sinceCheckpoint += fresh.size;
         const sign = sinceCheckpoint >= options.audit!.checkpointEvery;
-        log.append(fresh, sign ? { key: options.audit!.key } : {});
+        log.append([...fresh.values()], sign ? { key: options.audit!.key } : {});
         if (sign) sinceCheckpoint = 0;
       }
     }
-    journal.append(results.map(entryOf));
-    failed += results.filter((m) => m.type === 'failed').length;
+    journal.append(entries);
+    failed += entries.filter((e) => e.status === 'failed').length;
     progress.update(journal.done.size, failed);
   };
 
@@ -152,7 +166,9 @@ function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetu
       w.on('message', (m: FromWorker) => {
         if (stopped) return;
         if (m.type === 'ready') {
-          for (let k = 0; k < CASES_IN_FLIGHT; k++) feed(w);
+          // A case waiting in a worker only where the workers still to start have theirs left.
+          feed(w);
+          for (let k = 1; k < CASES_IN_FLIGHT && todo.length - next >= count; k++) feed(w);
           return;
         }
         if (m.type === 'fatal') {

@@ -20,10 +20,13 @@ export const SETTINGS_FILE = 'batch-settings.json';
 
 const FLAGS: Record<keyof BatchSettings, string> = { domain: '--domain', profile: '--profile', documents: '--documents', locale: '--locale', formats: '--format' };
 
-/** Records the settings of a new batch, or checks a resumed one's (`resuming`: the journal already has cases). */
-export function settleSettings(outDir: string, settings: BatchSettings, resuming: boolean): void {
+/**
+ * Records the settings of a new batch, or checks a resumed one's. The file is written before any case runs, so
+ * a batch killed before its first journal line is checked too.
+ */
+export function settleSettings(outDir: string, settings: BatchSettings): void {
   const file = path.join(outDir, SETTINGS_FILE);
-  if (resuming && fs.existsSync(file)) {
+  if (fs.existsSync(file)) {
     let earlier: BatchSettings;
     try {
       earlier = JSON.parse(fs.readFileSync(file, 'utf8')) as BatchSettings;

@@ -17,10 +17,11 @@ export async function domainOptions(domain: string, locale = 'en', profile?: str
   return { plugin, locale, documents: documents === undefined ? undefined : documentList(plugin, documents) };
 }
 
-function documentList(plugin: DomainPlugin, value: string): string[] {
-  const names = [...new Set(value.split(',').map((d) => d.trim()))];
+/** The named documents in the plugin's order; every document is the default (undefined), however it was spelled. */
+function documentList(plugin: DomainPlugin, value: string): string[] | undefined {
+  const names = new Set(value.split(',').map((d) => d.trim()));
   for (const name of names) {
     if (!plugin.documents.includes(name)) fail(`--documents: "${name}" is not a document of ${plugin.name} (available: ${plugin.documents.join(', ')})`);
   }
-  return names;
+  return names.size === plugin.documents.length ? undefined : plugin.documents.filter((d) => names.has(d));
 }

@@ -1,8 +1,9 @@
 /** `lrp-report report`: one case of a domain → its documents (PDF and/or HTML) in a folder. */
 import { fail } from '../errors.js';
-import { reportCase } from '../domain/run.js';
+import { reportCase, secondRendering } from '../domain/run.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/render.js';
 import { openLogWriter } from '../audit/log.js';
+import type { AuditRecord } from '../audit/record.js';
 import { parse, required } from './args.js';
 import { auditTarget } from './audit-options.js';
 import { domainOptions } from './domain-options.js';
@@ -34,14 +35,19 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const audit = auditTarget(values.audit, values['audit-key']);
   const session = await plugin.open({ profile: values.profile, documents });
   try {
-    const { outcome, files, record } = await reportCase(session, { file: caseFile }, { domain: domainName, outDir, formats, locale });
+    // The log is read before anything is written: a decision it records with other documents writes nothing.
+    const log = audit ? openLogWriter(audit.log) : null;
+    let recorded = false;
+    const admit = (record: AuditRecord) => {
+      if (!log || !log.has(record.record_id)) return;
+      if (!log.hasRendering(record.record_id, record.rendered)) fail(secondRendering(audit!.log, record.record_id));
+      recorded = true;
+    };
+    const { outcome, files, record } = await reportCase(session, { file: caseFile }, { domain: domainName, outDir, formats, locale, admit });
     for (const note of outcome.notes) process.stderr.write(`lrp-report: ${outcome.caseId}: ${note}\n`);
-    if (audit) {
-      // The files exist before their record does: a record never points at documents that were not written.
-      const log = openLogWriter(audit.log);
-      if (log.has(record.record_id)) process.stderr.write(`lrp-report: ${outcome.caseId}: this decision is already in ${audit.log} (record ${record.record_id}); not recorded twice\n`);
-      else log.append([record], { key: audit.key });
-    }
+    if (recorded) process.stderr.write(`lrp-report: ${outcome.caseId}: this decision is already in ${audit!.log} (record ${record.record_id}); not recorded twice\n`);
+    // The files exist before their record does: a record never points at documents that were not written.
+    else if (log) log.append([record], { key: audit!.key });
     if (values.json) process.stdout.write(`${JSON.stringify({ status: outcome.status, files, record_id: record.record_id, ...outcome.summary }, null, 2)}\n`);
     else for (const f of files) process.stdout.write(`${f}\n`);
     return outcome.status === 'escalated' ? EXIT_ESCALATED : 0;

@@ -20,6 +20,8 @@ export interface CaseReportOptions {
   readonly outDir: string;
   readonly formats: readonly ReportFormat[];
   readonly locale: string;
+  /** Called with the complete record before any file is written: throwing writes nothing. */
+  readonly admit?: (record: AuditRecord) => void;
 }
 
 export interface CaseReport {
@@ -27,6 +29,11 @@ export interface CaseReport {
   /** Written files, in order. */
   readonly files: readonly string[];
   readonly record: AuditRecord;
+}
+
+/** A decision is recorded once, with the documents it was rendered into; rendering it again needs its own log. */
+export function secondRendering(logFile: string, recordId: string): string {
+  return `${logFile} already records decision ${recordId} with other documents (another --documents, --format or --locale); record a second rendering in its own log`;
 }
 
 export const RECORD_ATTACHMENT = 'lrp-report-decision-record.json';
@@ -51,6 +58,7 @@ export async function reportCase(session: DomainSession, ref: CaseRef, options: 
     template_version: templateVersion(options.domain, outcome.documents.map((d) => d.template), options.locale),
     documents: outputs.map((o) => ({ name: o.name, format: o.format, locale: options.locale, sha256: sha256Hex(typeof o.data === 'string' ? Buffer.from(o.data, 'utf8') : o.data) })),
   });
+  options.admit?.(record);
   for (const o of outputs) writeFileAtomic(o.file, o.data);
   return { outcome, files: outputs.map((o) => o.file), record };
 }

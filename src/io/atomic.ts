@@ -1,14 +1,17 @@
 /** Writes go to a temp file in the same folder and are renamed into place: never a half-written output. */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import path from 'node:path';
 import { fail } from '../errors.js';
 
 export function writeFileAtomic(file: string, data: Uint8Array | string): void {
   const dir = path.dirname(path.resolve(file));
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  // Unique across processes, worker threads (they share the pid) and calls in the same millisecond.
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${threadId}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(temp, data);
+    fs.writeFileSync(temp, data, { flag: 'wx' });
     fs.renameSync(temp, file);
   } catch (e) {
     fs.rmSync(temp, { force: true });

@@ -4,6 +4,7 @@
  * explaining process never holds them. (A worker thread was not enough: its freed heap stayed in the process's
  * allocator, about 200 MB on ResNet-50; BENCHMARKS.md.)
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { writeModelWithExternalData } from '../onnx/save.js';
@@ -14,10 +15,18 @@ process.once('message', (request: CompileRequest) => {
   let reply: CompileReply;
   try {
     const compiled = compileModelFile(request.modelFile, request.options);
+    // A parent that died meanwhile (its IPC channel closed) removes nothing: write nothing for it.
+    if (!process.connected) process.exit(0);
     writeModelWithExternalData(compiled.model, path.join(request.dir, 'explainer.onnx'));
     reply = { ok: true, info: compiled.info };
   } catch (e) {
     reply = { ok: false, userError: e instanceof UserError, message: e instanceof Error ? e.message : String(e) };
   }
-  process.send!(reply, () => process.disconnect());
+  if (!process.connected) {
+    fs.rmSync(request.dir, { recursive: true, force: true });
+    process.exit(0);
+  }
+  process.send!(reply, () => {
+    if (process.connected) process.disconnect();
+  });
 });

@@ -27,11 +27,20 @@ export async function openExplainer(modelFile: string, options: Omit<ExplainOpti
   try {
     const reply = await new Promise<CompileReply>((resolve, reject) => {
       // The parent's flags (e.g. a test runner's loaders) are not the compiler's business.
-      const child = fork(WORKER, [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      // V8 memory flags go along (a large model may need --max-old-space-size); a test runner's loaders do not.
+      const execArgv = process.execArgv.filter((a) => /^--(max-old-space-size|max-semi-space-size|stack-size)=/.test(a));
+      const child = fork(WORKER, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      // If this process ends first, so does the compiler.
+      const stop = () => child.kill();
+      process.once('exit', stop);
       let message: CompileReply | undefined;
       child.once('message', (m) => (message = m as CompileReply));
       child.once('error', reject);
-      child.once('exit', (code, signal) => (message ? resolve(message) : reject(new Error(`the explainer compiler exited with ${signal ?? `code ${code}`}`))));
+      child.once('exit', (code, signal) => {
+        process.off('exit', stop);
+        if (message) resolve(message);
+        else reject(new Error(`the explainer compiler exited with ${signal ?? `code ${code}`}`));
+      });
       child.send({ modelFile, options, dir } satisfies CompileRequest);
     });
     if (!reply.ok) throw reply.userError ? new UserError(reply.message) : new Error(reply.message);

@@ -126,5 +126,14 @@ describe('batch', () => {
     expect(again.status).toBe(1);
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
     expect(again.stderr).toMatch(/--documents: .*out holds a batch begun with --documents adverse-action-letter, not officer-report/);
+    // Another folder, every document, the same log: those decisions are recorded with the letters only, so
+    // these renderings would be outside the audit trail. Each case fails by name and leaves no file.
+    const other = spawnSync(process.execPath, [CLI, 'batch', '--domain', 'credit', '--cases', cases, '--out', path.join(dir, 'out2'), '--audit', log, '--audit-key', path.join(keys, 'audit-signing.key.pem'), '--workers', '2'], { encoding: 'utf8' });
+    expect(other.status, other.stderr).toBe(4);
+    const failures = csvRecords(fs.readFileSync(path.join(dir, 'out2', 'summary.csv'), 'utf8'), 'summary');
+    expect(failures.map((f) => f.status)).toEqual(['failed', 'failed', 'failed']);
+    for (const f of failures) expect(f.error).toMatch(/already records decision credit:APP-100[12]:\w+ with other documents/);
+    expect(fs.readdirSync(path.join(dir, 'out2')).filter((f) => /\.(pdf|html)$/.test(f))).toEqual([]);
+    expect(readLogContents(log).records).toHaveLength(2);
   }, 120_000);
 });

@@ -46,6 +46,18 @@ describe('lrp-report audit', () => {
     expect(v.stdout).toMatch(/verified: 2 records, 2 signed checkpoints/);
   }, 60_000);
 
+  it('a decision recorded with some documents is not rendered into others under the same log: refused, nothing written', () => {
+    const other = run('report', '--domain', 'credit', '--case', creditCase, '--out', 'letters-only', '--audit', 'audit.log', '--audit-key', KEY(), '--documents', 'adverse-action-letter');
+    expect(other.code).toBe(1);
+    expect(other.stderr.trim().split('\n')).toHaveLength(1);
+    expect(other.stderr).toMatch(/audit\.log already records decision credit:APP-1001:\w+ with other documents .*its own log/);
+    expect(fs.existsSync(path.join(dir, 'letters-only')) ? fs.readdirSync(path.join(dir, 'letters-only')) : []).toEqual([]);
+    // In a log of its own, the second rendering is recorded.
+    const own = run('report', '--domain', 'credit', '--case', creditCase, '--out', 'letters-only', '--audit', 'letters.log', '--audit-key', KEY(), '--documents', 'adverse-action-letter');
+    expect(own.code, own.stderr).toBe(0);
+    expect(readLogContents(path.join(dir, 'letters.log')).records[0].rendered.documents.map((d) => d.name)).toEqual(['adverse-action-letter', 'adverse-action-letter']);
+  }, 60_000);
+
   it('a letter PDF carries its decision record, and the log holds that record with the PDF\'s digest', () => {
     const pdf = path.join(dir, 'out', 'APP-1001.adverse-action-letter.pdf');
     const detached = fs.mkdtempSync(path.join(dir, 'detach-'));
