@@ -14,6 +14,9 @@ import type { LayerSpec, Network } from '../helpers/network.js';
 import { buildNetwork, referenceBackward, referenceForward } from '../helpers/network.js';
 import { rng } from '../helpers/random.js';
 import { relativeErrors } from '../helpers/reference.js';
+import { attr, createBuilder } from '../../src/onnx/builder.js';
+import { float32Tensor } from '../../src/onnx/ir.js';
+import type { Model } from '../../src/onnx/ir.js';
 
 const CNN: LayerSpec[] = [
   { kind: 'conv', out: 6, kernel: 3, pad: 1 }, { kind: 'relu' }, { kind: 'maxpool', kernel: 3, stride: 2, pad: 1 },
@@ -118,6 +121,49 @@ describe('stabilizer after a Relu (compile/vanishing.ts)', () => {
     const lastFlat = compositeFromObject({ rules: [{ match: { position: 'last' }, rule: 'flat' }, { match: {}, rule: 'epsilon' }] }, 'test');
     expect(readersOfPreActivations(lastFlat)).toEqual([1, 1, 3]); // the Relu, and stab(z)'s comparison and Add
   });
+});
+
+describe('a residual block against a hand-written float64 reference', () => {
+  // x → two dense branches z1, z2 → Add → Relu → dense → logits. With a large ε, each branch's epsilon rule
+  // (R_z = z ⊙ q from the norm rule, divided by stab(z)) is far from its ε → 0 limit, also where z < 0.
+  const [IN, HID, OUT] = [4, 3, 2];
+  const r = rng(77);
+  const W1 = r.normals(HID * IN), b1 = r.normals(HID), W2 = r.normals(HID * IN), b2 = r.normals(HID), W3 = r.normals(OUT * HID), b3 = r.normals(OUT);
+  const b = createBuilder(['x'], 'm');
+  const dense = (input: string, w: Float32Array, bias: Float32Array, rows: number, cols: number) =>
+    b.op('Gemm', [input, b.constant(float32Tensor([rows, cols], w), 'w'), b.constant(float32Tensor([rows], bias), 'b')], { transB: attr.int(1) });
+  const hidden = b.op('Relu', [b.op('Add', [dense('x', W1, b1, HID, IN), dense('x', W2, b2, HID, IN)])]);
+  b.node('Gemm', [hidden, b.constant(float32Tensor([OUT, HID], W3), 'w'), b.constant(float32Tensor([OUT], b3), 'b')], { transB: attr.int(1) }, ['logits']);
+  const model: Model = { irVersion: 8, opsetImports: [{ domain: '', version: 17 }], producerName: 't', producerVersion: '', metadata: {}, graph: { name: 'residual', inputs: [{ name: 'x', dtype: 'float32', shape: ['N', IN] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['N', OUT] }], initializers: b.initializers, nodes: b.nodes } };
+
+  const stab = (v: number, e: number) => v + (v >= 0 ? e : -e);
+  const affine = (w: Float32Array, bias: Float32Array, v: ArrayLike<number>, rows: number, cols: number) => Array.from({ length: rows }, (_, i) => bias[i] + Array.from({ length: cols }, (_, j) => w[i * cols + j] * v[j]).reduce((p, c) => p + c, 0));
+  const transposed = (w: Float32Array, s: number[], rows: number, cols: number) => Array.from({ length: cols }, (_, j) => s.reduce((p, si, i) => p + w[i * cols + j] * si, 0));
+
+  for (const epsilon of [0.5, 1e-6]) {
+    it(`epsilon ${epsilon} everywhere, norm rule at the Add`, async () => {
+      const composite = compositeFromObject({ rules: [{ match: {}, rule: 'epsilon', epsilon }] }, 'test');
+      const x = rng(78).normals(BATCH * IN);
+      const explainer = await createExplainer(compileExplainer(model, { composite, seed: 'one-hot' }));
+      explainers.push(explainer);
+      const result = await explainer.explain({ data: x, dims: [BATCH, IN] });
+      for (let n = 0; n < BATCH; n++) {
+        const xs = Array.from(x.subarray(n * IN, (n + 1) * IN));
+        const z1 = affine(W1, b1, xs, HID, IN), z2 = affine(W2, b2, xs, HID, IN);
+        const sum = z1.map((v, i) => v + z2[i]);
+        const a = sum.map((v) => Math.max(0, v));
+        const z3 = affine(W3, b3, a, OUT, HID);
+        const s3 = z3.map((v, k) => (k === result.targets[n] ? 1 : 0) / stab(v, epsilon));
+        const Ra = transposed(W3, s3, OUT, HID).map((g, i) => a[i] * g);
+        const q = Ra.map((v, i) => v / stab(sum[i], composite.normEpsilon));
+        const s1 = z1.map((v, i) => (v * q[i]) / stab(v, epsilon));
+        const s2 = z2.map((v, i) => (v * q[i]) / stab(v, epsilon));
+        const g1 = transposed(W1, s1, HID, IN), g2 = transposed(W2, s2, HID, IN);
+        const expected = Float64Array.from(xs, (v, j) => v * (g1[j] + g2[j]));
+        expect(relativeErrors(result.relevance.subarray(n * IN, (n + 1) * IN), expected).l2, `sample ${n}`).toBeLessThan(1e-5);
+      }
+    });
+  }
 });
 
 describe('invariants', () => {

@@ -133,6 +133,10 @@ export function linearRelevance(b: Builder, req: LinearRelevanceRequest): string
     if (bias) z = b.op('Add', [z, b.constant(float32Tensor(biasShape, bias), `${name}/bias_term`)]);
     // relu(z) stands in for z only where this pass's z is the layer's own output.
     const positivePart = z === req.z ? req.positivePart : undefined;
+    if (z === req.z && shift[i] === 0 && !positivePart && passes.length === 1 && rule.stabilizer > 0) {
+      const q = relevanceFactor(b, req);
+      if (q) return scaledProportional(b, p, z, q, req, rule.stabilizer);
+    }
     return scaledRelevance(b, p, z, req, shift[i] === 0 ? rule.stabilizer : null, positivePart);
   });
 
@@ -197,6 +201,29 @@ function passSign(p: Pass, inputSign: Sign): Sign {
 function scaledRelevance(b: Builder, p: Pass, z: string, req: LinearRelevanceRequest, epsilon: number | null, positivePart: string | undefined): string {
   const denominator = epsilon === null ? z : stabilized(b, z, epsilon, positivePart);
   let s = b.op('Div', [req.relevance, denominator]);
+  if (p.coefficient !== 1) s = b.op('Mul', [s, b.scalar(p.coefficient)]);
+  if (p.mask) s = b.op('Where', [b.op(p.mask === 'positive' ? 'Greater' : 'Less', [req.z, b.scalar(0)]), s, b.scalar(0)]);
+  return s;
+}
+
+/**
+ * Where the relevance at z is z ⊙ q (what the norm rule of a residual Add sends each branch), R / stab(z) is
+ * q ⊙ |z| / (|z| + ε): z = s(z)·|z| and stab(z) = s(z)·(|z| + ε). No sign select, and the product z ⊙ q is never
+ * formed. Returns q, having removed the product node, when req.relevance is such a product read by nothing else.
+ */
+function relevanceFactor(b: Builder, req: LinearRelevanceRequest): string | undefined {
+  const at = b.nodes.findIndex((n) => n.outputs[0] === req.relevance);
+  const product = b.nodes[at];
+  if (!product || product.opType !== 'Mul' || !product.inputs.includes(req.z)) return undefined;
+  const q = product.inputs[0] === req.z ? product.inputs[1] : product.inputs[0];
+  if (q === req.z || b.nodes.some((n) => n.inputs.includes(req.relevance))) return undefined;
+  b.nodes.splice(at, 1);
+  return q;
+}
+
+function scaledProportional(b: Builder, p: Pass, z: string, q: string, req: LinearRelevanceRequest, epsilon: number): string {
+  const magnitude = b.op('Abs', [z]);
+  let s = b.op('Mul', [q, b.op('Div', [magnitude, b.op('Add', [magnitude, b.scalar(epsilon)])])]);
   if (p.coefficient !== 1) s = b.op('Mul', [s, b.scalar(p.coefficient)]);
   if (p.mask) s = b.op('Where', [b.op(p.mask === 'positive' ? 'Greater' : 'Less', [req.z, b.scalar(0)]), s, b.scalar(0)]);
   return s;
