@@ -63,9 +63,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   let sinceCheckpoint = 0;
 
   type Result = FromWorker & { type: 'done' | 'failed' };
+  const failure = (key: string, caseId: string | null, error: string): JournalEntry => ({ key, case_id: caseId, status: 'failed', decision: null, probability: null, record_id: null, files: [], error });
   const entryOf = (m: Result): JournalEntry =>
     m.type === 'failed'
-      ? { key: m.key, case_id: null, status: 'failed', decision: null, probability: null, record_id: null, files: [], error: m.error }
+      ? failure(m.key, null, m.error)
       : { key: m.key, case_id: m.caseId, status: m.status, decision: m.decision, probability: m.probability, record_id: m.record.record_id, files: m.files.map((f) => path.relative(options.outDir, f)), error: null };
   // Group commit: the cases that finished while the last commit was on disk are recorded together, their audit
   // records first (one append, one fsync), then their journal lines (one write, one fsync). A crash between the
@@ -81,7 +82,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         if (log.has(id)) {
           // The log's record of this decision lists other documents: these would be outside the audit trail.
           for (const f of m.files) fs.rmSync(f, { force: true });
-          entries[i] = { ...entries[i], status: 'failed', decision: null, probability: null, record_id: null, files: [], error: `${secondRendering(options.audit!.log, id)} (its files were removed)` };
+          entries[i] = failure(m.key, m.caseId, `${secondRendering(options.audit!.log, id)} (its files were removed)`);
           return;
         }
         fresh.set(id, m.record);

@@ -14,8 +14,7 @@ import { fail } from '../errors.js';
 import type { ExplainerProfile } from '../lrp/compile/compile.js';
 import { sessionOptions } from '../lrp/explainer.js';
 import { openExplainer } from '../lrp/open.js';
-import { compileModelFile } from '../lrp/api.js';
-import { writeModelWithExternalData } from '../onnx/save.js';
+import { compileModelFileTo } from '../lrp/api.js';
 import { parse, parseParams, parseProfile, positiveInt, required } from './args.js';
 
 export const benchUsage = `lrp-report bench --model M.onnx --composite NAME|FILE.yaml [--param k=v …] [--batch N] [--runs N] [--threads N] [--profile fast|low-memory] [--json]`;
@@ -65,7 +64,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       // What the compiler process of openExplainer does.
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lrp-bench-compile-'));
       try {
-        writeModelWithExternalData(compileModelFile(model, { composite, params, profile }).model, path.join(dir, 'explainer.onnx'));
+        compileModelFileTo(model, { composite, params, profile }, dir);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

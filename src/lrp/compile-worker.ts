@@ -5,23 +5,18 @@
  * allocator, about 200 MB on ResNet-50; BENCHMARKS.md.)
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { UserError } from '../errors.js';
-import { writeModelWithExternalData } from '../onnx/save.js';
 import type { CompileRequest, CompileReply } from './open.js';
-import { compileModelFile } from './api.js';
+import { compileModelFileTo } from './api.js';
 
 process.once('message', (request: CompileRequest) => {
   let reply: CompileReply;
   try {
-    const compiled = compileModelFile(request.modelFile, request.options);
-    // A parent that died meanwhile (its IPC channel closed) removes nothing: write nothing for it.
-    if (!process.connected) process.exit(0);
-    writeModelWithExternalData(compiled.model, path.join(request.dir, 'explainer.onnx'));
-    reply = { ok: true, info: compiled.info };
+    reply = { ok: true, info: compileModelFileTo(request.modelFile, request.options, request.dir) };
   } catch (e) {
     reply = { ok: false, userError: e instanceof UserError, message: e instanceof Error ? e.message : String(e) };
   }
+  // A parent that died meanwhile (its IPC channel closed) removes nothing: leave nothing behind for it.
   if (!process.connected) {
     fs.rmSync(request.dir, { recursive: true, force: true });
     process.exit(0);

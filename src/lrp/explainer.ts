@@ -76,7 +76,7 @@ interface Staged {
 function stage(compiled: CompiledExplainer): Staged {
   if (initializerBytes(compiled.model) < STAGE_TO_FILE_BYTES) return { info: compiled.info, source: encodeModel(compiled.model) };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lrp-explainer-'));
-  const file = path.join(dir, 'explainer.onnx');
+  const file = path.join(dir, EXPLAINER_FILE);
   try {
     writeModelWithExternalData(compiled.model, file);
   } catch (e) {
@@ -96,6 +96,9 @@ async function openStaged(staged: Staged, options: ExplainerOptions): Promise<Ex
     fs.rmSync(source.dir, { recursive: true, force: true });
   }
 }
+
+/** The file name of a compiled explainer inside its folder (weights beside it as external data). */
+export const EXPLAINER_FILE = 'explainer.onnx';
 
 /** A session on an explainer written by `lrp-report compile` (or staged), described by `info`. */
 export async function openExplainerFile(file: string, info: ExplainerInfo, options: ExplainerOptions = {}): Promise<Explainer> {

@@ -8,7 +8,7 @@ import { packagePath } from '../paths.js';
 import type { ExplainerInfo } from './compile/compile.js';
 import type { ExplainOptions } from './api.js';
 import type { Explainer, ExplainerOptions } from './explainer.js';
-import { openExplainerFile } from './explainer.js';
+import { EXPLAINER_FILE, openExplainerFile } from './explainer.js';
 
 export interface CompileRequest {
   readonly modelFile: string;
@@ -44,7 +44,7 @@ export async function openExplainer(modelFile: string, options: Omit<ExplainOpti
       child.send({ modelFile, options, dir } satisfies CompileRequest);
     });
     if (!reply.ok) throw reply.userError ? new UserError(reply.message) : new Error(reply.message);
-    return await openExplainerFile(path.join(dir, 'explainer.onnx'), reply.info, sessionOptions);
+    return await openExplainerFile(path.join(dir, EXPLAINER_FILE), reply.info, sessionOptions);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

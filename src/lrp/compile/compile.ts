@@ -141,13 +141,13 @@ export function compileExplainer(model: Model, options: CompileOptions): Compile
     const rule = rules.get(n);
     return { node: n.name, op: originalOps.get(n.name) ?? n.opType, rule: rule?.name ?? 'gradient', params: rule?.params ?? {} };
   });
-  const compiledGraph: Graph = {
+  const compiledGraph: Graph = withoutUnusedNodes({
     name: `${graph.name}_lrp`,
     inputs: [input, { name: EXPLAINER_IO.target, dtype: 'int64', shape: [batch] }],
     outputs,
     initializers: b.initializers,
     nodes: b.nodes,
-  };
+  });
   return {
     model: {
       irVersion: Math.max(model.irVersion, 8),
@@ -233,7 +233,13 @@ function emitRelevancePass(
   };
   const signs = tensorSigns(graph);
   const consumers = new Map<string, Node[]>();
-  for (const n of graph.nodes) for (const input of n.inputs) consumers.set(input, [...(consumers.get(input) ?? []), n]);
+  for (const n of graph.nodes) {
+    for (const input of n.inputs) {
+      const list = consumers.get(input);
+      if (list) list.push(n);
+      else consumers.set(input, [n]);
+    }
+  }
   const vanishing = scheme.multipliesInput ? vanishingTensors(graph, logits, seed.vanishesWithLogits, scheme.multipliesInput) : new Set<string>();
   // (The seed enters at the logits themselves, not through a Relu.)
   const positivePart = (z: string) => (z === logits ? undefined : positivePartOf(graph, consumers, vanishing, z));
@@ -259,6 +265,22 @@ function emitRelevancePass(
     }
   }
   return total(graph.inputs[0].name);
+}
+
+/**
+ * Drops nodes (and initializers) nothing needs for the outputs: model branches the explainer does not output,
+ * and products a rule made redundant (rule-engine.ts relevanceFactor). Nodes are in topological order.
+ */
+function withoutUnusedNodes(graph: Graph): Graph {
+  const needed = new Set(graph.outputs.map((o) => o.name));
+  const kept: Node[] = [];
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const n = graph.nodes[i];
+    if (!n.outputs.some((o) => needed.has(o))) continue;
+    kept.push(n);
+    for (const input of n.inputs) needed.add(input);
+  }
+  return { ...graph, nodes: kept.reverse(), initializers: new Map([...graph.initializers].filter(([name]) => needed.has(name))) };
 }
 
 function allNames(graph: Graph): Set<string> {

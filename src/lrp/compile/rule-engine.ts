@@ -208,17 +208,15 @@ function scaledRelevance(b: Builder, p: Pass, z: string, req: LinearRelevanceReq
 
 /**
  * Where the relevance at z is z ⊙ q (what the norm rule of a residual Add sends each branch), R / stab(z) is
- * q ⊙ |z| / (|z| + ε): z = s(z)·|z| and stab(z) = s(z)·(|z| + ε). No sign select, and the product z ⊙ q is never
- * formed. Returns q, having removed the product node, when req.relevance is such a product read by nothing else.
+ * q ⊙ |z| / (|z| + ε): z = s(z)·|z| and stab(z) = s(z)·(|z| + ε). No sign select; the product z ⊙ q, read by
+ * nothing else then, is dropped with the graph's other unused nodes (compile.ts). Returns q when req.relevance
+ * is such a product.
  */
 function relevanceFactor(b: Builder, req: LinearRelevanceRequest): string | undefined {
-  const at = b.nodes.findIndex((n) => n.outputs[0] === req.relevance);
-  const product = b.nodes[at];
+  const product = b.nodes.find((n) => n.outputs[0] === req.relevance);
   if (!product || product.opType !== 'Mul' || !product.inputs.includes(req.z)) return undefined;
   const q = product.inputs[0] === req.z ? product.inputs[1] : product.inputs[0];
-  if (q === req.z || b.nodes.some((n) => n.inputs.includes(req.relevance))) return undefined;
-  b.nodes.splice(at, 1);
-  return q;
+  return q === req.z ? undefined : q;
 }
 
 function scaledProportional(b: Builder, p: Pass, z: string, q: string, req: LinearRelevanceRequest, epsilon: number): string {
