@@ -15,8 +15,9 @@ export interface FontFace {
   readonly face?: string;
 }
 
-export type FontSet = Readonly<Record<'regular' | 'bold' | 'italic', FontFace>>;
-export type ParsedFontSet = Readonly<Record<'regular' | 'bold' | 'italic', fontkit.Font>>;
+export type FontStyle = 'regular' | 'bold' | 'italic';
+export type FontSet = Readonly<Record<FontStyle, FontFace>>;
+export type ParsedFontSet = Readonly<Record<FontStyle, fontkit.Font>>;
 
 interface FontConfig {
   readonly default: FontSet & { readonly package: string };
@@ -86,6 +87,31 @@ function withGlyphOutlineCache(font: fontkit.Font): fontkit.Font {
     return glyph;
   };
   return font;
+}
+
+const WIDTH_CACHE_LIMIT = 100_000;
+const widths = new WeakMap<fontkit.Font, Map<string, number>>();
+
+/**
+ * Width of a text in font units, measured as pdfkit measures it (shaped a word at a time, each with its trailing
+ * space or tab), so lines laid out here are the width pdfkit draws them. Cached per font for the process.
+ */
+export function advanceWidth(font: fontkit.Font, text: string): number {
+  let cache = widths.get(font);
+  if (!cache) widths.set(font, (cache = new Map()));
+  let width = cache.get(text);
+  if (width === undefined) {
+    if (cache.size >= WIDTH_CACHE_LIMIT) cache.clear();
+    width = 0;
+    for (const word of text.match(/[^ \t]*[ \t]?/g) ?? []) if (word) width += font.layout(word).advanceWidth;
+    cache.set(text, width);
+  }
+  return width;
+}
+
+/** Distance between baselines at a size, line gap included: pdfkit's `currentLineHeight(true)`. */
+export function lineHeight(font: fontkit.Font, size: number): number {
+  return ((font.ascent + font.lineGap - font.descent) / font.unitsPerEm) * size;
 }
 
 export function fontsFor(locale: string): FontSet {

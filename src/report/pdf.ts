@@ -8,7 +8,9 @@ import PDFDocument from 'pdfkit';
 import type { Block, Figure, Inline, ReportDocument, Run } from './document.js';
 import { plainText } from './document.js';
 import type { Assets } from './html.js';
-import type { ParsedFontSet } from './fonts.js';
+import type { FontStyle, ParsedFontSet } from './fonts.js';
+import { advanceWidth, lineHeight } from './fonts.js';
+import { layoutLines, type LinePiece } from './line-layout.js';
 import { STYLE } from './style.js';
 
 export interface PdfAttachment {
@@ -28,6 +30,12 @@ export interface PdfOptions {
 }
 
 type Doc = PDFKit.PDFDocument;
+
+/** The document being written and the fonts its text is laid out with. */
+interface Pdf {
+  readonly doc: Doc;
+  readonly fonts: ParsedFontSet;
+}
 
 export function renderPdf(report: ReportDocument, assets: Assets, options: PdfOptions): Promise<Buffer> {
   const margin = STYLE.page.margin;
@@ -54,8 +62,9 @@ export function renderPdf(report: ReportDocument, assets: Assets, options: PdfOp
   });
   for (const [style, font] of Object.entries(options.fonts)) doc.registerFont(style, font as unknown as Buffer);
   doc.fillColor(STYLE.text.colour).font('regular').fontSize(STYLE.text.size);
+  const pdf: Pdf = { doc, fonts: options.fonts };
 
-  for (const [i, block] of report.blocks.entries()) drawBlock(doc, block, assets, report.blocks[i + 1]);
+  for (const [i, block] of report.blocks.entries()) drawBlock(pdf, block, assets, report.blocks[i + 1]);
   for (const a of options.attachments ?? []) {
     doc.file(Buffer.from(a.data), { name: a.name, type: a.mime, description: a.description, creationDate: options.date, modifiedDate: options.date, relationship: 'Data' } as PDFKit.Mixins.PDFAttachmentOptions);
   }
@@ -71,31 +80,64 @@ function ensureSpace(doc: Doc, height: number): void {
   if (doc.y + height > bottom(doc)) doc.addPage();
 }
 
-function fontOf(run: Run): string {
+function fontOf(run: Run): FontStyle {
   return run.bold ? 'bold' : run.italic ? 'italic' : 'regular';
 }
 
-/** Rich text: one pdfkit `text` call per run, chained with `continued` so the runs wrap as one paragraph. */
-function writeRuns(doc: Doc, content: Inline, x: number, width: number, size: number, colour: string): void {
+interface LaidLine {
+  readonly pieces: readonly LinePiece<FontStyle>[];
+  /** Baseline to baseline, pdfkit's line gap and ours included. */
+  readonly advance: number;
+}
+
+const PARAGRAPH_CACHE_LIMIT = 20_000;
+const paragraphs = new WeakMap<ParsedFontSet, Map<string, readonly LaidLine[]>>();
+
+/** A paragraph's lines at a size and width: laid out once per process for each font set (letters repeat most paragraphs). */
+function linesOf({ fonts }: Pdf, content: Inline, width: number, size: number): readonly LaidLine[] {
+  let cache = paragraphs.get(fonts);
+  if (!cache) paragraphs.set(fonts, (cache = new Map()));
+  const key = `${size}\u0000${width}\u0000${JSON.stringify(content)}`;
+  let lines = cache.get(key);
+  if (!lines) {
+    const runs = content.map((r) => ({ face: fontOf(r), text: r.text }));
+    const measure = (face: FontStyle, text: string) => (advanceWidth(fonts[face], text) / fonts[face].unitsPerEm) * size;
+    lines = layoutLines(runs, width, measure).map((line) => ({
+      pieces: line.pieces,
+      advance: Math.max(...(line.faces.length > 0 ? line.faces : (['regular'] as const)).map((f) => lineHeight(fonts[f], size))) + STYLE.text.lineGap,
+    }));
+    if (cache.size >= PARAGRAPH_CACHE_LIMIT) cache.clear();
+    cache.set(key, lines);
+  }
+  return lines;
+}
+
+/** Rich text as one paragraph, its runs in their faces; a line that does not fit on the page starts the next one. */
+function writeRuns(pdf: Pdf, content: Inline, x: number, width: number, size: number, colour: string): void {
   if (content.length === 0) return;
+  const { doc } = pdf;
   doc.fontSize(size).fillColor(colour);
-  content.forEach((run, i) => {
-    doc.font(fontOf(run));
-    const options = { width, lineGap: STYLE.text.lineGap, continued: i < content.length - 1 };
-    if (i === 0) doc.text(run.text, x, doc.y, options);
-    else doc.text(run.text, options);
-  });
+  for (const line of linesOf(pdf, content, width, size)) {
+    if (doc.y + line.advance - STYLE.text.lineGap > bottom(doc)) {
+      doc.addPage();
+      doc.fillColor(colour);
+    }
+    const y = doc.y;
+    // The width is known: pdfkit would otherwise measure each piece again before drawing it.
+    for (const piece of line.pieces) doc.font(piece.face).text(piece.text, x + piece.x, y, { lineBreak: false, textWidth: piece.width } as PDFKit.Mixins.TextOptions);
+    doc.x = x;
+    doc.y = y + line.advance;
+  }
   doc.font('regular').fillColor(STYLE.text.colour);
 }
 
-function textHeight(doc: Doc, content: Inline, width: number, size: number, bold = false): number {
-  doc.font(bold || content.some((r) => r.bold) ? 'bold' : 'regular').fontSize(size);
-  const height = doc.heightOfString(plainText(content) || ' ', { width, lineGap: STYLE.text.lineGap });
-  doc.font('regular');
-  return height;
+function textHeight(pdf: Pdf, content: Inline, width: number, size: number, bold = false): number {
+  const runs = bold ? content.map((r) => ({ ...r, bold: true })) : content.length > 0 ? content : [{ text: ' ' }];
+  return linesOf(pdf, runs, width, size).reduce((sum, line) => sum + line.advance, 0);
 }
 
-function drawBlock(doc: Doc, block: Block, assets: Assets, next: Block | undefined): void {
+function drawBlock(pdf: Pdf, block: Block, assets: Assets, next: Block | undefined): void {
+  const { doc } = pdf;
   const left = doc.page.margins.left;
   const width = contentWidth(doc);
   switch (block.kind) {
@@ -103,9 +145,10 @@ function drawBlock(doc: Doc, block: Block, assets: Assets, next: Block | undefin
       const size = STYLE.heading[block.level];
       // Keep a heading with the start of what follows it.
       const following = next && next.kind !== 'heading' ? Math.min(60, next.kind === 'figures' ? STYLE.figure.maxHeight : 40) : 0;
-      ensureSpace(doc, textHeight(doc, block.content, width, size, true) + following + 10);
-      doc.moveDown(block.level === 1 ? 0 : 0.6);
-      writeRuns(doc, block.content.map((r) => ({ ...r, bold: true })), left, width, size, STYLE.headingColour);
+      ensureSpace(doc, textHeight(pdf, block.content, width, size, true) + following + 10);
+      // The space above a heading is in proportion to the heading's size.
+      doc.fontSize(size).moveDown(block.level === 1 ? 0 : 0.6);
+      writeRuns(pdf, block.content.map((r) => ({ ...r, bold: true })), left, width, size, STYLE.headingColour);
       if (block.level === 2) {
         doc.moveTo(left, doc.y + 1).lineTo(left + width, doc.y + 1).lineWidth(0.6).strokeColor(STYLE.rule).stroke();
       }
@@ -114,42 +157,42 @@ function drawBlock(doc: Doc, block: Block, assets: Assets, next: Block | undefin
     }
     case 'paragraph': {
       const size = block.small ? STYLE.text.small : STYLE.text.size;
-      writeRuns(doc, block.content, left, width, size, block.small ? STYLE.text.muted : STYLE.text.colour);
+      writeRuns(pdf, block.content, left, width, size, block.small ? STYLE.text.muted : STYLE.text.colour);
       doc.moveDown(0.4);
       return;
     }
     case 'banner': {
       const pad = 6;
       const colours = STYLE.banner[block.level];
-      const height = textHeight(doc, block.content, width - 2 * pad - 3, STYLE.text.size) + 2 * pad;
+      const height = textHeight(pdf, block.content, width - 2 * pad - 3, STYLE.text.size) + 2 * pad;
       ensureSpace(doc, height + 4);
       const top = doc.y;
       doc.rect(left, top, width, height).fill(colours.fill);
       doc.rect(left, top, 3, height).fill(colours.border);
       doc.y = top + pad;
-      writeRuns(doc, block.content, left + pad + 3, width - 2 * pad - 3, STYLE.text.size, colours.text);
+      writeRuns(pdf, block.content, left + pad + 3, width - 2 * pad - 3, STYLE.text.size, colours.text);
       doc.y = top + height;
       doc.moveDown(0.5);
       return;
     }
     case 'list': {
       for (const item of block.items) {
-        ensureSpace(doc, textHeight(doc, item, width - 12, STYLE.text.size));
+        ensureSpace(doc, textHeight(pdf, item, width - 12, STYLE.text.size));
         const top = doc.y;
         doc.font('regular').fontSize(STYLE.text.size).fillColor(STYLE.text.colour).text('•', left + 2, top, { lineBreak: false });
         doc.y = top;
-        writeRuns(doc, item, left + 12, width - 12, STYLE.text.size, STYLE.text.colour);
+        writeRuns(pdf, item, left + 12, width - 12, STYLE.text.size, STYLE.text.colour);
         doc.moveDown(0.15);
       }
       doc.moveDown(0.3);
       return;
     }
     case 'table':
-      drawTable(doc, block.header, block.rows, left, width);
+      drawTable(pdf, block.header, block.rows, left, width);
       doc.moveDown(0.5);
       return;
     case 'figures':
-      drawFigures(doc, block.figures, assets, left, width);
+      drawFigures(pdf, block.figures, assets, left, width);
       return;
   }
 }
@@ -173,11 +216,12 @@ function columnWidths(doc: Doc, header: readonly Inline[] | null, rows: readonly
   return widths.map((w) => w * scale);
 }
 
-function drawTable(doc: Doc, header: readonly Inline[] | null, rows: readonly (readonly Inline[])[], left: number, width: number): void {
+function drawTable(pdf: Pdf, header: readonly Inline[] | null, rows: readonly (readonly Inline[])[], left: number, width: number): void {
+  const { doc } = pdf;
   const pad = STYLE.table.padding;
   const widths = columnWidths(doc, header, rows, width);
   const size = STYLE.text.size;
-  const rowHeight = (cells: readonly Inline[], bold: boolean) => Math.max(...cells.map((c, j) => textHeight(doc, c, widths[j] - 2 * pad, size, bold))) + 2 * pad;
+  const rowHeight = (cells: readonly Inline[], bold: boolean) => Math.max(...cells.map((c, j) => textHeight(pdf, c, widths[j] - 2 * pad, size, bold))) + 2 * pad;
   const drawRow = (cells: readonly Inline[], isHeader: boolean) => {
     const height = rowHeight(cells, isHeader);
     const top = doc.y;
@@ -186,7 +230,7 @@ function drawTable(doc: Doc, header: readonly Inline[] | null, rows: readonly (r
       if (isHeader) doc.rect(x, top, widths[j], height).fill(STYLE.table.headerFill);
       doc.rect(x, top, widths[j], height).lineWidth(0.5).strokeColor(STYLE.table.border).stroke();
       doc.y = top + pad;
-      writeRuns(doc, isHeader ? cell.map((r) => ({ ...r, bold: true })) : cell, x + pad, widths[j] - 2 * pad, size, STYLE.text.colour);
+      writeRuns(pdf, isHeader ? cell.map((r) => ({ ...r, bold: true })) : cell, x + pad, widths[j] - 2 * pad, size, STYLE.text.colour);
       x += widths[j];
     });
     doc.x = left;
@@ -210,7 +254,8 @@ function pngSize(bytes: Uint8Array): { width: number; height: number } {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-function drawFigures(doc: Doc, figures: readonly Figure[], assets: Assets, left: number, width: number): void {
+function drawFigures(pdf: Pdf, figures: readonly Figure[], assets: Assets, left: number, width: number): void {
+  const { doc } = pdf;
   const gap = STYLE.figure.gap;
   const slot = (width - gap * (figures.length - 1)) / figures.length;
   const boxes = figures.map((f) => {
@@ -221,14 +266,14 @@ function drawFigures(doc: Doc, figures: readonly Figure[], assets: Assets, left:
     return { bytes, w: w * scale, h: h * scale, caption: f.caption };
   });
   const imageHeight = Math.max(...boxes.map((b) => b.h));
-  const captionHeight = Math.max(...boxes.map((b) => textHeight(doc, b.caption, slot, STYLE.figure.captionSize)));
+  const captionHeight = Math.max(...boxes.map((b) => textHeight(pdf, b.caption, slot, STYLE.figure.captionSize)));
   ensureSpace(doc, imageHeight + captionHeight + 8);
   const top = doc.y;
   boxes.forEach((b, i) => {
     const x = left + i * (slot + gap);
     doc.image(Buffer.from(b.bytes), x + (slot - b.w) / 2, top, { width: b.w, height: b.h });
     doc.y = top + imageHeight + 3;
-    writeRuns(doc, b.caption, x, slot, STYLE.figure.captionSize, STYLE.text.muted);
+    writeRuns(pdf, b.caption, x, slot, STYLE.figure.captionSize, STYLE.text.muted);
   });
   doc.x = left;
   doc.y = top + imageHeight + 3 + captionHeight + 8;

@@ -17,6 +17,11 @@ declare module 'fontkit' {
     _decode?: () => unknown;
   }
   export interface Font {
+    readonly unitsPerEm: number;
+    /** hhea metrics, in font units (descent negative). */
+    readonly ascent: number;
+    readonly descent: number;
+    readonly lineGap: number;
     layout(text: string, features?: unknown): GlyphRun;
     getGlyph(id: number, codePoints?: number[]): Glyph;
     /** Present on variable fonts, whose outlines depend on the chosen instance. */
