@@ -121,6 +121,7 @@ export async function openCreditSession(options: CreditSessionOptions = {}): Pro
 export const plugin: DomainPlugin = {
   name: DOMAIN,
   profiles: PROFILES,
+  defaultProfile: DEFAULT_PROFILE,
   documents: [LETTER_DOCUMENT, OFFICER_TEMPLATE],
   open: (options: DomainSessionOptions) => openCreditSession(options),
 };

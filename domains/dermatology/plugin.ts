@@ -10,6 +10,7 @@ const CASE_REPORT = 'case-report';
 export const plugin: DomainPlugin = {
   name: 'dermatology',
   profiles: [],
+  defaultProfile: null,
   documents: [CASE_REPORT],
   async open(): Promise<DomainSession> {
     // Models are compiled once per card and reused for every case that names that card.

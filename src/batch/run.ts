@@ -18,6 +18,7 @@ import { packagePath } from '../paths.js';
 import type { ReportFormat } from '../report/render.js';
 import { listCases, type BatchCase } from './cases.js';
 import { openJournal, type JournalEntry } from './journal.js';
+import { loadDomain } from '../domain/registry.js';
 import { secondRendering } from '../domain/run.js';
 import { createProgress } from './progress.js';
 import { settleSettings } from './settings.js';
@@ -53,7 +54,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   if (!fs.existsSync(WORKER)) fail(`${WORKER} is missing: run npm run build`);
   const cases = listCases(options.cases);
   const journal = openJournal(options.outDir);
-  settleSettings(options.outDir, { domain: options.domain, profile: options.profile ?? null, documents: options.documents ?? null, locale: options.locale, formats: [...options.formats].sort() });
+  // The default profile is named, so that a batch begun without --profile may be finished with it spelled out.
+  const { defaultProfile } = await loadDomain(options.domain);
+  settleSettings(options.outDir, { domain: options.domain, profile: options.profile ?? defaultProfile, documents: options.documents ?? null, locale: options.locale, formats: [...options.formats].sort() }, { profile: defaultProfile });
   const log = options.audit ? openLogWriter(options.audit.log, { repair: true }) : null;
   if (log && log.repairedBytes > 0) process.stderr.write(`batch: ${options.audit!.log}: removed an incomplete last line (${log.repairedBytes} bytes) left by an interrupted run\n`);
   const todo = cases.filter((c) => !journal.done.has(c.key));

@@ -22,9 +22,10 @@ const FLAGS: Record<keyof BatchSettings, string> = { domain: '--domain', profile
 
 /**
  * Records the settings of a new batch, or checks a resumed one's. The file is written before any case runs, so
- * a batch killed before its first journal line is checked too.
+ * a batch killed before its first journal line is checked too. A setting an earlier version recorded as null
+ * (the default, unnamed) counts as the named default.
  */
-export function settleSettings(outDir: string, settings: BatchSettings): void {
+export function settleSettings(outDir: string, settings: BatchSettings, defaults: Partial<BatchSettings> = {}): void {
   const file = path.join(outDir, SETTINGS_FILE);
   if (fs.existsSync(file)) {
     let earlier: BatchSettings;
@@ -34,9 +35,8 @@ export function settleSettings(outDir: string, settings: BatchSettings): void {
       return fail(`${file}: not a batch settings file (JSON); it records how this batch began`);
     }
     for (const key of Object.keys(FLAGS) as (keyof BatchSettings)[]) {
-      const was = JSON.stringify(earlier[key] ?? null);
-      const now = JSON.stringify(settings[key] ?? null);
-      if (was !== now) fail(`${FLAGS[key]}: ${outDir} holds a batch begun with ${FLAGS[key]} ${show(earlier[key])}, not ${show(settings[key])}; finish it with the same settings or use another --out`);
+      const was = earlier[key] ?? defaults[key] ?? null;
+      if (JSON.stringify(was) !== JSON.stringify(settings[key] ?? null)) fail(`${FLAGS[key]}: ${outDir} holds a batch begun with ${FLAGS[key]} ${show(was)}, not ${show(settings[key])}; finish it with the same settings or use another --out`);
     }
     return;
   }

@@ -56,6 +56,8 @@ export interface DomainSession {
 export interface DomainPlugin {
   readonly name: string;
   readonly profiles: readonly string[];
+  /** The profile a session without one uses (null for a domain without profiles). */
+  readonly defaultProfile: string | null;
   /** The documents it can produce (`DomainDocument.name`), in the order it produces them. */
   readonly documents: readonly string[];
   open(options: DomainSessionOptions): Promise<DomainSession>;

@@ -121,6 +121,13 @@ describe('batch', () => {
     const summary = csvRecords(fs.readFileSync(path.join(dir, 'out', 'summary.csv'), 'utf8'), 'summary');
     expect(summary).toHaveLength(3);
     expect(new Set(summary.map((s) => s.record_id)).size).toBe(2);
+    // The default profile spelled out is the same batch; another profile is not.
+    const spelled = spawnSync(process.execPath, [CLI, 'batch', '--domain', 'credit', '--cases', cases, '--out', path.join(dir, 'out'), '--documents', 'adverse-action-letter', '--profile', 'us', '--audit', log, '--audit-key', path.join(keys, 'audit-signing.key.pem'), '--workers', '2'], { encoding: 'utf8' });
+    expect(spelled.status, spelled.stderr).toBe(0);
+    expect(spelled.stdout).toMatch(/\(3 finished by an earlier run\)/);
+    const eu = spawnSync(process.execPath, [CLI, 'batch', '--domain', 'credit', '--cases', cases, '--out', path.join(dir, 'out'), '--documents', 'adverse-action-letter', '--profile', 'eu', '--workers', '2'], { encoding: 'utf8' });
+    expect(eu.status).toBe(1);
+    expect(eu.stderr).toMatch(/--profile: .*out holds a batch begun with --profile us, not eu/);
     // The folder holds a letters-only batch: finishing it with other documents is refused, by name.
     const again = spawnSync(process.execPath, [CLI, 'batch', '--domain', 'credit', '--cases', cases, '--out', path.join(dir, 'out'), '--documents', 'officer-report', '--workers', '2'], { encoding: 'utf8' });
     expect(again.status).toBe(1);
