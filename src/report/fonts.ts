@@ -31,7 +31,7 @@ export function parsedFontsFor(locale: string): ParsedFontSet {
   let set = parsed.get(locale);
   if (!set) {
     const faces = fontsFor(locale);
-    const open = (f: FontFace) => withGlyphOutlineCache(withShapingCache(fontkit.create(fs.readFileSync(f.file), f.face)));
+    const open = (f: FontFace) => withEncodedSubsetCache(withGlyphOutlineCache(withShapingCache(fontkit.create(fs.readFileSync(f.file), f.face))));
     parsed.set(locale, (set = { regular: open(faces.regular), bold: open(faces.bold), italic: open(faces.italic) }));
   }
   return set;
@@ -85,6 +85,35 @@ function withGlyphOutlineCache(font: fontkit.Font): fontkit.Font {
       glyph._decode = () => (outline ??= { value: decode() }).value;
     }
     return glyph;
+  };
+  return font;
+}
+
+const ENCODED_SUBSET_LIMIT = 256;
+
+/**
+ * Encoding a subset (fontkit serialises the glyf, loca, hmtx, cvt and fpgm tables field by field) costs 1–3 ms
+ * per face and document, and many documents hold the same glyphs in the same order (a letter's headings and
+ * bold terms are the same in every letter). Such subsets encode to the same bytes, so they are encoded once per
+ * process. The key is taken before encoding, which appends the components of compound glyphs; pdfkit only reads
+ * the bytes.
+ */
+function withEncodedSubsetCache(font: fontkit.Font): fontkit.Font {
+  const createSubset = font.createSubset.bind(font);
+  const encoded = new Map<string, Uint8Array>();
+  font.createSubset = () => {
+    const subset = createSubset();
+    const encode = subset.encode.bind(subset);
+    subset.encode = () => {
+      const key = subset.glyphs.join(',');
+      let bytes = encoded.get(key);
+      if (!bytes) {
+        if (encoded.size >= ENCODED_SUBSET_LIMIT) encoded.clear();
+        encoded.set(key, (bytes = encode()));
+      }
+      return bytes;
+    };
+    return subset;
   };
   return font;
 }

@@ -16,7 +16,13 @@ declare module 'fontkit' {
   export interface Glyph {
     _decode?: () => unknown;
   }
+  /** A font subset: the font's glyph ids in the order they were included (their position is the subset's id). */
+  export interface Subset {
+    readonly glyphs: readonly number[];
+    encode(): Uint8Array;
+  }
   export interface Font {
+    createSubset(): Subset;
     readonly unitsPerEm: number;
     /** hhea metrics, in font units (descent negative). */
     readonly ascent: number;
