@@ -17,7 +17,7 @@ import { openCreditAssessor } from './assess.js';
 import type { CreditCase } from './case.js';
 import { caseFromCsvRecord, readCreditCase } from './case.js';
 import { creditAuditFacts } from './audit.js';
-import { factorChartPng } from './chart.js';
+import { factorChart } from './chart.js';
 import { DEFAULT_DOMAIN_FILE } from './config.js';
 import { checkLetter, dateView, letterView, officerView } from './documents.js';
 
@@ -91,7 +91,7 @@ export async function openCreditSession(options: CreditSessionOptions = {}): Pro
           documents.push({ name: LETTER_DOCUMENT, template: letterTemplate(jurisdiction), context: letter, assets: {} });
         }
         if (wanted(OFFICER_TEMPLATE)) {
-          const chart = await factorChartPng(context.factors.map((f) => ({ rank: f.rank, relevance: f.relevance })));
+          const chart = factorChart(context.factors.map((f) => ({ rank: f.rank, relevance: f.relevance })));
           documents.push({ name: OFFICER_TEMPLATE, template: OFFICER_TEMPLATE, context: officerView(context, caseId, date, datedToday), assets: { factors: chart } });
         }
         // The case's date, at midnight UTC: the same case renders to the same bytes.

@@ -1,11 +1,12 @@
 /**
- * Document model → one self-contained HTML file: the stylesheet and every image inline (data: URIs), no
- * scripts, no external requests, so the file can be archived and opened anywhere.
+ * Document model → one self-contained HTML file: the stylesheet and every image inline (PNG as data: URIs,
+ * drawings as SVG), no scripts, no external requests, so the file can be archived and opened anywhere.
  */
-import type { Block, Inline, ReportDocument } from './document.js';
+import type { Block, Figure, Inline, ReportDocument } from './document.js';
+import { drawingSvg, isDrawing, type Asset } from './drawing.js';
 import { STYLE } from './style.js';
 
-export type Assets = Readonly<Record<string, Uint8Array>>;
+export type Assets = Readonly<Record<string, Asset>>;
 
 export function renderHtml(doc: ReportDocument, assets: Assets): string {
   const body = doc.blocks.map((b) => block(b, assets)).join('\n');
@@ -58,16 +59,19 @@ function block(b: Block, assets: Assets): string {
       return `<table>${head}<tbody>${b.rows.map((r) => `<tr>${r.map((c) => `<td>${runs(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
     }
     case 'figures':
-      return `<div class="figures">${b.figures
-        .map((f) => `<figure><img src="${dataUri(assets, f.asset)}" alt="${escapeHtml(f.alt)}"><figcaption>${runs(f.caption)}</figcaption></figure>`)
-        .join('')}</div>`;
+      return `<div class="figures">${b.figures.map((f) => `<figure>${picture(f, assetOf(assets, f.asset))}<figcaption>${runs(f.caption)}</figcaption></figure>`).join('')}</div>`;
   }
 }
 
-function dataUri(assets: Assets, name: string): string {
-  const bytes = assets[name];
-  if (!bytes) throw new Error(`the report names an image asset "${name}" the domain did not supply`);
-  return `data:image/png;base64,${Buffer.from(bytes).toString('base64')}`;
+export function assetOf(assets: Assets, name: string): Asset {
+  const asset = assets[name];
+  if (!asset) throw new Error(`the report names an image asset "${name}" the domain did not supply`);
+  return asset;
+}
+
+function picture(f: Figure, asset: Asset): string {
+  if (isDrawing(asset)) return drawingSvg(asset, f.alt);
+  return `<img src="data:image/png;base64,${Buffer.from(asset).toString('base64')}" alt="${escapeHtml(f.alt)}">`;
 }
 
 function stylesheet(): string {
@@ -81,7 +85,7 @@ function stylesheet(): string {
     `p{margin:.35em 0}.small{font-size:${s.text.small}pt;color:${s.text.muted}}`,
     `table{border-collapse:collapse;width:100%;margin:.4em 0}th,td{border:1px solid ${s.table.border};padding:${s.table.padding}pt;text-align:left;vertical-align:top}th{background:${s.table.headerFill}}`,
     `.banner{padding:.5em .8em;margin:.5em 0}${banners}`,
-    `.figures{display:flex;gap:${s.figure.gap}pt;flex-wrap:wrap}figure{margin:0;flex:1 1 0;min-width:10em}figure img{width:100%;height:auto;image-rendering:auto}figcaption{font-size:${s.figure.captionSize}pt;color:${s.text.muted}}`,
+    `.figures{display:flex;gap:${s.figure.gap}pt;flex-wrap:wrap}figure{margin:0;flex:1 1 0;min-width:10em}figure img,figure svg{display:block;width:100%;height:auto;image-rendering:auto}figcaption{font-size:${s.figure.captionSize}pt;color:${s.text.muted}}`,
     `footer{font-size:${s.page.footerSize}pt;color:${s.text.muted};border-top:1px solid ${s.rule};margin-top:2em;padding-top:.5em}`,
   ].join('');
 }

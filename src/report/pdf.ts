@@ -7,7 +7,8 @@
 import PDFDocument from 'pdfkit';
 import type { Block, Figure, Inline, ReportDocument, Run } from './document.js';
 import { plainText } from './document.js';
-import type { Assets } from './html.js';
+import { assetOf, type Assets } from './html.js';
+import { isDrawing, type Drawing } from './drawing.js';
 import type { FontStyle, ParsedFontSet } from './fonts.js';
 import { advanceWidth, lineHeight } from './fonts.js';
 import { layoutLines, type LinePiece } from './line-layout.js';
@@ -259,11 +260,10 @@ function drawFigures(pdf: Pdf, figures: readonly Figure[], assets: Assets, left:
   const gap = STYLE.figure.gap;
   const slot = (width - gap * (figures.length - 1)) / figures.length;
   const boxes = figures.map((f) => {
-    const bytes = assets[f.asset];
-    if (!bytes) throw new Error(`the report names an image asset "${f.asset}" the domain did not supply`);
-    const { width: w, height: h } = pngSize(bytes);
+    const asset = assetOf(assets, f.asset);
+    const { width: w, height: h } = isDrawing(asset) ? asset : pngSize(asset);
     const scale = Math.min(slot / w, STYLE.figure.maxHeight / h);
-    return { bytes, w: w * scale, h: h * scale, caption: f.caption };
+    return { asset, scale, w: w * scale, h: h * scale, caption: f.caption };
   });
   const imageHeight = Math.max(...boxes.map((b) => b.h));
   const captionHeight = Math.max(...boxes.map((b) => textHeight(pdf, b.caption, slot, STYLE.figure.captionSize)));
@@ -271,12 +271,37 @@ function drawFigures(pdf: Pdf, figures: readonly Figure[], assets: Assets, left:
   const top = doc.y;
   boxes.forEach((b, i) => {
     const x = left + i * (slot + gap);
-    doc.image(Buffer.from(b.bytes), x + (slot - b.w) / 2, top, { width: b.w, height: b.h });
+    if (isDrawing(b.asset)) drawDrawing(pdf, b.asset, x + (slot - b.w) / 2, top, b.scale);
+    else doc.image(Buffer.from(b.asset), x + (slot - b.w) / 2, top, { width: b.w, height: b.h });
     doc.y = top + imageHeight + 3;
     writeRuns(pdf, b.caption, x, slot, STYLE.figure.captionSize, STYLE.text.muted);
   });
   doc.x = left;
   doc.y = top + imageHeight + 3 + captionHeight + 8;
+}
+
+/** A drawing at (x, y), its units scaled by `scale`; its text in the report's fonts, placed on its baseline. */
+function drawDrawing({ doc }: Pdf, drawing: Drawing, x: number, y: number, scale: number): void {
+  doc.save();
+  doc.translate(x, y).scale(scale);
+  for (const item of drawing.items) {
+    switch (item.shape) {
+      case 'rect':
+        doc.rect(item.x, item.y, item.width, item.height).fill(item.fill);
+        break;
+      case 'line':
+        doc.moveTo(item.x1, item.y1).lineTo(item.x2, item.y2).lineWidth(item.strokeWidth).strokeColor(item.stroke).stroke();
+        break;
+      case 'text': {
+        doc.font(item.bold ? 'bold' : 'regular').fontSize(item.size).fillColor(item.fill);
+        const start = item.anchor === 'end' ? item.x - doc.widthOfString(item.text) : item.x;
+        doc.text(item.text, start, item.y, { lineBreak: false, baseline: 'alphabetic' });
+        break;
+      }
+    }
+  }
+  doc.restore();
+  doc.font('regular').fillColor(STYLE.text.colour);
 }
 
 function drawFooters(doc: Doc, footer: string, pageLabel: string): void {

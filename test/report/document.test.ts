@@ -9,6 +9,7 @@ import { parseReportDocument, plainText } from '../../src/report/document.js';
 import { parsedFontsFor } from '../../src/report/fonts.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderPdf } from '../../src/report/pdf.js';
+import type { Drawing } from '../../src/report/drawing.js';
 
 const markup = `<article lang="en" title="T &amp; Co">
   <section>
@@ -69,5 +70,41 @@ describe('report document model', () => {
     expect(fonts.length).toBeGreaterThan(0);
     for (const line of fonts) expect(line).toMatch(/\s+yes\s+yes\s+yes\s+\d+\s+\d+$/);
     expect(execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).trim().split('\n').length - 2).toBe(1);
+  });
+
+  it('draws a drawing asset as vectors: inline SVG in HTML, paths and text in the PDF, scaled to the figure', async () => {
+    const drawing: Drawing = {
+      kind: 'drawing',
+      width: 200,
+      height: 50,
+      items: [
+        { shape: 'rect', x: 100, y: 10, width: 60, height: 30, fill: '#b2182b' },
+        { shape: 'line', x1: 100, y1: 0, x2: 100, y2: 50, stroke: '#333333', strokeWidth: 2 },
+        { shape: 'text', x: 95, y: 32, text: 'A<1 & +0.5', size: 12, anchor: 'end', fill: '#222222' },
+      ],
+    };
+    const html = renderHtml(doc, { px: drawing });
+    expect(html).toContain('<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 50" role="img" aria-label="a pixel"><title>a pixel</title><rect x="100" y="10" width="60" height="30" fill="#b2182b"/><line x1="100" y1="0" x2="100" y2="50" stroke="#333333" stroke-width="2"/><text x="95" y="32" font-size="12" text-anchor="end" fill="#222222">A&lt;1 &amp; +0.5</text></svg><figcaption>Caption</figcaption></figure>');
+    const pdf = await renderPdf(doc, { px: drawing }, { fonts: parsedFontsFor('en'), date: new Date('2026-01-02T03:04:05Z'), pageLabel: 'p {page}/{pages}' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doc-'));
+    const file = path.join(dir, 'd.pdf');
+    fs.writeFileSync(file, pdf);
+    expect(execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).trim().split('\n').length - 2).toBe(0);
+    // The figure slot is the page's content width (A4 less two 48 pt margins): the drawing scales by 499.28 / 200.
+    const scale = (595.28 - 2 * 48) / 200;
+    const words = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
+    const box = /<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">\+0\.5<\/word>/.exec(words);
+    expect(box, words).not.toBeNull();
+    // Anchored at its end: the text ends at x = 95 drawing units from the figure's left edge.
+    expect(Number(box![2])).toBeCloseTo(48 + 95 * scale, 0);
+    // The bar is drawn in its colour where the drawing puts it (rendered at 72 dpi: one pixel per point).
+    const png = execFileSync('pdftoppm', ['-r', '72', '-png', '-singlefile', file]);
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    const pixel = (x: number, y: number) => Array.from(data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3));
+    const barX = Math.round(48 + 130 * scale);
+    const column = Array.from({ length: info.height }, (_, y) => pixel(barX, y));
+    const red = column.filter(([r, g, b]) => r > 150 && g < 60 && b < 70).length;
+    expect(red).toBeGreaterThan(30 * scale - 3);
+    expect(red).toBeLessThan(30 * scale + 3);
   });
 });

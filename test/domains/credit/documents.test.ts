@@ -12,7 +12,7 @@ import YAML from 'yaml';
 import { recordDigest } from '../../../src/audit/record.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCreditCase } from '../../../domains/credit/case.js';
-import { factorChartSvg } from '../../../domains/credit/chart.js';
+import { factorChart } from '../../../domains/credit/chart.js';
 import { DEFAULT_DOMAIN_FILE, loadCreditDomain } from '../../../domains/credit/config.js';
 import type { CreditContext } from '../../../domains/credit/context.js';
 import type { LetterView } from '../../../domains/credit/documents.js';
@@ -149,9 +149,15 @@ describe.each(['us', 'eu'].flatMap((profile) => ['en', 'zh-CN'].map((locale) => 
     has('residual', c.explanation.conservation_residual.toLocaleString(locale, { minimumFractionDigits: 4, maximumFractionDigits: 4, useGrouping: false }));
     has('model', `${c.model.name} ${c.model.version}`);
     has('sha256', c.model.sha256);
+    // The chart is drawn, not pasted: no image in the PDF, its direction marks and values are text; inline SVG in the HTML.
     const images = execFileSync('pdfimages', ['-list', r.file('officer-report', 'pdf')!], { encoding: 'utf8' }).trim().split('\n').slice(2);
-    expect(images).toHaveLength(1);
-    expect(fs.readFileSync(r.file('officer-report', 'html')!, 'utf8').match(/src="data:image\/png;base64,/g)).toHaveLength(1);
+    expect(images).toHaveLength(0);
+    has('chart marks', '\u2212 \u2190');
+    has('chart marks', '\u2192 +');
+    const html = fs.readFileSync(r.file('officer-report', 'html')!, 'utf8');
+    expect(html).not.toContain('data:image/png');
+    expect(html.match(/<svg [^>]*role="img" aria-label="([^"]*)"/g)).toEqual([`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 282" role="img" aria-label="${t('officer.chart_alt')}"`]);
+    for (const f of c.factors) expect(html).toContain(`>${f.relevance > 0 ? '+' : '\u2212'}${Math.abs(f.relevance).toFixed(3)}</text>`);
   });
 
   it('embeds every font', () => {
@@ -376,10 +382,18 @@ describe('credit locale words', () => {
     }
   });
 
-  it('the factor chart carries no words: ranks and signed values only', () => {
-    const svg = factorChartSvg([{ rank: 1, relevance: 0.5 }, { rank: 2, relevance: -0.25 }]);
-    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  it('the factor chart carries no words: ranks and signed values only, bars from the axis by sign', () => {
+    const chart = factorChart([{ rank: 1, relevance: 0.5 }, { rank: 2, relevance: -0.25 }]);
+    const texts = chart.items.flatMap((item) => (item.shape === 'text' ? [item.text] : []));
     expect(texts).toEqual(['\u2212 \u2190', '\u2192 +', '1', '+0.500', '2', '\u22120.250']);
+    const axis = chart.items.at(-1)!;
+    const bars = chart.items.filter((item) => item.shape === 'rect').slice(1);
+    expect(axis.shape === 'line' && bars.every((b) => b.shape === 'rect')).toBe(true);
+    if (axis.shape !== 'line' || bars[0].shape !== 'rect' || bars[1].shape !== 'rect') return;
+    // The adverse bar starts at the axis and goes right; the favourable one ends at the axis, half as long.
+    expect(bars[0].x).toBe(axis.x1);
+    expect(bars[1].x + bars[1].width).toBeCloseTo(axis.x1, 9);
+    expect(bars[1].width).toBeCloseTo(bars[0].width / 2, 9);
   });
 });
 
