@@ -31,8 +31,9 @@ export type DrawingItem =
 /** Pixels (PNG bytes) or a drawing. */
 export type Asset = Uint8Array | Drawing;
 
+/** By its tag, not by `instanceof Uint8Array`, which fails for bytes made in another realm. */
 export function isDrawing(asset: Asset): asset is Drawing {
-  return !(asset instanceof Uint8Array);
+  return (asset as Partial<Drawing>).kind === 'drawing';
 }
 
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
