@@ -28,5 +28,7 @@ export async function loadDomain(name: string): Promise<DomainPlugin> {
   if (!file) fail(`--domain: unknown domain "${name}" (available: ${availableDomains().join(', ')})`);
   const module = (await import(pathToFileURL(file).href)) as { plugin?: DomainPlugin };
   if (!module.plugin) throw new Error(`${file} does not export "plugin"`);
+  const { defaultProfile, profiles } = module.plugin;
+  if (defaultProfile !== null && !profiles.includes(defaultProfile)) throw new Error(`${file}: defaultProfile "${defaultProfile}" is not one of its profiles (${profiles.join(', ')})`);
   return module.plugin;
 }

@@ -89,7 +89,8 @@ function withGlyphOutlineCache(font: fontkit.Font): fontkit.Font {
   return font;
 }
 
-const ENCODED_SUBSET_LIMIT = 256;
+/** Bytes of encoded subsets kept per face (a CJK subset is 100 KB or more, a Latin one a few KB). */
+const ENCODED_SUBSET_BYTES = 8 * 1024 * 1024;
 
 /**
  * Encoding a subset (fontkit serialises the glyf, loca, hmtx, cvt and fpgm tables field by field) costs 1–3 ms
@@ -101,6 +102,7 @@ const ENCODED_SUBSET_LIMIT = 256;
 function withEncodedSubsetCache(font: fontkit.Font): fontkit.Font {
   const createSubset = font.createSubset.bind(font);
   const encoded = new Map<string, Uint8Array>();
+  let kept = 0;
   font.createSubset = () => {
     const subset = createSubset();
     const encode = subset.encode.bind(subset);
@@ -108,8 +110,13 @@ function withEncodedSubsetCache(font: fontkit.Font): fontkit.Font {
       const key = subset.glyphs.join(',');
       let bytes = encoded.get(key);
       if (!bytes) {
-        if (encoded.size >= ENCODED_SUBSET_LIMIT) encoded.clear();
-        encoded.set(key, (bytes = encode()));
+        bytes = encode();
+        if (kept + bytes.byteLength > ENCODED_SUBSET_BYTES) {
+          encoded.clear();
+          kept = 0;
+        }
+        encoded.set(key, bytes);
+        kept += bytes.byteLength;
       }
       return bytes;
     };

@@ -1,9 +1,11 @@
 /**
  * Rich text → lines, for the PDF renderer. A paragraph's runs (each in one face) are broken where Unicode line
- * breaking (UAX #14, the `linebreak` package pdfkit itself uses) allows, and filled greedily as pdfkit fills them: a
- * segment goes on the line if its width, trailing space included, fits the space left; a segment wider than a whole
- * line is split between characters. Break opportunities are found in the paragraph's whole text, so a run boundary
- * is not a break ("**bold**," keeps its comma).
+ * breaking (UAX #14, the `linebreak` package pdfkit itself uses) allows, and filled greedily: a segment goes on the
+ * line if it fits the space left without its trailing white space (which is invisible at the end of a line; pdfkit
+ * counts it, so a word that just fits went to the next line, and a one-word table cell at its minimum width was
+ * split). A segment wider than a whole line starts a line and is split between characters (pdfkit filled the
+ * rest of the current line with its start). Break opportunities are found in the paragraph's whole text, so a run
+ * boundary is not a break ("**bold**," keeps its comma).
  *
  * pdfkit's own wrapper re-measured every word of every paragraph of every document and drew each run with its own
  * machinery; that was the largest cost of a letter. Here widths are measured once per process (fonts.ts), and the
@@ -36,6 +38,8 @@ export type Measure<Face extends string> = (face: Face, text: string) => number;
 interface Segment<Face extends string> {
   readonly parts: readonly FaceRun<Face>[];
   readonly width: number;
+  /** The width without trailing white space: what must fit. */
+  readonly visible: number;
   /** A required break (a line feed) follows the segment. */
   readonly required: boolean;
 }
@@ -50,8 +54,8 @@ export function layoutLines<Face extends string>(runs: readonly FaceRun<Face>[],
     used = 0;
   };
   for (const segment of segmentsOf(runs, measure)) {
-    if (used > 0 && used + segment.width > maxWidth) endLine();
-    if (segment.width > maxWidth) {
+    if (used > 0 && used + segment.visible > maxWidth) endLine();
+    if (segment.visible > maxWidth) {
       // Wider than a whole line: as many characters as fit on each line (at least one).
       for (const piece of splitToWidth(segment.parts, maxWidth, measure)) {
         if (used > 0) endLine();
@@ -83,10 +87,24 @@ function segmentsOf<Face extends string>(runs: readonly FaceRun<Face>[], measure
       const end = Math.min(bk.position, starts[i] + run.text.length);
       if (end > start) parts.push({ face: run.face, text: text.slice(start, end).replace(/\n/g, '') });
     });
-    segments.push({ parts, width: widthOf(parts, measure), required: bk.required && bk.position < text.length });
+    segments.push({ parts, width: widthOf(parts, measure), visible: widthOf(withoutTrailingSpace(parts), measure), required: bk.required && bk.position < text.length });
     from = bk.position;
   }
   return segments;
+}
+
+function withoutTrailingSpace<Face extends string>(parts: readonly FaceRun<Face>[]): FaceRun<Face>[] {
+  const out = [...parts];
+  while (out.length > 0) {
+    const last = out[out.length - 1];
+    const trimmed = last.text.trimEnd();
+    if (trimmed.length > 0) {
+      out[out.length - 1] = { face: last.face, text: trimmed };
+      break;
+    }
+    out.pop();
+  }
+  return out;
 }
 
 function widthOf<Face extends string>(parts: readonly FaceRun<Face>[], measure: Measure<Face>): number {
@@ -100,7 +118,7 @@ function splitToWidth<Face extends string>(parts: readonly FaceRun<Face>[], maxW
   let current: FaceRun<Face>[] = [];
   for (const c of characters) {
     const next = merged([...current, c]);
-    if (current.length > 0 && widthOf(next, measure) > maxWidth) {
+    if (current.length > 0 && widthOf(withoutTrailingSpace(next), measure) > maxWidth) {
       pieces.push({ parts: merged(current), width: widthOf(merged(current), measure) });
       current = [c];
     } else current.push(c);

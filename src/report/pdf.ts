@@ -124,7 +124,8 @@ function writeRuns(pdf: Pdf, content: Inline, x: number, width: number, size: nu
       doc.fillColor(colour);
     }
     const y = doc.y;
-    // The width is known: pdfkit would otherwise measure each piece again before drawing it.
+    // `textWidth` is what pdfkit's own wrapper passes to its fragment drawer so that it does not measure the text
+    // again (not in pdfkit's types; the line-layout test checks the widths agree with pdfkit's).
     for (const piece of line.pieces) doc.font(piece.face).text(piece.text, x + piece.x, y, { lineBreak: false, textWidth: piece.width } as PDFKit.Mixins.TextOptions);
     doc.x = x;
     doc.y = y + line.advance;

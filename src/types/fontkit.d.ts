@@ -8,17 +8,21 @@ declare module 'fontkit' {
     yOffset: number;
   }
   export interface GlyphRun {
-    readonly glyphs: readonly unknown[];
+    readonly glyphs: readonly Glyph[];
     readonly positions: GlyphPosition[];
     readonly advanceWidth: number;
   }
   /** A glyph; `_decode` (TrueType outlines) is internal to fontkit, wrapped only by src/report/fonts.ts. */
   export interface Glyph {
+    readonly id: number;
     _decode?: () => unknown;
   }
   /** A font subset: the font's glyph ids in the order they were included (their position is the subset's id). */
   export interface Subset {
-    readonly glyphs: readonly number[];
+    /** Appended to by `includeGlyph`, and by `encode` (the components of compound glyphs). */
+    readonly glyphs: number[];
+    /** Adds a glyph of the font (if new) and returns its id in the subset. */
+    includeGlyph(id: number): number;
     encode(): Uint8Array;
   }
   export interface Font {

@@ -72,6 +72,30 @@ describe('report document model', () => {
     expect(execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).trim().split('\n').length - 2).toBe(1);
   });
 
+  it('a paragraph longer than a page goes on over the next page, every line inside the margins', async () => {
+    const sentences = Array.from({ length: 400 }, (_, i) => `Sentence ${i + 1} of a long paragraph.`);
+    const long = parseReportDocument(`<article lang="en" title="t"><p>${sentences.join(' ')}</p><footer>f</footer></article>`, 'test');
+    const pdf = await renderPdf(long, {}, { fonts: parsedFontsFor('en'), date: new Date('2026-01-02T03:04:05Z'), pageLabel: 'p {page}/{pages}' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doc-'));
+    const file = path.join(dir, 'long.pdf');
+    fs.writeFileSync(file, pdf);
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    for (const s of [sentences[0], sentences[199], sentences[399]]) expect(text).toContain(s);
+    const pages = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' }).split('<page ').slice(1);
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    for (const page of pages) {
+      const height = Number(/height="([\d.]+)"/.exec(page)![1]);
+      const words = [...page.matchAll(/<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<\/word>/g)];
+      const body = words.filter((w) => !/^(f|p|\d+\/\d+)$/.test(w[3]));
+      expect(body.length).toBeGreaterThan(0);
+      // Top margin 48 pt, bottom margin 48 + 14 pt (the footer's room).
+      for (const w of body) {
+        expect(Number(w[1])).toBeGreaterThanOrEqual(48 - 1);
+        expect(Number(w[2])).toBeLessThanOrEqual(height - 62 + 1);
+      }
+    }
+  });
+
   it('draws a drawing asset as vectors: inline SVG in HTML, paths and text in the PDF, scaled to the figure', async () => {
     const drawing: Drawing = {
       kind: 'drawing',

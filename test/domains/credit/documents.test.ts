@@ -34,8 +34,11 @@ const ESCALATED = demo('app-1004-escalated.yaml');
 const sessions = new Map<string, DomainSession>();
 let dir: string;
 
-/** pdftotext breaks lines anywhere (also between Chinese characters): compare with all whitespace removed. */
-const flat = (s: string) => s.replace(/\s+/g, '');
+/**
+ * pdftotext breaks lines anywhere (also between Chinese characters), and joins a word broken after a hyphen at a
+ * line end without its hyphen ("Re-\nscored" → "Rescored"): compare with white space and hyphens removed.
+ */
+const flat = (s: string) => s.replace(/[\s-]+/g, '');
 const pdfText = (file: string) => execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
 const pct = (value: number, digits: number, locale: string) =>
   `${(value * 100).toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false })} %`;
