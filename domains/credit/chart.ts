@@ -2,9 +2,9 @@
  * The officer report's factor chart: one horizontal bar per top factor, signed relevance from a zero axis
  * (right = raised the estimated risk, left = lowered it). The picture carries no words, only the factor's
  * rank (the row of the table beside it) and its signed value, so one drawing serves every locale; the caption and
- * the table say what the bars mean. A vector drawing (src/report/drawing.ts): sharp in print, its numbers are text.
+ * the table say what the bars mean. A vector drawing (src/report/assets.ts): sharp in print, its numbers are text.
  */
-import type { Drawing, DrawingItem } from '../../src/report/drawing.js';
+import type { Drawing, DrawingItem } from '../../src/report/assets.js';
 
 export interface ChartBar {
   readonly rank: number;

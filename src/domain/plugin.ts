@@ -3,7 +3,7 @@
  * context, figures) and a summary. The core renders, writes and audits; a plugin knows nothing of files out.
  */
 import type { DecisionFacts } from '../audit/build.js';
-import type { Assets } from '../report/html.js';
+import type { Assets } from '../report/assets.js';
 
 export interface DomainDocument {
   /** File-name part and role, e.g. "case-report", "adverse-action-letter". */

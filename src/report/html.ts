@@ -1,12 +1,10 @@
 /**
- * Document model → one self-contained HTML file: the stylesheet and every image inline (PNG as data: URIs,
+ * Document model → one self-contained HTML file: the stylesheet and every figure inline (PNG as data: URIs,
  * drawings as SVG), no scripts, no external requests, so the file can be archived and opened anywhere.
  */
 import type { Block, Figure, Inline, ReportDocument } from './document.js';
-import { drawingSvg, isDrawing, type Asset } from './drawing.js';
+import { assetOf, isDrawing, type Asset, type Assets, type Drawing } from './assets.js';
 import { STYLE } from './style.js';
-
-export type Assets = Readonly<Record<string, Asset>>;
 
 export function renderHtml(doc: ReportDocument, assets: Assets): string {
   const body = doc.blocks.map((b) => block(b, assets)).join('\n');
@@ -63,15 +61,26 @@ function block(b: Block, assets: Assets): string {
   }
 }
 
-export function assetOf(assets: Assets, name: string): Asset {
-  const asset = assets[name];
-  if (!asset) throw new Error(`the report names an image asset "${name}" the domain did not supply`);
-  return asset;
-}
-
 function picture(f: Figure, asset: Asset): string {
   if (isDrawing(asset)) return drawingSvg(asset, f.alt);
   return `<img src="data:image/png;base64,${Buffer.from(asset).toString('base64')}" alt="${escapeHtml(f.alt)}">`;
+}
+
+const num = (n: number) => String(Math.round(n * 100) / 100);
+
+/** A drawing as inline SVG; its text takes the page's font. `label` is what a screen reader announces. */
+function drawingSvg(drawing: Drawing, label: string): string {
+  const items = drawing.items.map((item) => {
+    switch (item.shape) {
+      case 'rect':
+        return `<rect x="${num(item.x)}" y="${num(item.y)}" width="${num(item.width)}" height="${num(item.height)}" fill="${item.fill}"/>`;
+      case 'line':
+        return `<line x1="${num(item.x1)}" y1="${num(item.y1)}" x2="${num(item.x2)}" y2="${num(item.y2)}" stroke="${item.stroke}" stroke-width="${num(item.strokeWidth)}"/>`;
+      case 'text':
+        return `<text x="${num(item.x)}" y="${num(item.y)}" font-size="${num(item.size)}"${item.bold ? ' font-weight="bold"' : ''} text-anchor="${item.anchor}" fill="${item.fill}">${escapeHtml(item.text)}</text>`;
+    }
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${num(drawing.width)} ${num(drawing.height)}" role="img" aria-label="${escapeHtml(label)}"><title>${escapeHtml(label)}</title>${items.join('')}</svg>`;
 }
 
 function stylesheet(): string {

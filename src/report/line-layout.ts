@@ -115,15 +115,18 @@ function widthOf<Face extends string>(parts: readonly FaceRun<Face>[], measure: 
 function splitToWidth<Face extends string>(parts: readonly FaceRun<Face>[], maxWidth: number, measure: Measure<Face>): { parts: FaceRun<Face>[]; width: number }[] {
   const characters = parts.flatMap((p) => Array.from(p.text, (c) => ({ face: p.face, text: c })));
   const pieces: { parts: FaceRun<Face>[]; width: number }[] = [];
+  const close = (current: readonly FaceRun<Face>[]) => {
+    const joined = merged(current);
+    pieces.push({ parts: joined, width: widthOf(joined, measure) });
+  };
   let current: FaceRun<Face>[] = [];
   for (const c of characters) {
-    const next = merged([...current, c]);
-    if (current.length > 0 && widthOf(withoutTrailingSpace(next), measure) > maxWidth) {
-      pieces.push({ parts: merged(current), width: widthOf(merged(current), measure) });
+    if (current.length > 0 && widthOf(withoutTrailingSpace(merged([...current, c])), measure) > maxWidth) {
+      close(current);
       current = [c];
     } else current.push(c);
   }
-  if (current.length > 0) pieces.push({ parts: merged(current), width: widthOf(merged(current), measure) });
+  if (current.length > 0) close(current);
   return pieces;
 }
 

@@ -7,8 +7,7 @@
 import PDFDocument from 'pdfkit';
 import type { Block, Figure, Inline, ReportDocument, Run } from './document.js';
 import { plainText } from './document.js';
-import { assetOf, type Assets } from './html.js';
-import { isDrawing, type Drawing } from './drawing.js';
+import { assetOf, isDrawing, type Assets, type Drawing } from './assets.js';
 import type { FontStyle, ParsedFontSet } from './fonts.js';
 import { advanceWidth, lineHeight } from './fonts.js';
 import { layoutLines, type LinePiece } from './line-layout.js';
@@ -133,10 +132,12 @@ function writeRuns(pdf: Pdf, content: Inline, x: number, width: number, size: nu
   doc.font('regular').fillColor(STYLE.text.colour);
 }
 
-function textHeight(pdf: Pdf, content: Inline, width: number, size: number, bold = false): number {
-  const runs = bold ? content.map((r) => ({ ...r, bold: true })) : content.length > 0 ? content : [{ text: ' ' }];
-  return linesOf(pdf, runs, width, size).reduce((sum, line) => sum + line.advance, 0);
+/** Height of rich text as writeRuns draws it (at least one line, also for no text). */
+function textHeight(pdf: Pdf, content: Inline, width: number, size: number): number {
+  return linesOf(pdf, content, width, size).reduce((sum, line) => sum + line.advance, 0);
 }
+
+const emphasised = (content: Inline): Inline => content.map((r) => ({ ...r, bold: true }));
 
 function drawBlock(pdf: Pdf, block: Block, assets: Assets, next: Block | undefined): void {
   const { doc } = pdf;
@@ -147,10 +148,11 @@ function drawBlock(pdf: Pdf, block: Block, assets: Assets, next: Block | undefin
       const size = STYLE.heading[block.level];
       // Keep a heading with the start of what follows it.
       const following = next && next.kind !== 'heading' ? Math.min(60, next.kind === 'figures' ? STYLE.figure.maxHeight : 40) : 0;
-      ensureSpace(doc, textHeight(pdf, block.content, width, size, true) + following + 10);
+      const content = emphasised(block.content);
+      ensureSpace(doc, textHeight(pdf, content, width, size) + following + 10);
       // The space above a heading is in proportion to the heading's size.
       doc.fontSize(size).moveDown(block.level === 1 ? 0 : 0.6);
-      writeRuns(pdf, block.content.map((r) => ({ ...r, bold: true })), left, width, size, STYLE.headingColour);
+      writeRuns(pdf, content, left, width, size, STYLE.headingColour);
       if (block.level === 2) {
         doc.moveTo(left, doc.y + 1).lineTo(left + width, doc.y + 1).lineWidth(0.6).strokeColor(STYLE.rule).stroke();
       }
@@ -223,31 +225,33 @@ function drawTable(pdf: Pdf, header: readonly Inline[] | null, rows: readonly (r
   const pad = STYLE.table.padding;
   const widths = columnWidths(doc, header, rows, width);
   const size = STYLE.text.size;
-  const rowHeight = (cells: readonly Inline[], bold: boolean) => Math.max(...cells.map((c, j) => textHeight(pdf, c, widths[j] - 2 * pad, size, bold))) + 2 * pad;
-  const drawRow = (cells: readonly Inline[], isHeader: boolean) => {
-    const height = rowHeight(cells, isHeader);
+  const rowHeight = (cells: readonly Inline[]) => Math.max(...cells.map((c, j) => textHeight(pdf, c, widths[j] - 2 * pad, size))) + 2 * pad;
+  const drawRow = (cells: readonly Inline[], height: number, isHeader: boolean) => {
     const top = doc.y;
     let x = left;
     cells.forEach((cell, j) => {
       if (isHeader) doc.rect(x, top, widths[j], height).fill(STYLE.table.headerFill);
       doc.rect(x, top, widths[j], height).lineWidth(0.5).strokeColor(STYLE.table.border).stroke();
       doc.y = top + pad;
-      writeRuns(pdf, isHeader ? cell.map((r) => ({ ...r, bold: true })) : cell, x + pad, widths[j] - 2 * pad, size, STYLE.text.colour);
+      writeRuns(pdf, cell, x + pad, widths[j] - 2 * pad, size, STYLE.text.colour);
       x += widths[j];
     });
     doc.x = left;
     doc.y = top + height;
   };
-  const headerHeight = header ? rowHeight(header, true) : 0;
-  ensureSpace(doc, headerHeight + (rows[0] ? rowHeight(rows[0], false) : 0));
-  if (header) drawRow(header, true);
-  for (const row of rows) {
-    if (doc.y + rowHeight(row, false) > bottom(doc)) {
+  const headerCells = header?.map(emphasised);
+  const headerHeight = headerCells ? rowHeight(headerCells) : 0;
+  const drawHeader = () => headerCells && drawRow(headerCells, headerHeight, true);
+  const heights = rows.map(rowHeight);
+  ensureSpace(doc, headerHeight + (heights[0] ?? 0));
+  drawHeader();
+  rows.forEach((row, i) => {
+    if (doc.y + heights[i] > bottom(doc)) {
       doc.addPage();
-      if (header) drawRow(header, true);
+      drawHeader();
     }
-    drawRow(row, false);
-  }
+    drawRow(row, heights[i], false);
+  });
 }
 
 /** PNG size from its IHDR chunk (bytes 16–23, big-endian): enough to lay images out before drawing them. */

@@ -5,7 +5,8 @@
 import { parseReportDocument } from './document.js';
 import type { ReportDocument } from './document.js';
 import { parsedFontsFor } from './fonts.js';
-import { renderHtml, type Assets } from './html.js';
+import type { Assets } from './assets.js';
+import { renderHtml } from './html.js';
 import { renderPdf, type PdfAttachment } from './pdf.js';
 import { formatMessage, loadMessages, loadTemplate } from './templates.js';
 

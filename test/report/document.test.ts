@@ -9,7 +9,7 @@ import { parseReportDocument, plainText } from '../../src/report/document.js';
 import { parsedFontsFor } from '../../src/report/fonts.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderPdf } from '../../src/report/pdf.js';
-import type { Drawing } from '../../src/report/drawing.js';
+import type { Drawing } from '../../src/report/assets.js';
 
 const markup = `<article lang="en" title="T &amp; Co">
   <section>
