@@ -31,7 +31,7 @@ export function parsedFontsFor(locale: string): ParsedFontSet {
   let set = parsed.get(locale);
   if (!set) {
     const faces = fontsFor(locale);
-    const open = (f: FontFace) => withEncodedSubsetCache(withGlyphOutlineCache(withShapingCache(fontkit.create(fs.readFileSync(f.file), f.face))));
+    const open = (f: FontFace) => withGlyphOutlineCache(withShapingCache(fontkit.create(fs.readFileSync(f.file), f.face)));
     parsed.set(locale, (set = { regular: open(faces.regular), bold: open(faces.bold), italic: open(faces.italic) }));
   }
   return set;
@@ -40,9 +40,9 @@ export function parsedFontsFor(locale: string): ParsedFontSet {
 const SHAPING_CACHE_LIMIT = 100_000;
 
 /**
- * Shaping a word (OpenType substitution and positioning) is the largest cost of a PDF, and the same words recur
- * in every letter; pdfkit caches them per document only. This caches them per font for the process. pdfkit
- * scales the positions of a run in place, so each call gets fresh copies of the cached positions.
+ * Shaping a word (OpenType substitution and positioning) is costly and the same words recur in every document,
+ * so each word's run is shaped once per font for the process. The run is shared: callers read it, never change it
+ * (pdfkit would scale its positions in place, which is one reason it is not given these fonts).
  */
 function withShapingCache(font: fontkit.Font): fontkit.Font {
   const layout = font.layout.bind(font);
@@ -54,22 +54,14 @@ function withShapingCache(font: fontkit.Font): fontkit.Font {
       if (cache.size >= SHAPING_CACHE_LIMIT) cache.clear();
       cache.set(key, (run = layout(text, features)));
     }
-    const positions = run.positions.map((p) => ({ xAdvance: p.xAdvance, yAdvance: p.yAdvance, xOffset: p.xOffset, yOffset: p.yOffset }));
-    return {
-      glyphs: run.glyphs,
-      positions,
-      get advanceWidth() {
-        return positions.reduce((sum, p) => sum + p.xAdvance, 0);
-      },
-    };
+    return run;
   };
   return font;
 }
 
 /**
- * pdfkit subsets the font for every PDF, and fontkit's subsetter decodes each embedded TrueType glyph's outline
- * anew (only to find a compound glyph's components): with shaping cached, that was the largest cost left in a
- * letter. A glyph's outline is fixed for a static font, so it is decoded once per process; the decoded outline
+ * A subset is encoded for every new list of glyphs (pdf-text.ts), and fontkit's subsetter decodes each embedded
+ * TrueType glyph's outline anew (only to find a compound glyph's components). A glyph's outline is fixed for a static font, so it is decoded once per process; the decoded outline
  * is only read by fontkit. Variable fonts (outlines depend on the instance) are left alone.
  */
 function withGlyphOutlineCache(font: fontkit.Font): fontkit.Font {
@@ -89,48 +81,12 @@ function withGlyphOutlineCache(font: fontkit.Font): fontkit.Font {
   return font;
 }
 
-/** Bytes of encoded subsets kept per face (a CJK subset is 100 KB or more, a Latin one a few KB). */
-const ENCODED_SUBSET_BYTES = 8 * 1024 * 1024;
-
-/**
- * Encoding a subset (fontkit serialises the glyf, loca, hmtx, cvt and fpgm tables field by field) costs 1–3 ms
- * per face and document, and many documents hold the same glyphs in the same order (a letter's headings and
- * bold terms are the same in every letter). Such subsets encode to the same bytes, so they are encoded once per
- * process. The key is taken before encoding, which appends the components of compound glyphs; pdfkit only reads
- * the bytes.
- */
-function withEncodedSubsetCache(font: fontkit.Font): fontkit.Font {
-  const createSubset = font.createSubset.bind(font);
-  const encoded = new Map<string, Uint8Array>();
-  let kept = 0;
-  font.createSubset = () => {
-    const subset = createSubset();
-    const encode = subset.encode.bind(subset);
-    subset.encode = () => {
-      const key = subset.glyphs.join(',');
-      let bytes = encoded.get(key);
-      if (!bytes) {
-        bytes = encode();
-        if (kept + bytes.byteLength > ENCODED_SUBSET_BYTES) {
-          encoded.clear();
-          kept = 0;
-        }
-        encoded.set(key, bytes);
-        kept += bytes.byteLength;
-      }
-      return bytes;
-    };
-    return subset;
-  };
-  return font;
-}
-
 const WIDTH_CACHE_LIMIT = 100_000;
 const widths = new WeakMap<fontkit.Font, Map<string, number>>();
 
 /**
  * Width of a text in font units, measured as pdfkit measures it (shaped a word at a time, each with its trailing
- * space or tab), so lines laid out here are the width pdfkit draws them. Cached per font for the process.
+ * space or tab), which is also how pdf-text.ts shapes what it draws. Cached per font for the process.
  */
 export function advanceWidth(font: fontkit.Font, text: string): number {
   let cache = widths.get(font);

@@ -11,6 +11,7 @@ import { assetOf, isDrawing, type Assets, type Drawing } from './assets.js';
 import type { FontStyle, ParsedFontSet } from './fonts.js';
 import { advanceWidth, lineHeight } from './fonts.js';
 import { layoutLines, type LinePiece } from './line-layout.js';
+import { createPdfText, type PdfText } from './pdf-text.js';
 import { STYLE } from './style.js';
 
 export interface PdfAttachment {
@@ -31,10 +32,11 @@ export interface PdfOptions {
 
 type Doc = PDFKit.PDFDocument;
 
-/** The document being written and the fonts its text is laid out with. */
+/** The document being written, the fonts its text is laid out with, and the text drawer that embeds them. */
 interface Pdf {
   readonly doc: Doc;
   readonly fonts: ParsedFontSet;
+  readonly text: PdfText;
 }
 
 export function renderPdf(report: ReportDocument, assets: Assets, options: PdfOptions): Promise<Buffer> {
@@ -50,7 +52,7 @@ export function renderPdf(report: ReportDocument, assets: Assets, options: PdfOp
     // PDF/A-3b: archivable (fonts embedded, sRGB output intent, XMP metadata) and allowed to carry the
     // machine-readable decision record as an associated file.
     subset: 'PDF/A-3b',
-    // No default font: pdfkit would otherwise set up Helvetica, which it cannot embed; ours are registered below.
+    // No pdfkit font: pdfkit would otherwise set up Helvetica, which it cannot embed; text is drawn by pdf-text.ts.
     font: null,
     info: { Title: report.title, Creator: 'lrp-report', Producer: 'lrp-report (pdfkit)', CreationDate: options.date, ModDate: options.date },
   } as unknown as PDFKit.PDFDocumentOptions);
@@ -60,15 +62,15 @@ export function renderPdf(report: ReportDocument, assets: Assets, options: PdfOp
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  for (const [style, font] of Object.entries(options.fonts)) doc.registerFont(style, font as unknown as Buffer);
-  doc.fillColor(STYLE.text.colour).font('regular').fontSize(STYLE.text.size);
-  const pdf: Pdf = { doc, fonts: options.fonts };
+  doc.fillColor(STYLE.text.colour);
+  const pdf: Pdf = { doc, fonts: options.fonts, text: createPdfText(doc, options.fonts) };
 
   for (const [i, block] of report.blocks.entries()) drawBlock(pdf, block, assets, report.blocks[i + 1]);
   for (const a of options.attachments ?? []) {
     doc.file(Buffer.from(a.data), { name: a.name, type: a.mime, description: a.description, creationDate: options.date, modifiedDate: options.date, relationship: 'Data' } as PDFKit.Mixins.PDFAttachmentOptions);
   }
-  drawFooters(doc, report.footer, options.pageLabel);
+  drawFooters(pdf, report.footer, options.pageLabel);
+  pdf.text.embed();
   doc.end();
   return done;
 }
@@ -78,6 +80,16 @@ const bottom = (doc: Doc) => doc.page.height - doc.page.margins.bottom;
 
 function ensureSpace(doc: Doc, height: number): void {
   if (doc.y + height > bottom(doc)) doc.addPage();
+}
+
+/** Down by a number of lines of regular text at a size (pdfkit's `moveDown` at that font size). */
+function moveDown({ doc, fonts }: Pdf, lines: number, size: number): void {
+  doc.y += lineHeight(fonts.regular, size) * lines;
+}
+
+/** Width of a text in points. */
+function widthOf({ fonts }: Pdf, face: FontStyle, text: string, size: number): number {
+  return (advanceWidth(fonts[face], text) / fonts[face].unitsPerEm) * size;
 }
 
 function fontOf(run: Run): FontStyle {
@@ -94,15 +106,15 @@ const PARAGRAPH_CACHE_LIMIT = 20_000;
 const paragraphs = new WeakMap<ParsedFontSet, Map<string, readonly LaidLine[]>>();
 
 /** A paragraph's lines at a size and width: laid out once per process for each font set (letters repeat most paragraphs). */
-function linesOf({ fonts }: Pdf, content: Inline, width: number, size: number): readonly LaidLine[] {
+function linesOf(pdf: Pdf, content: Inline, width: number, size: number): readonly LaidLine[] {
+  const { fonts } = pdf;
   let cache = paragraphs.get(fonts);
   if (!cache) paragraphs.set(fonts, (cache = new Map()));
   const key = `${size}\u0000${width}\u0000${JSON.stringify(content)}`;
   let lines = cache.get(key);
   if (!lines) {
     const runs = content.map((r) => ({ face: fontOf(r), text: r.text }));
-    const measure = (face: FontStyle, text: string) => (advanceWidth(fonts[face], text) / fonts[face].unitsPerEm) * size;
-    lines = layoutLines(runs, width, measure).map((line) => ({
+    lines = layoutLines(runs, width, (face: FontStyle, text: string) => widthOf(pdf, face, text, size)).map((line) => ({
       pieces: line.pieces,
       advance: Math.max(...(line.faces.length > 0 ? line.faces : (['regular'] as const)).map((f) => lineHeight(fonts[f], size))) + STYLE.text.lineGap,
     }));
@@ -116,20 +128,18 @@ function linesOf({ fonts }: Pdf, content: Inline, width: number, size: number): 
 function writeRuns(pdf: Pdf, content: Inline, x: number, width: number, size: number, colour: string): void {
   if (content.length === 0) return;
   const { doc } = pdf;
-  doc.fontSize(size).fillColor(colour);
+  doc.fillColor(colour);
   for (const line of linesOf(pdf, content, width, size)) {
     if (doc.y + line.advance - STYLE.text.lineGap > bottom(doc)) {
       doc.addPage();
       doc.fillColor(colour);
     }
     const y = doc.y;
-    // `textWidth` is what pdfkit's own wrapper passes to its fragment drawer so that it does not measure the text
-    // again (not in pdfkit's types; the line-layout test checks the widths agree with pdfkit's).
-    for (const piece of line.pieces) doc.font(piece.face).text(piece.text, x + piece.x, y, { lineBreak: false, textWidth: piece.width } as PDFKit.Mixins.TextOptions);
+    pdf.text.line(line.pieces.map((p) => ({ face: p.face, text: p.text, x: x + p.x })), y, size, 'top');
     doc.x = x;
     doc.y = y + line.advance;
   }
-  doc.font('regular').fillColor(STYLE.text.colour);
+  doc.fillColor(STYLE.text.colour);
 }
 
 /** Height of rich text as writeRuns draws it (at least one line, also for no text). */
@@ -151,18 +161,18 @@ function drawBlock(pdf: Pdf, block: Block, assets: Assets, next: Block | undefin
       const content = emphasised(block.content);
       ensureSpace(doc, textHeight(pdf, content, width, size) + following + 10);
       // The space above a heading is in proportion to the heading's size.
-      doc.fontSize(size).moveDown(block.level === 1 ? 0 : 0.6);
+      moveDown(pdf, block.level === 1 ? 0 : 0.6, size);
       writeRuns(pdf, content, left, width, size, STYLE.headingColour);
       if (block.level === 2) {
         doc.moveTo(left, doc.y + 1).lineTo(left + width, doc.y + 1).lineWidth(0.6).strokeColor(STYLE.rule).stroke();
       }
-      doc.moveDown(0.35);
+      moveDown(pdf, 0.35, size);
       return;
     }
     case 'paragraph': {
       const size = block.small ? STYLE.text.small : STYLE.text.size;
       writeRuns(pdf, block.content, left, width, size, block.small ? STYLE.text.muted : STYLE.text.colour);
-      doc.moveDown(0.4);
+      moveDown(pdf, 0.4, size);
       return;
     }
     case 'banner': {
@@ -176,24 +186,24 @@ function drawBlock(pdf: Pdf, block: Block, assets: Assets, next: Block | undefin
       doc.y = top + pad;
       writeRuns(pdf, block.content, left + pad + 3, width - 2 * pad - 3, STYLE.text.size, colours.text);
       doc.y = top + height;
-      doc.moveDown(0.5);
+      moveDown(pdf, 0.5, STYLE.text.size);
       return;
     }
     case 'list': {
       for (const item of block.items) {
         ensureSpace(doc, textHeight(pdf, item, width - 12, STYLE.text.size));
         const top = doc.y;
-        doc.font('regular').fontSize(STYLE.text.size).fillColor(STYLE.text.colour).text('•', left + 2, top, { lineBreak: false });
-        doc.y = top;
+        doc.fillColor(STYLE.text.colour);
+        pdf.text.line([{ face: 'regular', text: '•', x: left + 2 }], top, STYLE.text.size, 'top');
         writeRuns(pdf, item, left + 12, width - 12, STYLE.text.size, STYLE.text.colour);
-        doc.moveDown(0.15);
+        moveDown(pdf, 0.15, STYLE.text.size);
       }
-      doc.moveDown(0.3);
+      moveDown(pdf, 0.3, STYLE.text.size);
       return;
     }
     case 'table':
       drawTable(pdf, block.header, block.rows, left, width);
-      doc.moveDown(0.5);
+      moveDown(pdf, 0.5, STYLE.text.size);
       return;
     case 'figures':
       drawFigures(pdf, block.figures, assets, left, width);
@@ -205,13 +215,11 @@ function drawBlock(pdf: Pdf, block: Block, assets: Assets, next: Block | undefin
  * Column widths: every column at least as wide as its longest word (no word is split), the rest of the width
  * shared in proportion to each column's longest cell, so short columns stay narrow and long text gets room.
  */
-function columnWidths(doc: Doc, header: readonly Inline[] | null, rows: readonly (readonly Inline[])[], width: number): number[] {
+function columnWidths(pdf: Pdf, header: readonly Inline[] | null, rows: readonly (readonly Inline[])[], width: number): number[] {
   const all = header ? [header, ...rows] : rows;
   const columns = all[0]?.length ?? 0;
   const pad = 2 * STYLE.table.padding + 1;
-  doc.font('bold').fontSize(STYLE.text.size);
-  const minimum = Array.from({ length: columns }, (_, j) => Math.max(...all.flatMap((r) => plainText(r[j]).split(/\s+/).map((w) => doc.widthOfString(w) + pad))));
-  doc.font('regular');
+  const minimum = Array.from({ length: columns }, (_, j) => Math.max(...all.flatMap((r) => plainText(r[j]).split(/\s+/).map((w) => widthOf(pdf, 'bold', w, STYLE.text.size) + pad))));
   const weights = Array.from({ length: columns }, (_, j) => Math.min(48, Math.max(4, ...all.map((r) => plainText(r[j]).length))));
   const spare = Math.max(0, width - minimum.reduce((s, w) => s + w, 0));
   const total = weights.reduce((s, w) => s + w, 0);
@@ -223,7 +231,7 @@ function columnWidths(doc: Doc, header: readonly Inline[] | null, rows: readonly
 function drawTable(pdf: Pdf, header: readonly Inline[] | null, rows: readonly (readonly Inline[])[], left: number, width: number): void {
   const { doc } = pdf;
   const pad = STYLE.table.padding;
-  const widths = columnWidths(doc, header, rows, width);
+  const widths = columnWidths(pdf, header, rows, width);
   const size = STYLE.text.size;
   const rowHeight = (cells: readonly Inline[]) => Math.max(...cells.map((c, j) => textHeight(pdf, c, widths[j] - 2 * pad, size))) + 2 * pad;
   const drawRow = (cells: readonly Inline[], height: number, isHeader: boolean) => {
@@ -286,7 +294,8 @@ function drawFigures(pdf: Pdf, figures: readonly Figure[], assets: Assets, left:
 }
 
 /** A drawing at (x, y), its units scaled by `scale`; its text in the report's fonts, placed on its baseline. */
-function drawDrawing({ doc }: Pdf, drawing: Drawing, x: number, y: number, scale: number): void {
+function drawDrawing(pdf: Pdf, drawing: Drawing, x: number, y: number, scale: number): void {
+  const { doc } = pdf;
   doc.save();
   doc.translate(x, y).scale(scale);
   for (const item of drawing.items) {
@@ -298,30 +307,48 @@ function drawDrawing({ doc }: Pdf, drawing: Drawing, x: number, y: number, scale
         doc.moveTo(item.x1, item.y1).lineTo(item.x2, item.y2).lineWidth(item.strokeWidth).strokeColor(item.stroke).stroke();
         break;
       case 'text': {
-        doc.font(item.bold ? 'bold' : 'regular').fontSize(item.size).fillColor(item.fill);
-        const start = item.anchor === 'end' ? item.x - doc.widthOfString(item.text) : item.x;
-        doc.text(item.text, start, item.y, { lineBreak: false, baseline: 'alphabetic' });
+        const face = item.bold ? 'bold' : 'regular';
+        const start = item.anchor === 'end' ? item.x - widthOf(pdf, face, item.text, item.size) : item.x;
+        doc.fillColor(item.fill);
+        pdf.text.line([{ face, text: item.text, x: start }], item.y, item.size, 'baseline');
         break;
       }
     }
   }
   doc.restore();
-  doc.font('regular').fillColor(STYLE.text.colour);
+  doc.fillColor(STYLE.text.colour);
 }
 
-function drawFooters(doc: Doc, footer: string, pageLabel: string): void {
+/**
+ * The footer on every page: its text on at most two lines (the rest cut, the cut marked with an ellipsis), the page
+ * label right-aligned beside it. The footer sits in the bottom margin, so it never adds a page.
+ */
+function drawFooters(pdf: Pdf, footer: string, pageLabel: string): void {
+  const { doc } = pdf;
+  const size = STYLE.page.footerSize;
+  const labelWidth = 70;
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
-    // Writing into the bottom margin would add pages: lift the margin while the footer is written.
-    const saved = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
     const left = doc.page.margins.left;
-    const y = doc.page.height - saved + 12;
+    const width = contentWidth(doc);
+    const y = doc.page.height - doc.page.margins.bottom + 12;
     const label = pageLabel.replace('{page}', String(i + 1)).replace('{pages}', String(range.count));
-    doc.font('regular').fontSize(STYLE.page.footerSize).fillColor(STYLE.text.muted);
-    doc.text(footer, left, y, { width: contentWidth(doc) - 70, lineBreak: true, height: 20, ellipsis: true });
-    doc.text(label, left + contentWidth(doc) - 70, y, { width: 70, align: 'right', lineBreak: false });
-    doc.page.margins.bottom = saved;
+    doc.fillColor(STYLE.text.muted);
+    footerLines(pdf, footer, width - labelWidth, size).forEach((line, n) => pdf.text.line([{ face: 'regular', text: line, x: left }], y + n * lineHeight(pdf.fonts.regular, size), size, 'top'));
+    pdf.text.line([{ face: 'regular', text: label, x: left + width - widthOf(pdf, 'regular', label, size) }], y, size, 'top');
   }
+}
+
+const FOOTER_LINES = 2;
+
+/** A footer's lines within a width, at most FOOTER_LINES; a longer footer ends its last line with an ellipsis. */
+function footerLines(pdf: Pdf, footer: string, width: number, size: number): string[] {
+  const lines = layoutLines([{ face: 'regular' as const, text: footer }], width, (face, text) => widthOf(pdf, face, text, size)).map((l) => l.pieces.map((p) => p.text).join('').trimEnd());
+  if (lines.length <= FOOTER_LINES) return lines;
+  const kept = lines.slice(0, FOOTER_LINES);
+  const chars = [...kept[FOOTER_LINES - 1]];
+  while (chars.length > 0 && widthOf(pdf, 'regular', `${chars.join('').trimEnd()}…`, size) > width) chars.pop();
+  kept[FOOTER_LINES - 1] = `${chars.join('').trimEnd()}…`;
+  return kept;
 }

@@ -96,6 +96,27 @@ describe('report document model', () => {
     }
   });
 
+  it('keeps a long footer to two lines, the cut marked with an ellipsis, and the page label beside it', async () => {
+    const words = Array.from({ length: 80 }, (_, i) => `w${i + 1}`);
+    const long = parseReportDocument(`<article lang="en" title="t"><p>body</p><footer>${words.join(' ')}</footer></article>`, 'test');
+    const pdf = await renderPdf(long, {}, { fonts: parsedFontsFor('en'), date: new Date('2026-01-02T03:04:05Z'), pageLabel: 'p {page}/{pages}' });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'doc-')), 'footer.pdf');
+    fs.writeFileSync(file, pdf);
+    const boxes = [...execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' }).matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), right: Number(m[3]), text: m[4] }));
+    const footer = boxes.filter((b) => /^w\d+…?$/.test(b.text));
+    expect(new Set(footer.map((b) => b.y)).size).toBe(2);
+    expect(footer[0].text).toBe('w1');
+    expect(footer.at(-1)!.text).toMatch(/…$/);
+    expect(footer.length).toBeGreaterThan(20);
+    expect(footer.length).toBeLessThan(words.length);
+    // Every word kept is the footer's next word: nothing skipped before the cut.
+    footer.forEach((b, i) => expect(b.text.replace('…', '')).toBe(words[i].slice(0, b.text.replace('…', '').length)));
+    const label = boxes.find((b) => b.text === 'p')!;
+    // Right-aligned at the right margin (A4 width less 48 pt), clear of the footer's text.
+    expect(boxes.find((b) => b.text === '1/1')!.right).toBeCloseTo(595.28 - 48, 0);
+    for (const b of footer) expect(b.right).toBeLessThan(label.x);
+  });
+
   it('draws a drawing asset as vectors: inline SVG in HTML, paths and text in the PDF, scaled to the figure', async () => {
     const drawing: Drawing = {
       kind: 'drawing',

@@ -1,7 +1,8 @@
 /** Line layout for the PDF renderer: hand-computed cases, pdfkit's own wrapper as a reference, and its invariants. */
+import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
-import { advanceWidth, lineHeight, parsedFontsFor, type FontStyle } from '../../src/report/fonts.js';
+import { advanceWidth, fontsFor, lineHeight, parsedFontsFor, type FontStyle } from '../../src/report/fonts.js';
 import { layoutLines, type FaceRun, type Line } from '../../src/report/line-layout.js';
 import { rng } from '../helpers/random.js';
 
@@ -53,7 +54,8 @@ describe('line layout', () => {
     const random = rng(41);
     const words = ['checking', 'account', 'balance', 'under', '200', 'DM;', 'long-term', 'credit', '(48 months)', 'we', 'regret', 'that', 'the', 'application', 'Re-scored:', '10.1 %.', 'a', 'Springfield,', 'XX', '00000'];
     const doc = new PDFDocument({ font: null } as unknown as PDFKit.PDFDocumentOptions);
-    for (const style of ['regular', 'bold'] as const) doc.registerFont(style, fonts[style] as unknown as Buffer);
+    // pdfkit measures with its own fontkit fonts, untouched by our caches (it scales shaped runs in place).
+    for (const style of ['regular', 'bold'] as const) doc.registerFont(style, fs.readFileSync(fontsFor('en')[style].file));
     for (let trial = 0; trial < 60; trial++) {
       const face: FontStyle = trial % 3 === 0 ? 'bold' : 'regular';
       const size = 8 + (trial % 5);
