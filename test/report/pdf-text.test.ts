@@ -112,16 +112,28 @@ describe('pdf-text: text without pdfkit text()', () => {
   }
 
   it('embeds fontkit\'s subset of the glyphs drawn, in the order drawn, compressed, with its length', async () => {
-    const text = 'Office of Fair Lending, 2026';
-    const pdf = await byPdfText('en', [{ face: 'regular', text, x: 40, y: 40, size: 10, anchor: 'top' }]);
+    const text = 'Office of Fair Lending, 2026 – Übersicht';
+    const pdf = await byPdfText('en', [{ face: 'bold', text, x: 40, y: 40, size: 10, anchor: 'top' }]);
     const programs = streams(pdf).filter((s) => s.dict.includes('/Length1'));
     expect(programs).toHaveLength(1);
     const program = zlib.inflateSync(programs[0].data);
     expect(programs[0].dict).toContain(`/Length1 ${program.length}`);
-    const plain = fontkit.create(fs.readFileSync(fontsFor('en').regular.file));
+    const plain = fontkit.create(fs.readFileSync(fontsFor('en').bold.file));
     const subset = plain.createSubset();
     for (const word of text.match(/[^ \t]*[ \t]?/g)!.filter(Boolean)) for (const g of plain.layout(word).glyphs) subset.includeGlyph(g.id);
     expect(Buffer.from(subset.encode()).equals(program)).toBe(true);
+  });
+
+  it('starts the regular face with printable ASCII, so documents differing in ASCII words share its subset', async () => {
+    const regular = (text: string) => byPdfText('en', [{ face: 'regular', text, x: 40, y: 40, size: 10, anchor: 'top' }]);
+    const program = async (text: string) => zlib.inflateSync(streams(await regular(text)).find((s) => s.dict.includes('/Length1'))!.data);
+    const [jordan, alex, umlaut] = [await program('Dear Jordan Example, 12 Elm Street'), await program('Dear Alex Sample, 7 Oak Road'), await program('Dear Jördan')];
+    expect(alex.equals(jordan)).toBe(true);
+    expect(umlaut.equals(jordan)).toBe(false);
+    const plain = fontkit.create(fs.readFileSync(fontsFor('en').regular.file));
+    const subset = plain.createSubset();
+    for (let c = 0x20; c <= 0x7e; c++) subset.includeGlyph(plain.glyphForCodePoint(c).id);
+    expect(Buffer.from(subset.encode()).equals(jordan)).toBe(true);
   });
 
   it('gives the same glyphs the same subset (same name and bytes) in every document, and other glyphs another', async () => {
