@@ -31,10 +31,16 @@ export function parsedFontsFor(locale: string): ParsedFontSet {
   let set = parsed.get(locale);
   if (!set) {
     const faces = fontsFor(locale);
-    const open = (f: FontFace) => withGlyphOutlineCache(withShapingCache(fontkit.create(fs.readFileSync(f.file), f.face)));
+    const open = (f: FontFace) => withFixedMetrics(withGlyphOutlineCache(withShapingCache(fontkit.create(fs.readFileSync(f.file), f.face))));
     parsed.set(locale, (set = { regular: open(faces.regular), bold: open(faces.bold), italic: open(faces.italic) }));
   }
   return set;
+}
+
+/** fontkit's metric getters look their table up on every read; a static font's metrics are read once. */
+function withFixedMetrics(font: fontkit.Font): fontkit.Font {
+  for (const metric of ['unitsPerEm', 'ascent', 'descent', 'lineGap'] as const) Object.defineProperty(font, metric, { value: font[metric] });
+  return font;
 }
 
 const SHAPING_CACHE_LIMIT = 100_000;
@@ -46,9 +52,11 @@ const SHAPING_CACHE_LIMIT = 100_000;
  */
 function withShapingCache(font: fontkit.Font): fontkit.Font {
   const layout = font.layout.bind(font);
-  const cache = new Map<string, fontkit.GlyphRun>();
+  // Runs shaped with default features, keyed by text; with named features, by features and text.
+  const plain = new Map<string, fontkit.GlyphRun>();
+  const featured = new Map<string, fontkit.GlyphRun>();
   font.layout = (text, features) => {
-    const key = `${JSON.stringify(features ?? null)}\u0000${text}`;
+    const [cache, key] = features === undefined ? [plain, text] : [featured, `${JSON.stringify(features)}\u0000${text}`];
     let run = cache.get(key);
     if (!run) {
       if (cache.size >= SHAPING_CACHE_LIMIT) cache.clear();
@@ -61,8 +69,9 @@ function withShapingCache(font: fontkit.Font): fontkit.Font {
 
 /**
  * A subset is encoded for every new list of glyphs (pdf-text.ts), and fontkit's subsetter decodes each embedded
- * TrueType glyph's outline anew (only to find a compound glyph's components). A glyph's outline is fixed for a static font, so it is decoded once per process; the decoded outline
- * is only read by fontkit. Variable fonts (outlines depend on the instance) are left alone.
+ * TrueType glyph's outline anew (only to find a compound glyph's components). A glyph's outline is fixed for a
+ * static font, so it is decoded once per process; the decoded outline is only read by fontkit. Variable fonts
+ * (outlines depend on the instance) are left alone.
  */
 function withGlyphOutlineCache(font: fontkit.Font): fontkit.Font {
   if (font._variationProcessor) return font;

@@ -157,6 +157,7 @@ interface ShapedText {
 
 const SHAPED_LIMIT = 50_000;
 const shapedTexts = new WeakMap<fontkit.Font, Map<string, ShapedText>>();
+const shapedWords = new WeakMap<fontkit.Font, Map<string, ShapedText>>();
 
 /** A text shaped a word at a time (each with its trailing space or tab), as pdfkit and the line layout measure it. */
 function shaped(font: fontkit.Font, text: string): ShapedText {
@@ -164,28 +165,37 @@ function shaped(font: fontkit.Font, text: string): ShapedText {
   if (!cache) shapedTexts.set(font, (cache = new Map()));
   let result = cache.get(text);
   if (!result) {
-    const glyphs: fontkit.Glyph[] = [];
-    const characters: (readonly number[])[] = [];
-    const xAdvance: number[] = [];
-    const xOffset: number[] = [];
-    const yOffset: number[] = [];
-    const kerning: number[] = [];
-    for (const word of text.match(/[^ \t]*[ \t]?/g) ?? []) {
-      if (!word) continue;
-      const run = font.layout(word);
-      const wordCharacters = charactersOf(font, word, run.glyphs);
-      run.glyphs.forEach((g, i) => {
-        const p = run.positions[i];
-        glyphs.push(g);
-        characters.push(wordCharacters[i]);
-        xAdvance.push(p.xAdvance);
-        xOffset.push(p.xOffset);
-        yOffset.push(p.yOffset);
-        kerning.push(p.xAdvance - g.advanceWidth);
-      });
-    }
+    const words = (text.match(/[^ \t]*[ \t]?/g) ?? []).filter((w) => w.length > 0).map((w) => shapedWord(font, w));
+    result = {
+      glyphs: words.flatMap((w) => w.glyphs),
+      characters: words.flatMap((w) => w.characters),
+      xAdvance: words.flatMap((w) => w.xAdvance),
+      xOffset: words.flatMap((w) => w.xOffset),
+      yOffset: words.flatMap((w) => w.yOffset),
+      kerning: words.flatMap((w) => w.kerning),
+    };
     if (cache.size >= SHAPED_LIMIT) cache.clear();
-    cache.set(text, (result = { glyphs, characters, xAdvance, xOffset, yOffset, kerning }));
+    cache.set(text, result);
+  }
+  return result;
+}
+
+function shapedWord(font: fontkit.Font, word: string): ShapedText {
+  let cache = shapedWords.get(font);
+  if (!cache) shapedWords.set(font, (cache = new Map()));
+  let result = cache.get(word);
+  if (!result) {
+    const { glyphs, positions } = font.layout(word);
+    result = {
+      glyphs,
+      characters: charactersOf(font, word, glyphs),
+      xAdvance: positions.map((p) => p.xAdvance),
+      xOffset: positions.map((p) => p.xOffset),
+      yOffset: positions.map((p) => p.yOffset),
+      kerning: positions.map((p, i) => p.xAdvance - glyphs[i].advanceWidth),
+    };
+    if (cache.size >= SHAPED_LIMIT) cache.clear();
+    cache.set(word, result);
   }
   return result;
 }
