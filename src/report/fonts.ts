@@ -104,10 +104,15 @@ export function advanceWidth(font: fontkit.Font, text: string): number {
   if (width === undefined) {
     if (cache.size >= WIDTH_CACHE_LIMIT) cache.clear();
     width = 0;
-    for (const word of text.match(/[^ \t]*[ \t]?/g) ?? []) if (word) width += font.layout(word).advanceWidth;
+    for (const word of shapingWords(text)) width += font.layout(word).advanceWidth;
     cache.set(text, width);
   }
   return width;
+}
+
+/** The words a text is shaped in, as pdfkit shapes it: each with its trailing space or tab. */
+export function shapingWords(text: string): string[] {
+  return (text.match(/[^ \t]*[ \t]?/g) ?? []).filter((w) => w.length > 0);
 }
 
 /** Distance between baselines at a size, line gap included: pdfkit's `currentLineHeight(true)`. */

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import type * as fontkit from 'fontkit';
-import type { FontStyle, ParsedFontSet } from './fonts.js';
+import { shapingWords, type FontStyle, type ParsedFontSet } from './fonts.js';
 
 type Doc = PDFKit.PDFDocument;
 
@@ -47,6 +47,8 @@ interface DocumentFace {
   readonly cids: Map<number, number>;
   readonly glyphs: fontkit.Glyph[];
   readonly characters: (readonly number[])[];
+  /** Each CID as the 4 hex digits the text operators show it as. */
+  readonly codes: string[];
 }
 
 export function createPdfText(doc: Doc, fonts: ParsedFontSet): PdfText {
@@ -55,7 +57,7 @@ export function createPdfText(doc: Doc, fonts: ParsedFontSet): PdfText {
     let face = faces.get(style);
     if (!face) {
       const font = fonts[style];
-      faces.set(style, (face = { font, resource: `T${faces.size + 1}`, dictionary: doc.ref({}), cids: new Map([[0, 0]]), glyphs: [font.getGlyph(0)], characters: [[]] }));
+      faces.set(style, (face = { font, resource: `T${faces.size + 1}`, dictionary: doc.ref({}), cids: new Map([[0, 0]]), glyphs: [font.getGlyph(0)], characters: [[]], codes: ['0000'] }));
       if (style === 'regular') for (let c = 0x20; c <= 0x7e; c++) cidOf(face, font.glyphForCodePoint(c), [c]);
     }
     return face;
@@ -98,7 +100,7 @@ const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 function showText(ops: string[], face: DocumentFace, text: ShapedText, x: number, y: number, size: number): void {
   const perUnit = size / face.font.unitsPerEm;
   const toThousandths = 1000 / face.font.unitsPerEm;
-  const codes = text.glyphs.map((g, i) => hex4(cidOf(face, g, text.characters[i])));
+  const codes = text.glyphs.map((g, i) => face.codes[cidOf(face, g, text.characters[i])]);
   ops.push(`1 0 0 1 ${num(x)} ${num(y)} Tm`);
   const parts: string[] = [];
   let from = 0;
@@ -138,6 +140,7 @@ function cidOf(face: DocumentFace, glyph: fontkit.Glyph, characters: readonly nu
     face.cids.set(glyph.id, (cid = face.glyphs.length));
     face.glyphs.push(glyph);
     face.characters.push(characters);
+    face.codes.push(hex4(cid));
   }
   return cid;
 }
@@ -165,15 +168,17 @@ function shaped(font: fontkit.Font, text: string): ShapedText {
   if (!cache) shapedTexts.set(font, (cache = new Map()));
   let result = cache.get(text);
   if (!result) {
-    const words = (text.match(/[^ \t]*[ \t]?/g) ?? []).filter((w) => w.length > 0).map((w) => shapedWord(font, w));
-    result = {
-      glyphs: words.flatMap((w) => w.glyphs),
-      characters: words.flatMap((w) => w.characters),
-      xAdvance: words.flatMap((w) => w.xAdvance),
-      xOffset: words.flatMap((w) => w.xOffset),
-      yOffset: words.flatMap((w) => w.yOffset),
-      kerning: words.flatMap((w) => w.kerning),
-    };
+    const joined = { glyphs: [] as fontkit.Glyph[], characters: [] as (readonly number[])[], xAdvance: [] as number[], xOffset: [] as number[], yOffset: [] as number[], kerning: [] as number[] };
+    for (const word of shapingWords(text)) {
+      const w = shapedWord(font, word);
+      joined.glyphs.push(...w.glyphs);
+      joined.characters.push(...w.characters);
+      joined.xAdvance.push(...w.xAdvance);
+      joined.xOffset.push(...w.xOffset);
+      joined.yOffset.push(...w.yOffset);
+      joined.kerning.push(...w.kerning);
+    }
+    result = joined;
     if (cache.size >= SHAPED_LIMIT) cache.clear();
     cache.set(text, result);
   }
