@@ -1,127 +1,20 @@
 /**
- * The credit domain: an applicant case file → the adverse-action letter (refused, letter ready; US Regulation B
- * or EU GDPR Art. 22 by the profile's jurisdiction) and the loan officer's report (always). An approved
- * applicant gets no letter; an escalated case gets no letter, only the officer report stating why, and the
- * status `escalated` (CLI exit 3).
+ * The credit domain as the core sees it: its name, profiles and documents. Loading this costs nothing; the
+ * session (model, LRP explainer, templates, fonts) is imported when one is opened, so a batch's main thread,
+ * which only needs these names, never loads what its workers run.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { CaseRef, DomainDocument, DomainOutcome, DomainPlugin, DomainSession, DomainSessionOptions } from '../../src/domain/plugin.js';
-import { csvRecords } from '../../src/io/csv.js';
-import { readUtf8File } from '../../src/io/read.js';
-import { fail } from '../../src/errors.js';
-import { packagePath } from '../../src/paths.js';
-import type { Messages } from '../../src/report/templates.js';
-import { availableLocales, loadMessages } from '../../src/report/templates.js';
-import { openCreditAssessor } from './assess.js';
-import type { CreditCase } from './case.js';
-import { caseFromCsvRecord, readCreditCase } from './case.js';
-import { creditAuditFacts } from './audit.js';
-import { factorChart } from './chart.js';
-import { DEFAULT_DOMAIN_FILE } from './config.js';
-import { checkLetter, dateView, letterView, officerView } from './documents.js';
+import type { DomainPlugin, DomainSessionOptions } from '../../src/domain/plugin.js';
 
 export const DOMAIN = 'credit';
 export const PROFILES = ['us', 'eu'] as const;
 export const DEFAULT_PROFILE = 'us';
 export const OFFICER_TEMPLATE = 'officer-report';
 export const LETTER_DOCUMENT = 'adverse-action-letter';
-export const letterTemplate = (jurisdiction: string) => `adverse-action-letter-${jurisdiction}`;
-
-export interface CreditSessionOptions extends DomainSessionOptions {
-  /** Another domain YAML (a second model, a test variant); default domains/credit/domain.yaml. */
-  readonly domainFile?: string;
-  /** The date of a case without one (default: today, UTC). */
-  readonly today?: () => Date;
-}
-
-/** Case ids name the output files: letters, digits, . _ - and no leading dot. */
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-
-export function caseIdOf(creditCase: CreditCase, file: string): string {
-  if (creditCase.id !== undefined) {
-    if (!SAFE_ID.test(creditCase.id)) fail(`${file}: id: ${JSON.stringify(creditCase.id.slice(0, 40))} must be 1–100 letters, digits, ".", "_" or "-" (it names the output files)`);
-    return creditCase.id;
-  }
-  const base = path.basename(file, path.extname(file));
-  if (!SAFE_ID.test(base)) fail(`${file}: the case has no id and its file name cannot name the output files; add an id (letters, digits, . _ -)`);
-  return base;
-}
-
-export async function openCreditSession(options: CreditSessionOptions = {}): Promise<DomainSession> {
-  const profile = options.profile ?? DEFAULT_PROFILE;
-  const assessor = await openCreditAssessor(options.domainFile ?? DEFAULT_DOMAIN_FILE);
-  try {
-    if (!Object.prototype.hasOwnProperty.call(assessor.config.profiles, profile)) {
-      fail(`--profile: "${profile}" is not configured for credit (profiles: ${Object.keys(assessor.config.profiles).join(', ')})`);
-    }
-    const jurisdiction = assessor.config.profiles[profile].jurisdiction.toLowerCase();
-    if (!fs.existsSync(packagePath('templates', DOMAIN, `${letterTemplate(jurisdiction)}.hbs`))) {
-      fail(`profiles.${profile}.jurisdiction: no letter template ${DOMAIN}/${letterTemplate(jurisdiction)}.hbs (letters: us, eu)`);
-    }
-    // The words of every locale a letter can be rendered in: checked before any letter is produced.
-    const words = new Map<string, Messages>(availableLocales(DOMAIN).map((l) => [l, loadMessages(DOMAIN, l)]));
-    const today = options.today ?? (() => new Date());
-    const wanted = (document: string) => options.documents?.includes(document) ?? true;
-    // A loan book as one CSV: parsed once, one applicant per data row.
-    const csvFiles = new Map<string, Record<string, string>[]>();
-    const csvRowCase = (file: string, row: number) => {
-      let records = csvFiles.get(file);
-      if (!records) csvFiles.set(file, (records = csvRecords(readUtf8File(file, 'credit cases'), file)));
-      const source = `${file} row ${row}`;
-      if (!Number.isInteger(row) || row < 1 || row > records.length) fail(`${file}: no data row ${row} (it has ${records.length})`);
-      const creditCase = caseFromCsvRecord(records[row - 1], source);
-      return { creditCase, caseId: creditCase.id === undefined ? `${path.basename(file, path.extname(file))}-${String(row).padStart(4, '0')}` : caseIdOf(creditCase, source), source };
-    };
-    const fileCase = (file: string) => {
-      const creditCase = readCreditCase(file);
-      return { creditCase, caseId: caseIdOf(creditCase, file), source: file };
-    };
-    return {
-      async assessCase({ file, row }: CaseRef): Promise<DomainOutcome> {
-        const { creditCase, caseId, source } = row === undefined ? fileCase(file) : csvRowCase(file, row);
-        const datedToday = creditCase.date === undefined;
-        const iso = creditCase.date ?? today().toISOString().slice(0, 10);
-        const context = await assessor.assess(creditCase, profile, source);
-        const date = dateView(iso);
-        const documents: DomainDocument[] = [];
-        if (context.letter.status === 'ready' && wanted(LETTER_DOCUMENT)) {
-          const letter = letterView(context, caseId, date);
-          checkLetter(letter, words, source);
-          documents.push({ name: LETTER_DOCUMENT, template: letterTemplate(jurisdiction), context: letter, assets: {} });
-        }
-        if (wanted(OFFICER_TEMPLATE)) {
-          const chart = factorChart(context.factors.map((f) => ({ rank: f.rank, relevance: f.relevance })));
-          documents.push({ name: OFFICER_TEMPLATE, template: OFFICER_TEMPLATE, context: officerView(context, caseId, date, datedToday), assets: { factors: chart } });
-        }
-        // The case's date, at midnight UTC: the same case renders to the same bytes.
-        const decisionTime = new Date(`${iso}T00:00:00Z`);
-        const notes = [
-          ...(context.escalation ? [`escalated for human review (${context.escalation.code}): ${context.escalation.message}`] : []),
-          ...(datedToday ? [`the case has no date: documents dated ${iso} (add date: for reproducible documents)`] : []),
-        ];
-        return {
-          caseId,
-          decisionTime,
-          status: context.escalation ? 'escalated' : 'reported',
-          notes,
-          summary: context,
-          documents,
-          audit: creditAuditFacts(context, caseId, decisionTime),
-        };
-      },
-      close: () => assessor.close(),
-    };
-  } catch (e) {
-    await assessor.close();
-    throw e;
-  }
-}
 
 export const plugin: DomainPlugin = {
   name: DOMAIN,
   profiles: PROFILES,
   defaultProfile: DEFAULT_PROFILE,
   documents: [LETTER_DOCUMENT, OFFICER_TEMPLATE],
-  open: (options: DomainSessionOptions) => openCreditSession(options),
+  open: async (options: DomainSessionOptions) => (await import('./session.js')).openCreditSession(options),
 };

@@ -1,47 +1,15 @@
-/** The dermatology domain: a case file → the clinician case report. */
-import type { DomainPlugin, DomainSession } from '../../src/domain/plugin.js';
-import { fail } from '../../src/errors.js';
-import { assessLesion, openLesionModel, type LesionModel } from './assess.js';
-import { loadDermatologyCase } from './case.js';
-import { loadDermatologyConfig } from './config.js';
+/**
+ * The dermatology domain as the core sees it: its name and its one document. Loading this costs nothing; the
+ * session (lesion models, imaging, templates) is imported when one is opened.
+ */
+import type { DomainPlugin } from '../../src/domain/plugin.js';
 
-const CASE_REPORT = 'case-report';
+export const CASE_REPORT = 'case-report';
 
 export const plugin: DomainPlugin = {
   name: 'dermatology',
   profiles: [],
   defaultProfile: null,
   documents: [CASE_REPORT],
-  async open(): Promise<DomainSession> {
-    // Models are compiled once per card and reused for every case that names that card.
-    const models = new Map<string, Promise<LesionModel>>();
-    const modelFor = (card: string) => {
-      let model = models.get(card);
-      if (!model) models.set(card, (model = openLesionModel(card)));
-      return model;
-    };
-    return {
-      async assessCase({ file, row }) {
-        if (row !== undefined) fail(`${file}: a dermatology case is a YAML or JSON file, not a CSV row`);
-        const c = loadDermatologyCase(file);
-        const { context, assets, audit } = await assessLesion(c, await modelFor(c.modelCard));
-        const notes = [
-          ...(context.caution.shown ? [`caution: ${context.caution.flags.join(', ')} (risk band suppressed)`] : []),
-          ...(context.relevance?.shortcut_suspected ? [`warning: only ${Math.round(context.relevance.inside_share * 100)} % of the relevance lies on the lesion`] : []),
-        ];
-        return {
-          caseId: c.caseId,
-          decisionTime: c.decisionTime,
-          status: 'reported',
-          notes,
-          summary: context,
-          documents: [{ name: CASE_REPORT, template: loadDermatologyConfig().report.template, context, assets }],
-          audit,
-        };
-      },
-      async close() {
-        for (const model of models.values()) await (await model.catch(() => null))?.explainer.close();
-      },
-    };
-  },
+  open: async () => (await import('./session.js')).openDermatologySession(),
 };

@@ -174,6 +174,11 @@ export interface LogWriter {
   append(batch: readonly AuditRecord[], options?: AppendOptions): AppendResult;
 }
 
+/** A decision is recorded once, with the documents it was rendered into; rendering it again needs its own log. */
+export function secondRendering(logFile: string, recordId: string): string {
+  return `${logFile} already records decision ${recordId} with other documents (another --documents, --format or --locale); record a second rendering in its own log`;
+}
+
 /** Opens a log for appending (created by the first append); a torn last line is refused unless `repair` truncates it. */
 export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWriter {
   const exists = fs.existsSync(logFile);

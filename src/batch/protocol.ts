@@ -1,7 +1,7 @@
 /** Messages between the batch's main thread and its workers. */
 import type { AuditRecord } from '../audit/record.js';
 import type { CaseRef, CaseStatus } from '../domain/plugin.js';
-import type { ReportFormat } from '../report/render.js';
+import type { ReportFormat } from '../report/formats.js';
 
 export interface WorkerSetup {
   readonly domain: string;

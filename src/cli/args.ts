@@ -4,6 +4,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { fail } from '../errors.js';
 import type { AttributionMethod, ExplainerProfile, SeedKind } from '../lrp/compile/compile.js';
 import type { TargetSpec } from '../lrp/explainer.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>>;
@@ -63,4 +64,12 @@ export function positiveInt(value: string | undefined, flag: string, fallback: n
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < 1) fail(`--${flag} ${value}: expected a positive integer`);
   return Number(value);
+}
+
+/** `--format pdf,html`: each named once, in the order given; default every format. */
+export function parseFormats(value: string | undefined): ReportFormat[] {
+  if (value === undefined) return [...REPORT_FORMATS];
+  const formats = value.split(',').map((f) => f.trim());
+  for (const f of formats) if (!(REPORT_FORMATS as readonly string[]).includes(f)) fail(`--format ${f}: expected ${REPORT_FORMATS.join(', ')} (comma-separated)`);
+  return [...new Set(formats)] as ReportFormat[];
 }

@@ -19,7 +19,7 @@ import { readYamlFile } from '../io/yaml.js';
 import { packagePath } from '../paths.js';
 import { parse, required } from './args.js';
 
-export const auditUsage = `lrp-report audit keygen --out DIR
+export const usage = `lrp-report audit keygen --out DIR
     lrp-report audit verify LOG --key PUB.pem [--key …] [--known CHECKPOINTS.json]
     lrp-report audit repair LOG   (removes an incomplete last line left by a crash mid-write)
     lrp-report audit prove LOG --record ID [--out PROOF.json]
@@ -29,7 +29,7 @@ export const auditUsage = `lrp-report audit keygen --out DIR
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { keygen, verify, repair, prove, 'check-proof': checkProof, export: exportCommand, replay };
 
-export async function auditCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const run = sub === undefined ? undefined : SUBCOMMANDS[sub];
   if (!run) fail(`audit: expected one of ${Object.keys(SUBCOMMANDS).join(', ')}${sub ? `, got "${sub}"` : ''}`);

@@ -1,18 +1,17 @@
 /** `lrp-report batch`: a folder of cases or a CSV loan book → reports, audit records and a summary CSV. */
 import { runBatch } from '../batch/run.js';
-import { parse, positiveInt, required } from './args.js';
+import { parse, parseFormats, positiveInt, required } from './args.js';
 import { auditTarget } from './audit-options.js';
 import { domainOptions } from './domain-options.js';
-import { parseFormats } from './report.js';
 
-export const batchUsage = `lrp-report batch --domain credit|dermatology --cases FILE.csv|DIR --out DIR [--audit LOG --audit-key KEY.pem]
+export const usage = `lrp-report batch --domain credit|dermatology --cases FILE.csv|DIR --out DIR [--audit LOG --audit-key KEY.pem]
     [--workers N] [--format pdf,html] [--locale en|zh-CN] [--profile us|eu]
     [--documents NAME,…]   (exit 0: all reported; 4: some cases failed)`;
 
 /** Finished, but some cases failed: they are in the summary with their error. */
 export const EXIT_SOME_FAILED = 4;
 
-export async function batchCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     domain: { type: 'string' },
     cases: { type: 'string' },

@@ -17,7 +17,7 @@ import { openExplainer } from '../lrp/open.js';
 import { compileModelFileTo } from '../lrp/api.js';
 import { parse, parseParams, parseProfile, positiveInt, required } from './args.js';
 
-export const benchUsage = `lrp-report bench --model M.onnx --composite NAME|FILE.yaml [--param k=v …] [--batch N] [--runs N] [--threads N] [--profile fast|low-memory] [--json]`;
+export const usage = `lrp-report bench --model M.onnx --composite NAME|FILE.yaml [--param k=v …] [--batch N] [--runs N] [--threads N] [--profile fast|low-memory] [--json]`;
 
 export interface BenchResult {
   readonly model: string;
@@ -36,7 +36,7 @@ export interface BenchResult {
   readonly compilePeakRssMb: number;
 }
 
-export async function benchCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     model: { type: 'string' },
     composite: { type: 'string' },

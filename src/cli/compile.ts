@@ -9,9 +9,9 @@ import { encodeModel, initializerBytes, writeModelWithExternalData } from '../on
 import { EXPLAINER_IO } from '../lrp/compile/compile.js';
 import { parse, parseMethod, parseParams, parseProfile, parseSeed, required } from './args.js';
 
-export const compileUsage = `lrp-report compile --model M.onnx [--method lrp|gradient|gradient-x-input] --composite NAME|FILE.yaml [--param k=v …] [--seed logit|one-hot] [--profile fast|low-memory] -o explainer.onnx`;
+export const usage = `lrp-report compile --model M.onnx [--method lrp|gradient|gradient-x-input] --composite NAME|FILE.yaml [--param k=v …] [--seed logit|one-hot] [--profile fast|low-memory] -o explainer.onnx`;
 
-export async function compileCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     model: { type: 'string' },
     method: { type: 'string' },

@@ -6,13 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { availableDomains, loadDomain } from '../domain/registry.js';
 import { reportCase } from '../domain/run.js';
-import { availableLocales } from '../report/templates.js';
+import { availableLocales } from '../report/locales.js';
 import { packagePath } from '../paths.js';
 import { parse } from './args.js';
 
-export const demoUsage = 'lrp-report demo [--out DIR]';
+export const usage = 'lrp-report demo [--out DIR]';
 
-export async function demoCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, { out: { type: 'string' } }, 'demo');
   const outRoot = values.out ?? packagePath('reports');
   let count = 0;

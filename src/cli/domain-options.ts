@@ -5,7 +5,7 @@
 import { fail } from '../errors.js';
 import type { DomainPlugin } from '../domain/plugin.js';
 import { loadDomain } from '../domain/registry.js';
-import { availableLocales } from '../report/templates.js';
+import { availableLocales } from '../report/locales.js';
 
 export async function domainOptions(domain: string, locale = 'en', profile?: string, documents?: string): Promise<{ plugin: DomainPlugin; locale: string; documents: readonly string[] | undefined }> {
   const plugin = await loadDomain(domain);

@@ -28,7 +28,7 @@ import type { Model } from '../onnx/ir.js';
 import { loadModelFile } from '../onnx/load.js';
 import { parse, positiveInt, required } from './args.js';
 
-export const evaluateUsage =
+export const usage =
   'lrp-report evaluate --model CARD.yaml --cases synthetic:SEED:N|csv:FILE[:N] [--methods lrp,gradient-x-input,smoothgrad,ig,occlusion] [--out DIR] ' +
   '[--region PX] [--per-step N] [--steps N] [--random-orders N] [--fill V] [--sg-samples N] [--sg-noise S] [--ig-steps N] [--ig-rule midpoint|trapezoid] ' +
   '[--occlusion-window N] [--occlusion-stride N] [--subset N] [--noise S] [--draws N] [--seed N] [--threads N]';
@@ -37,7 +37,7 @@ const METHODS = ['lrp', 'gradient', 'gradient-x-input', 'smoothgrad', 'smoothgra
 type MethodName = (typeof METHODS)[number];
 const DEFAULT_METHODS: readonly MethodName[] = ['lrp', 'gradient-x-input', 'smoothgrad', 'ig', 'occlusion'];
 
-export async function evaluateCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     model: { type: 'string' }, cases: { type: 'string' }, methods: { type: 'string' }, out: { type: 'string' },
     region: { type: 'string' }, 'per-step': { type: 'string' }, steps: { type: 'string' }, 'random-orders': { type: 'string' }, fill: { type: 'string' },

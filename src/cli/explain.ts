@@ -4,10 +4,10 @@ import { writeHeatmapPng } from '../imaging/heatmap.js';
 import { explainModelFile } from '../lrp/api.js';
 import { parse, parseMethod, parseParams, parseProfile, parseSeed, parseTarget, required } from './args.js';
 
-export const explainUsage = `lrp-report explain --model M.onnx --input X.npy [--method lrp|gradient|gradient-x-input] --composite NAME|FILE.yaml [--param k=v …]
+export const usage = `lrp-report explain --model M.onnx --input X.npy [--method lrp|gradient|gradient-x-input] --composite NAME|FILE.yaml [--param k=v …]
     [--target predicted|K] [--seed logit|one-hot] [--profile fast|low-memory] --out R.npy [--heatmap H.png] [--json]`;
 
-export async function explainCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     model: { type: 'string' },
     input: { type: 'string' },

@@ -2,15 +2,6 @@
 /** The `lrp-report` command: dispatch, and the one place errors become a one-line message and an exit code. */
 import v8 from 'node:v8';
 import { UserError } from '../errors.js';
-import { auditCommand, auditUsage } from './audit.js';
-import { batchCommand, batchUsage } from './batch.js';
-import { benchCommand, benchUsage } from './bench.js';
-import { compileCommand, compileUsage } from './compile.js';
-import { demoCommand, demoUsage } from './demo.js';
-import { evaluateCommand, evaluateUsage } from './evaluate.js';
-import { explainCommand, explainUsage } from './explain.js';
-import { reportCommand, reportUsage } from './report.js';
-import { synthCommand, synthUsage } from './synth.js';
 
 // V8 flags are process-wide, so this covers the batch workers too. The report pipeline's hot functions (fontkit
 // shaping, PDF writing, templates) are large; inlining them doubled TurboFan's compile time (6.2 → 2.9 s of
@@ -18,31 +9,39 @@ import { synthCommand, synthUsage } from './synth.js';
 // cores those compiler threads take their CPU from the work: a 1000-applicant batch runs about 10 % faster without.
 v8.setFlagsFromString('--no-turbo-inlining');
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
-  report: { run: reportCommand, usage: reportUsage },
-  batch: { run: batchCommand, usage: batchUsage },
-  audit: { run: auditCommand, usage: auditUsage },
-  evaluate: { run: evaluateCommand, usage: evaluateUsage },
-  explain: { run: explainCommand, usage: explainUsage },
-  compile: { run: compileCommand, usage: compileUsage },
-  bench: { run: benchCommand, usage: benchUsage },
-  demo: { run: demoCommand, usage: demoUsage },
-  synth: { run: synthCommand, usage: synthUsage },
+/** A command's module: `src/cli/<command>.ts`. */
+interface CommandModule {
+  readonly usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+// Imported when it runs: `audit verify` or a batch's main thread never loads onnxruntime, pdfkit or the fonts.
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  report: () => import('./report.js'),
+  batch: () => import('./batch.js'),
+  audit: () => import('./audit.js'),
+  evaluate: () => import('./evaluate.js'),
+  explain: () => import('./explain.js'),
+  compile: () => import('./compile.js'),
+  bench: () => import('./bench.js'),
+  demo: () => import('./demo.js'),
+  synth: () => import('./synth.js'),
 };
 
-const USAGE = `usage:\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}\n`;
+const usage = async () => `usage:\n${(await Promise.all(Object.values(COMMANDS).map((load) => load()))).map((c) => `  ${c.usage}`).join('\n')}\n`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE);
+    process.stdout.write(await usage());
     return command ? 0 : 2;
   }
-  const entry = COMMANDS[command];
-  if (!entry) {
-    process.stderr.write(`lrp-report: unknown command "${command}"\n${USAGE}`);
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
+    process.stderr.write(`lrp-report: unknown command "${command}"\n${await usage()}`);
     return 2;
   }
+  const entry = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`usage: ${entry.usage}\n`);
     return 0;

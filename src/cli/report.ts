@@ -1,20 +1,19 @@
 /** `lrp-report report`: one case of a domain → its documents (PDF and/or HTML) in a folder. */
 import { fail } from '../errors.js';
-import { reportCase, secondRendering } from '../domain/run.js';
-import { REPORT_FORMATS, type ReportFormat } from '../report/render.js';
-import { openLogWriter } from '../audit/log.js';
+import { reportCase } from '../domain/run.js';
+import { openLogWriter, secondRendering } from '../audit/log.js';
 import type { AuditRecord } from '../audit/record.js';
-import { parse, required } from './args.js';
+import { parse, parseFormats, required } from './args.js';
 import { auditTarget } from './audit-options.js';
 import { domainOptions } from './domain-options.js';
 
-export const reportUsage = `lrp-report report --domain dermatology|credit --case CASE.yaml --out DIR [--format pdf,html] [--locale en|zh-CN]
+export const usage = `lrp-report report --domain dermatology|credit --case CASE.yaml --out DIR [--format pdf,html] [--locale en|zh-CN]
     [--profile us|eu] [--documents NAME,…] [--json] [--audit LOG --audit-key KEY.pem]     (exit 0: reported; 3: escalated for human review, no customer document)`;
 
 /** Exit code of a case escalated for human review: not an error, but not a finished case either. */
 export const EXIT_ESCALATED = 3;
 
-export async function reportCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     domain: { type: 'string' },
     case: { type: 'string' },
@@ -54,11 +53,4 @@ export async function reportCommand(argv: string[]): Promise<number> {
   } finally {
     await session.close();
   }
-}
-
-export function parseFormats(value: string | undefined): ReportFormat[] {
-  if (value === undefined) return [...REPORT_FORMATS];
-  const formats = value.split(',').map((f) => f.trim());
-  for (const f of formats) if (!(REPORT_FORMATS as readonly string[]).includes(f)) fail(`--format ${f}: expected ${REPORT_FORMATS.join(', ')} (comma-separated)`);
-  return [...new Set(formats)] as ReportFormat[];
 }

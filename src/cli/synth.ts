@@ -6,9 +6,9 @@ import { fail } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { parse, positiveInt, required } from './args.js';
 
-export const synthUsage = 'lrp-report synth lesions --n N --seed S --out DIR [--shortcut] [--ink always|never]';
+export const usage = 'lrp-report synth lesions --n N --seed S --out DIR [--shortcut] [--ink always|never]';
 
-export async function synthCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     n: { type: 'string' },
     seed: { type: 'string' },

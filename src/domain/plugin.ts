@@ -53,6 +53,10 @@ export interface DomainSession {
   close(): Promise<void>;
 }
 
+/**
+ * What `domains/<name>/plugin.ts` exports. Loading it must stay cheap (names only): a batch's main thread and
+ * the CLI's option checks load it; `open` imports the models, templates and fonts.
+ */
 export interface DomainPlugin {
   readonly name: string;
   readonly profiles: readonly string[];

@@ -11,7 +11,7 @@ import { sha256Hex } from '../audit/hash.js';
 import type { AuditRecord } from '../audit/record.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { packagePath } from '../paths.js';
-import type { ReportFormat } from '../report/render.js';
+import type { ReportFormat } from '../report/formats.js';
 import { renderReport } from '../report/render.js';
 import type { CaseRef, DomainOutcome, DomainSession } from './plugin.js';
 
@@ -29,11 +29,6 @@ export interface CaseReport {
   /** Written files, in order. */
   readonly files: readonly string[];
   readonly record: AuditRecord;
-}
-
-/** A decision is recorded once, with the documents it was rendered into; rendering it again needs its own log. */
-export function secondRendering(logFile: string, recordId: string): string {
-  return `${logFile} already records decision ${recordId} with other documents (another --documents, --format or --locale); record a second rendering in its own log`;
 }
 
 export const RECORD_ATTACHMENT = 'lrp-report-decision-record.json';

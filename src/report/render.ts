@@ -6,12 +6,11 @@ import { parseReportDocument } from './document.js';
 import type { ReportDocument } from './document.js';
 import { parsedFontsFor } from './fonts.js';
 import type { Assets } from './assets.js';
+import type { ReportFormat } from './formats.js';
 import { renderHtml } from './html.js';
 import { renderPdf, type PdfAttachment } from './pdf.js';
 import { formatMessage, loadMessages, loadTemplate } from './templates.js';
 
-export type ReportFormat = 'pdf' | 'html';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['pdf', 'html'];
 
 export interface RenderRequest {
   readonly domain: string;

@@ -9,16 +9,11 @@ import Handlebars from 'handlebars';
 import { fail } from '../errors.js';
 import { readYamlFile } from '../io/yaml.js';
 import { packagePath } from '../paths.js';
+import { availableLocales, localeFile } from './locales.js';
 
 export type Messages = ReadonlyMap<string, string>;
 
 const templateRoot = (...parts: string[]) => packagePath('templates', ...parts);
-
-/** Locales a domain ships words for (the file names under templates/<domain>/locales/). */
-export function availableLocales(domain: string): string[] {
-  const dir = templateRoot(domain, 'locales');
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort() : [];
-}
 
 const messageCache = new Map<string, Messages>();
 const templateCache = new Map<string, RenderTemplate>();
@@ -34,7 +29,7 @@ export function loadMessages(domain: string, locale: string): Messages {
 function readMessages(domain: string, locale: string): Messages {
   const locales = availableLocales(domain);
   if (!locales.includes(locale)) fail(`--locale: "${locale}" is not available for ${domain} (available: ${locales.join(', ')})`);
-  const file = templateRoot(domain, 'locales', `${locale}.yaml`);
+  const file = localeFile(domain, locale);
   const messages = new Map<string, string>();
   const flatten = (value: unknown, prefix: string): void => {
     if (typeof value === 'string') messages.set(prefix, value);

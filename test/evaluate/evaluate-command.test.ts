@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateCommand } from '../../src/cli/evaluate.js';
+import { run as evaluateCommand } from '../../src/cli/evaluate.js';
 import { UserError } from '../../src/errors.js';
 import { parseCasesSpec } from '../../src/evaluate/cases.js';
 import { packagePath } from '../../src/paths.js';

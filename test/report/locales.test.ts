@@ -1,7 +1,8 @@
 /** Every locale of every domain has the same message keys and the same {placeholders} as English. */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { availableLocales, loadMessages } from '../../src/report/templates.js';
+import { availableLocales } from '../../src/report/locales.js';
+import { loadMessages } from '../../src/report/templates.js';
 import { packagePath } from '../../src/paths.js';
 
 const domains = fs.readdirSync(packagePath('templates')).filter((d) => fs.existsSync(packagePath('templates', d, 'locales')));

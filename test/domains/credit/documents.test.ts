@@ -17,13 +17,15 @@ import { DEFAULT_DOMAIN_FILE, loadCreditDomain } from '../../../domains/credit/c
 import type { CreditContext } from '../../../domains/credit/context.js';
 import type { LetterView } from '../../../domains/credit/documents.js';
 import { checkLetter, US_MAX_REASONS } from '../../../domains/credit/documents.js';
-import { caseIdOf, openCreditSession, plugin } from '../../../domains/credit/plugin.js';
+import { plugin } from '../../../domains/credit/plugin.js';
+import { caseIdOf, openCreditSession } from '../../../domains/credit/session.js';
 import type { DomainSession } from '../../../src/domain/plugin.js';
 import { reportCase } from '../../../src/domain/run.js';
 import { loadModelCard, type TabularPreprocessing } from '../../../src/models/card.js';
 import { packagePath } from '../../../src/paths.js';
 import type { Messages } from '../../../src/report/templates.js';
-import { availableLocales, formatMessage, loadMessages } from '../../../src/report/templates.js';
+import { availableLocales } from '../../../src/report/locales.js';
+import { formatMessage, loadMessages } from '../../../src/report/templates.js';
 
 const demo = (name: string) => packagePath('domains', 'credit', 'demo', name);
 const REFUSED = demo('app-1001-refused.yaml');

@@ -1,0 +1,13 @@
+/** Which locales a domain ships words for, known without loading the templates (option checks need only this). */
+import fs from 'node:fs';
+import path from 'node:path';
+import { packagePath } from '../paths.js';
+
+/** `templates/<domain>/locales/<locale>.yaml`. */
+export const localeFile = (domain: string, locale: string): string => packagePath('templates', domain, 'locales', `${locale}.yaml`);
+
+/** Locales a domain ships words for (the file names under templates/<domain>/locales/). */
+export function availableLocales(domain: string): string[] {
+  const dir = path.dirname(localeFile(domain, 'en'));
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort() : [];
+}
