@@ -179,3 +179,33 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
     expectCleanFailure(run('explain', '--model', MODEL), /explain: --input is required/);
   });
 });
+
+describe('dispatch', () => {
+  it('lists every command on --help and refuses an unknown one, prototype names included', () => {
+    const help = run('--help');
+    expect(help.code).toBe(0);
+    for (const c of ['report', 'batch', 'audit', 'evaluate', 'explain', 'compile', 'bench', 'demo', 'synth']) expect(help.stdout).toContain(`lrp-report ${c} `);
+    for (const name of ['frobnicate', 'toString', '__proto__', 'constructor']) {
+      const r = run(name);
+      expect(r.code, name).toBe(2);
+      expect(r.stderr.split('\n')[0]).toBe(`lrp-report: unknown command "${name}"`);
+    }
+    expect(run('batch', '--help').stdout).toMatch(/^usage: lrp-report batch --domain/);
+  });
+
+  it("a batch's main thread and audit verify load no model runtime, PDF writer, font or template engine", () => {
+    // What the main thread loads before it starts the workers; each of these took it a few hundred milliseconds.
+    const probe = `
+      import { createRequire } from 'node:module';
+      await import(${JSON.stringify(packagePath('dist', 'src', 'cli', 'batch.js'))});
+      await import(${JSON.stringify(packagePath('dist', 'src', 'cli', 'audit.js'))});
+      const { loadDomain } = await import(${JSON.stringify(packagePath('dist', 'src', 'domain', 'registry.js'))});
+      for (const d of ['credit', 'dermatology']) await loadDomain(d);
+      console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const loaded = JSON.parse(r.stdout) as string[];
+    expect(loaded.length).toBeGreaterThan(0);
+    for (const heavy of ['onnxruntime-node', 'pdfkit', 'fontkit', 'handlebars', 'sharp']) expect(loaded.filter((f) => f.includes(`/node_modules/${heavy}/`)), heavy).toEqual([]);
+  });
+});
