@@ -27,8 +27,8 @@ export interface PlacedText {
 export type LineAnchor = 'top' | 'baseline';
 
 export interface PdfText {
-  /** Draws one line of texts, each in its face, at `size` points, in the current fill colour and transformation. */
-  line(texts: readonly PlacedText[], y: number, size: number, anchor: LineAnchor): void;
+  /** Draws one line of texts, each in its face, at `size` points, in a colour (#rrggbb) and the current transformation. */
+  line(texts: readonly PlacedText[], y: number, size: number, anchor: LineAnchor, colour: string): void;
   /** Writes the fonts the document used; once, after the last line and before the document ends. */
   embed(): void;
 }
@@ -47,7 +47,7 @@ interface DocumentFace {
   readonly cids: Map<number, number>;
   readonly glyphs: fontkit.Glyph[];
   readonly characters: (readonly number[])[];
-  /** Each CID as the 4 hex digits the text operators show it as. */
+  /** Each CID as the two bytes the text operators show it as (in a literal string, escaped). */
   readonly codes: string[];
 }
 
@@ -57,14 +57,15 @@ export function createPdfText(doc: Doc, fonts: ParsedFontSet): PdfText {
     let face = faces.get(style);
     if (!face) {
       const font = fonts[style];
-      faces.set(style, (face = { font, resource: `T${faces.size + 1}`, dictionary: doc.ref({}), cids: new Map([[0, 0]]), glyphs: [font.getGlyph(0)], characters: [[]], codes: ['0000'] }));
+      faces.set(style, (face = { font, resource: `T${faces.size + 1}`, dictionary: doc.ref({}), cids: new Map([[0, 0]]), glyphs: [font.getGlyph(0)], characters: [[]], codes: [cidBytes(0)] }));
       if (style === 'regular') for (let c = 0x20; c <= 0x7e; c++) cidOf(face, font.glyphForCodePoint(c), [c]);
     }
     return face;
   };
   return {
-    line(texts, y, size, anchor) {
-      const ops: string[] = [`q 1 0 0 -1 0 ${num(doc.page.height)} cm BT`];
+    line(texts, y, size, anchor, colour) {
+      // The colour is set inside the line's own graphics state: nothing to track across lines, pages and drawings.
+      const ops: string[] = [`q 1 0 0 -1 0 ${num(doc.page.height)} cm ${fillOperator(colour)} BT`];
       const pageFonts = doc.page.fonts as Record<string, PDFKit.PDFKitReference>;
       let current = '';
       for (const t of texts) {
@@ -78,8 +79,9 @@ export function createPdfText(doc: Doc, fonts: ParsedFontSet): PdfText {
         const rise = anchor === 'top' ? (face.font.ascent / face.font.unitsPerEm) * size : 0;
         showText(ops, face, shaped(face.font, t.text), t.x, doc.page.height - y - rise, size);
       }
-      ops.push('ET Q');
-      doc.addContent(ops.join('\n'));
+      ops.push('ET Q\n');
+      // As bytes: pdfkit turns a string into bytes a character at a time (the operators are ASCII).
+      doc.addContent(Buffer.from(ops.join('\n'), 'latin1'));
     },
     embed() {
       for (const face of faces.values()) embedFace(doc, face);
@@ -91,6 +93,29 @@ export function createPdfText(doc: Doc, fonts: ParsedFontSet): PdfText {
 const num = (n: number): number => Math.round(n * 1e6) / 1e6;
 
 const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
+
+/**
+ * A CID's two bytes (Identity-H) as they stand in a literal string: half the size of pdfkit's hex strings, which is
+ * less to build, convert and compress. The delimiters and backslash are escaped, and a carriage return, which a
+ * reader would take for an end of line (PDF 32000-1, 7.3.4.2).
+ */
+function cidBytes(cid: number): string {
+  return [cid >> 8, cid & 0xff].map((b) => (b === 0x28 || b === 0x29 || b === 0x5c ? `\\${String.fromCharCode(b)}` : b === 0x0d ? '\\r' : String.fromCharCode(b))).join('');
+}
+
+const fillOperators = new Map<string, string>();
+
+/** `#rrggbb` → the DeviceRGB fill operator (what pdfkit's fillColor sets, written once instead of per block). */
+function fillOperator(colour: string): string {
+  let op = fillOperators.get(colour);
+  if (op === undefined) {
+    const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+    if (!m) throw new Error(`text colour ${JSON.stringify(colour)}: expected #rrggbb`);
+    op = `${m.slice(1).map((h) => num(parseInt(h, 16) / 255)).join(' ')} rg`;
+    fillOperators.set(colour, op);
+  }
+  return op;
+}
 
 /**
  * Text-showing operators for one text at baseline (x, y) in unflipped page space: runs of glyphs with the kerning
@@ -105,7 +130,7 @@ function showText(ops: string[], face: DocumentFace, text: ShapedText, x: number
   const parts: string[] = [];
   let from = 0;
   const segment = (to: number) => {
-    if (from < to) parts.push(`<${codes.slice(from, to).join('')}> ${num(-text.kerning[to - 1] * toThousandths)}`);
+    if (from < to) parts.push(`(${codes.slice(from, to).join('')}) ${num(-text.kerning[to - 1] * toThousandths)}`);
     from = to;
   };
   const flush = (to: number) => {
@@ -140,7 +165,7 @@ function cidOf(face: DocumentFace, glyph: fontkit.Glyph, characters: readonly nu
     face.cids.set(glyph.id, (cid = face.glyphs.length));
     face.glyphs.push(glyph);
     face.characters.push(characters);
-    face.codes.push(hex4(cid));
+    face.codes.push(cidBytes(cid));
   }
   return cid;
 }

@@ -62,7 +62,6 @@ export function renderPdf(report: ReportDocument, assets: Assets, options: PdfOp
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  doc.fillColor(STYLE.text.colour);
   const pdf: Pdf = { doc, fonts: options.fonts, text: createPdfText(doc, options.fonts) };
 
   for (const [i, block] of report.blocks.entries()) drawBlock(pdf, block, assets, report.blocks[i + 1]);
@@ -128,18 +127,13 @@ function linesOf(pdf: Pdf, content: Inline, width: number, size: number): readon
 function writeRuns(pdf: Pdf, content: Inline, x: number, width: number, size: number, colour: string): void {
   if (content.length === 0) return;
   const { doc } = pdf;
-  doc.fillColor(colour);
   for (const line of linesOf(pdf, content, width, size)) {
-    if (doc.y + line.advance - STYLE.text.lineGap > bottom(doc)) {
-      doc.addPage();
-      doc.fillColor(colour);
-    }
+    if (doc.y + line.advance - STYLE.text.lineGap > bottom(doc)) doc.addPage();
     const y = doc.y;
-    pdf.text.line(line.pieces.map((p) => ({ face: p.face, text: p.text, x: x + p.x })), y, size, 'top');
+    pdf.text.line(line.pieces.map((p) => ({ face: p.face, text: p.text, x: x + p.x })), y, size, 'top', colour);
     doc.x = x;
     doc.y = y + line.advance;
   }
-  doc.fillColor(STYLE.text.colour);
 }
 
 /** Height of rich text as writeRuns draws it (at least one line, also for no text). */
@@ -193,8 +187,7 @@ function drawBlock(pdf: Pdf, block: Block, assets: Assets, next: Block | undefin
       for (const item of block.items) {
         ensureSpace(doc, textHeight(pdf, item, width - 12, STYLE.text.size));
         const top = doc.y;
-        doc.fillColor(STYLE.text.colour);
-        pdf.text.line([{ face: 'regular', text: '•', x: left + 2 }], top, STYLE.text.size, 'top');
+        pdf.text.line([{ face: 'regular', text: '•', x: left + 2 }], top, STYLE.text.size, 'top', STYLE.text.colour);
         writeRuns(pdf, item, left + 12, width - 12, STYLE.text.size, STYLE.text.colour);
         moveDown(pdf, 0.15, STYLE.text.size);
       }
@@ -309,14 +302,12 @@ function drawDrawing(pdf: Pdf, drawing: Drawing, x: number, y: number, scale: nu
       case 'text': {
         const face = item.bold ? 'bold' : 'regular';
         const start = item.anchor === 'end' ? item.x - widthOf(pdf, face, item.text, item.size) : item.x;
-        doc.fillColor(item.fill);
-        pdf.text.line([{ face, text: item.text, x: start }], item.y, item.size, 'baseline');
+        pdf.text.line([{ face, text: item.text, x: start }], item.y, item.size, 'baseline', item.fill);
         break;
       }
     }
   }
   doc.restore();
-  doc.fillColor(STYLE.text.colour);
 }
 
 /**
@@ -334,9 +325,8 @@ function drawFooters(pdf: Pdf, footer: string, pageLabel: string): void {
     const width = contentWidth(doc);
     const y = doc.page.height - doc.page.margins.bottom + 12;
     const label = pageLabel.replace('{page}', String(i + 1)).replace('{pages}', String(range.count));
-    doc.fillColor(STYLE.text.muted);
-    footerLines(pdf, footer, width - labelWidth, size).forEach((line, n) => pdf.text.line([{ face: 'regular', text: line, x: left }], y + n * lineHeight(pdf.fonts.regular, size), size, 'top'));
-    pdf.text.line([{ face: 'regular', text: label, x: left + width - widthOf(pdf, 'regular', label, size) }], y, size, 'top');
+    footerLines(pdf, footer, width - labelWidth, size).forEach((line, n) => pdf.text.line([{ face: 'regular', text: line, x: left }], y + n * lineHeight(pdf.fonts.regular, size), size, 'top', STYLE.text.muted));
+    pdf.text.line([{ face: 'regular', text: label, x: left + width - widthOf(pdf, 'regular', label, size) }], y, size, 'top', STYLE.text.muted);
   }
 }
 
