@@ -5,9 +5,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 import { loadPublicKey } from '../../src/audit/keys.js';
 import { readLogContents, verifyLog } from '../../src/audit/log.js';
 import { csvRecords } from '../../src/io/csv.js';
@@ -50,7 +50,7 @@ function killAt(args: string[], journal: string, target: number | null, ms = 500
 
 describe('batch', () => {
   it(`finishes a ${CASES}-case loan book killed at random moments, each case exactly once, log verified`, async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'batch-crash-'));
+    const dir = tempDir('batch-crash-');
     loanBook(path.join(dir, 'book.csv'));
     expect(spawnSync(process.execPath, [CLI, 'audit', 'keygen', '--out', path.join(dir, 'keys')]).status).toBe(0);
     const random = seededRandom(20261126);
@@ -89,7 +89,7 @@ describe('batch', () => {
   }, 600_000);
 
   it('records a bad case as a failure with its error and goes on (exit 4)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'batch-bad-'));
+    const dir = tempDir('batch-bad-');
     const cases = path.join(dir, 'cases');
     fs.mkdirSync(cases);
     for (const f of ['app-1001-refused.yaml', 'app-1002-approved.yaml']) fs.copyFileSync(packagePath('domains', 'credit', 'demo', f), path.join(cases, f));
@@ -104,7 +104,7 @@ describe('batch', () => {
   }, 120_000);
 
   it('--documents adverse-action-letter: letters only, and a decision listed twice is recorded once', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'batch-letters-'));
+    const dir = tempDir('batch-letters-');
     const cases = path.join(dir, 'cases');
     fs.mkdirSync(cases);
     for (const f of ['app-1001-refused.yaml', 'app-1002-approved.yaml']) fs.copyFileSync(packagePath('domains', 'credit', 'demo', f), path.join(cases, f));

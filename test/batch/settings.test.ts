@@ -1,15 +1,15 @@
 /** Batch settings: a resumed batch must be finished as it was begun; an unnamed default counts as the default. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 import { SETTINGS_FILE, settleSettings, type BatchSettings } from '../../src/batch/settings.js';
 
 const settings = (over: Partial<BatchSettings> = {}): BatchSettings => ({ domain: 'credit', profile: 'us', documents: null, locale: 'en', formats: ['html', 'pdf'], ...over });
 
 describe('batch settings', () => {
   it('records a new batch and refuses to finish it with another setting, by flag', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'batch-settings-'));
+    const dir = tempDir('batch-settings-');
     settleSettings(dir, settings());
     expect(JSON.parse(fs.readFileSync(path.join(dir, SETTINGS_FILE), 'utf8'))).toEqual(settings());
     expect(() => settleSettings(dir, settings())).not.toThrow();
@@ -19,7 +19,7 @@ describe('batch settings', () => {
   });
 
   it('a profile recorded unnamed (null, by an earlier version) is the default profile', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'batch-settings-'));
+    const dir = tempDir('batch-settings-');
     fs.writeFileSync(path.join(dir, SETTINGS_FILE), JSON.stringify(settings({ profile: null })));
     expect(() => settleSettings(dir, settings(), { profile: 'us' })).not.toThrow();
     expect(() => settleSettings(dir, settings({ profile: 'eu' }), { profile: 'us' })).toThrow(/--profile: .* begun with --profile us, not eu/);

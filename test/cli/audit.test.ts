@@ -5,9 +5,9 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 import { canonicalize } from '../../src/audit/canonical.js';
 import { sha256Hex } from '../../src/audit/hash.js';
 import { readLogContents } from '../../src/audit/log.js';
@@ -25,7 +25,7 @@ const creditCase = packagePath('domains', 'credit', 'demo', 'app-1001-refused.ya
 const dermCase = packagePath('domains', 'dermatology', 'demo', 'derm-001.yaml');
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-cli-'));
+  dir = tempDir('audit-cli-');
   expect(run('audit', 'keygen', '--out', 'keys').code).toBe(0);
   expect(fs.statSync(KEY()).mode & 0o777).toBe(0o600);
   for (const [domain, file] of [['credit', creditCase], ['dermatology', dermCase]]) {

@@ -4,10 +4,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 import { encodeNpy, parseNpy } from '../../src/io/npy.js';
 import { attr, createBuilder } from '../../src/onnx/builder.js';
 import { float32Tensor } from '../../src/onnx/ir.js';
@@ -39,7 +39,7 @@ function expectCleanFailure(r: ReturnType<typeof run>, pattern: RegExp, outputs:
 
 beforeAll(() => {
   expect(fs.existsSync(CLI), 'run `npm run build` (npm test does) before the CLI tests').toBe(true);
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lrp-cli-'));
+  dir = tempDir('lrp-cli-');
   inputNpy = path.join(dir, 'x.npy');
   fs.writeFileSync(inputNpy, encodeNpy(readF32(path.join(FIXTURES, 'cnn', 'input.f32')), [3, 3, 32, 32]));
 });

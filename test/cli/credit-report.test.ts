@@ -5,10 +5,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 import { packagePath } from '../../src/paths.js';
 
 const CLI = packagePath('dist', 'src', 'cli', 'main.js');
@@ -51,7 +51,7 @@ interface Json {
 }
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'credit-cli-'));
+  dir = tempDir('credit-cli-');
   attributes = (YAML.parse(fs.readFileSync(demo('app-1001-refused.yaml'), 'utf8')) as { attributes: Record<string, string | number> }).attributes;
 });
 

@@ -1,14 +1,14 @@
 /** `npm run demo`, the README's first command: every domain's demo cases become documents, in every locale. */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 import { packagePath } from '../../src/paths.js';
 
 describe('lrp-report demo', () => {
   it('renders the bundled demo cases of both domains to PDF and HTML in en and zh-CN', () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-'));
+    const out = tempDir('demo-');
     const r = spawnSync(process.execPath, [packagePath('dist', 'src', 'cli', 'main.js'), 'demo', '--out', out], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const files = (dir: string) => fs.readdirSync(path.join(out, dir));

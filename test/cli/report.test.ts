@@ -4,10 +4,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 import { packagePath } from '../../src/paths.js';
 
 const CLI = packagePath('dist', 'src', 'cli', 'main.js');
@@ -35,7 +35,7 @@ function expectCleanFailure(r: ReturnType<typeof run>, pattern: RegExp, out: str
 }
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-cli-'));
+  dir = tempDir('report-cli-');
   fs.copyFileSync(packagePath('domains', 'dermatology', 'demo', 'derm-001.png'), path.join(dir, 'lesion.png'));
   // A decompression bomb: 48 megapixels of one colour compress to a few kilobytes.
   await sharp({ create: { width: 8000, height: 6000, channels: 3, background: { r: 200, g: 150, b: 120 } } }).png({ compressionLevel: 9 }).toFile(path.join(dir, 'bomb.png'));

@@ -1,14 +1,14 @@
 /** Image decoding for the model: exact preprocessing from the card, and refusal of what is not a usable image. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 import { decodeImage, imageToTensor } from '../../src/imaging/image-input.js';
 import type { ImagePreprocessing } from '../../src/models/card.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lrp-img-'));
+const dir = tempDir('lrp-img-');
 const pre: ImagePreprocessing = { kind: 'image', input: 'image', size: [4, 4], channel_order: 'RGB', scale: 1 / 255, mean: [0.5, 0.25, 0], std: [0.5, 0.25, 2] };
 
 /** A PNG whose header claims width × height pixels, with no image data behind it. */

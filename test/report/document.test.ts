@@ -1,10 +1,10 @@
 /** The document model: what templates may render, how text is decoded, and both renderers on one document. */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 import { parseReportDocument, plainText } from '../../src/report/document.js';
 import { parsedFontsFor } from '../../src/report/fonts.js';
 import { renderHtml } from '../../src/report/html.js';
@@ -61,7 +61,7 @@ describe('report document model', () => {
     const pdf = await renderPdf(doc, { px }, { fonts: parsedFontsFor("en"), date, pageLabel: 'p {page}/{pages}' });
     const again = await renderPdf(doc, { px }, { fonts: parsedFontsFor("en"), date, pageLabel: 'p {page}/{pages}' });
     expect(Buffer.compare(pdf, again)).toBe(0);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doc-'));
+    const dir = tempDir('doc-');
     const file = path.join(dir, 'd.pdf');
     fs.writeFileSync(file, pdf);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
@@ -76,7 +76,7 @@ describe('report document model', () => {
     const sentences = Array.from({ length: 400 }, (_, i) => `Sentence ${i + 1} of a long paragraph.`);
     const long = parseReportDocument(`<article lang="en" title="t"><p>${sentences.join(' ')}</p><footer>f</footer></article>`, 'test');
     const pdf = await renderPdf(long, {}, { fonts: parsedFontsFor('en'), date: new Date('2026-01-02T03:04:05Z'), pageLabel: 'p {page}/{pages}' });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doc-'));
+    const dir = tempDir('doc-');
     const file = path.join(dir, 'long.pdf');
     fs.writeFileSync(file, pdf);
     const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
@@ -100,7 +100,7 @@ describe('report document model', () => {
     const words = Array.from({ length: 80 }, (_, i) => `w${i + 1}`);
     const long = parseReportDocument(`<article lang="en" title="t"><p>body</p><footer>${words.join(' ')}</footer></article>`, 'test');
     const pdf = await renderPdf(long, {}, { fonts: parsedFontsFor('en'), date: new Date('2026-01-02T03:04:05Z'), pageLabel: 'p {page}/{pages}' });
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'doc-')), 'footer.pdf');
+    const file = path.join(tempDir('doc-'), 'footer.pdf');
     fs.writeFileSync(file, pdf);
     const boxes = [...execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' }).matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), right: Number(m[3]), text: m[4] }));
     const footer = boxes.filter((b) => /^w\d+…?$/.test(b.text));
@@ -131,7 +131,7 @@ describe('report document model', () => {
     const html = renderHtml(doc, { px: drawing });
     expect(html).toContain('<figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 50" role="img" aria-label="a pixel"><title>a pixel</title><rect x="100" y="10" width="60" height="30" fill="#b2182b"/><line x1="100" y1="0" x2="100" y2="50" stroke="#333333" stroke-width="2"/><text x="95" y="32" font-size="12" text-anchor="end" fill="#222222">A&lt;1 &amp; +0.5</text></svg><figcaption>Caption</figcaption></figure>');
     const pdf = await renderPdf(doc, { px: drawing }, { fonts: parsedFontsFor('en'), date: new Date('2026-01-02T03:04:05Z'), pageLabel: 'p {page}/{pages}' });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doc-'));
+    const dir = tempDir('doc-');
     const file = path.join(dir, 'd.pdf');
     fs.writeFileSync(file, pdf);
     expect(execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).trim().split('\n').length - 2).toBe(0);

@@ -4,10 +4,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../helpers/temp.js';
 import { plugin } from '../../../domains/dermatology/plugin.js';
 import { recordDigest } from '../../../src/audit/record.js';
 import type { DermatologyContext } from '../../../domains/dermatology/assess.js';
@@ -31,7 +31,7 @@ async function report(caseFile: string, locale = 'en', formats: ('pdf' | 'html')
 }
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'derm-report-'));
+  dir = tempDir('derm-report-');
   session = await plugin.open({});
 });
 afterAll(async () => {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../helpers/temp.js';
 import { loadPalette } from '../../../domains/dermatology/config.js';
 import { ABCD_COLOURS, generateLesion, imageSeed } from '../../../domains/dermatology/synthetic/generator.js';
 import { packagePath } from '../../../src/paths.js';
@@ -20,7 +21,7 @@ const digestOf = (dir: string) => {
 
 describe('synthetic lesions', () => {
   it('are byte-identical for the same seed and differ for another', () => {
-    const [a, b, c] = [0, 1, 2].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'lrp-synth-')));
+    const [a, b, c] = [0, 1, 2].map(() => tempDir('lrp-synth-'));
     expect(synth(a).status).toBe(0);
     expect(synth(b).status).toBe(0);
     expect(spawnSync(process.execPath, [CLI, 'synth', 'lesions', '--n', '6', '--seed', '43', '--out', c]).status).toBe(0);
@@ -30,7 +31,7 @@ describe('synthetic lesions', () => {
   });
 
   it('writes a mask file that is the truth mask, and images of the recorded size', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lrp-synth-'));
+    const dir = tempDir('lrp-synth-');
     expect(synth(dir).status).toBe(0);
     const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as { images: { id: string }[] };
     for (const { id } of index.images) {
