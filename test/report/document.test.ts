@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp.js';
@@ -70,6 +71,39 @@ describe('report document model', () => {
     expect(fonts.length).toBeGreaterThan(0);
     for (const line of fonts) expect(line).toMatch(/\s+yes\s+yes\s+yes\s+\d+\s+\d+$/);
     expect(execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).trim().split('\n').length - 2).toBe(1);
+  });
+
+  it('writes PDF/A-3b: its identification in the XMP metadata, an sRGB output intent, the record as an associated file', async () => {
+    const record = Buffer.from('{"record_id":"r1","decision":"refused"}');
+    const letter = parseReportDocument('<article lang="en" title="t"><p>Dear applicant</p><footer>f</footer></article>', 'test');
+    const pdf = await renderPdf(letter, {}, {
+      fonts: parsedFontsFor('en'),
+      date: new Date('2026-01-02T03:04:05Z'),
+      pageLabel: 'p {page}/{pages}',
+      attachments: [{ name: 'record.json', mime: 'application/json', description: 'the decision record', data: record }],
+    });
+    expect(pdf.subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
+    const raw = pdf.toString('latin1');
+    // pdfkit writes no object streams: every object's dictionary is plain text.
+    const object = (id: string) => new RegExp(`\\n${id} 0 obj\\n(<<[\\s\\S]*?>>)\\n(?:stream\\n)?`).exec(raw);
+    const streamOf = (id: string) => {
+      const at = raw.indexOf('stream\n', raw.indexOf(`\n${id} 0 obj\n`)) + 7;
+      return pdf.subarray(at, raw.indexOf('\nendstream', at));
+    };
+    expect(raw).toMatch(/<pdfaid:part>3<\/pdfaid:part>\s*<pdfaid:conformance>B<\/pdfaid:conformance>/);
+    const intent = /\/Type \/OutputIntent\s+\/S \/GTS_PDFA1[\s\S]*?\/DestOutputProfile (\d+) 0 R/.exec(raw);
+    expect(intent, 'an OutputIntent').not.toBeNull();
+    expect(object(intent![1])![1]).toMatch(/\/N 3\b/);
+    const profile = zlib.inflateSync(streamOf(intent![1]));
+    expect(profile.toString('latin1', 36, 40)).toBe('acsp'); // an ICC profile
+    expect(profile.toString('latin1', 16, 20)).toBe('RGB ');
+    const spec = /\/Type \/Filespec[\s\S]*?>>/.exec(raw)![0];
+    expect(spec).toMatch(/\/AFRelationship \/Data/);
+    expect(raw).toMatch(/\/AF \[\d+ 0 R\]/);
+    const dir = tempDir('doc-');
+    fs.writeFileSync(path.join(dir, 'a.pdf'), pdf);
+    execFileSync('pdfdetach', ['-saveall', '-o', dir, path.join(dir, 'a.pdf')]);
+    expect(fs.readFileSync(path.join(dir, 'record.json')).equals(record)).toBe(true);
   });
 
   it('a paragraph longer than a page goes on over the next page, every line inside the margins', async () => {
