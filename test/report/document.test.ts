@@ -1,6 +1,7 @@
 /** The document model: what templates may render, how text is decoded, and both renderers on one document. */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
@@ -97,6 +98,10 @@ describe('report document model', () => {
     const profile = zlib.inflateSync(streamOf(intent![1]));
     expect(profile.toString('latin1', 36, 40)).toBe('acsp'); // an ICC profile
     expect(profile.toString('latin1', 16, 20)).toBe('RGB ');
+    // The sRGB profile pdfkit ships, whole (the document writes it compressed once per process).
+    const shipped = path.join(path.dirname(createRequire(import.meta.url).resolve('pdfkit')), 'data', 'sRGB_IEC61966_2_1.icc');
+    expect(profile.equals(fs.readFileSync(shipped))).toBe(true);
+    expect(raw.match(/\/Type \/OutputIntent/g)).toHaveLength(1);
     const spec = /\/Type \/Filespec[\s\S]*?>>/.exec(raw)![0];
     expect(spec).toMatch(/\/AFRelationship \/Data/);
     expect(raw).toMatch(/\/AF \[\d+ 0 R\]/);
