@@ -23,7 +23,7 @@ import { DEFAULT_DOMAIN_FILE } from './config.js';
 import { checkLetter, dateView, letterView, officerView } from './documents.js';
 import { DEFAULT_PROFILE, DOMAIN, LETTER_DOCUMENT, OFFICER_TEMPLATE } from './plugin.js';
 
-export const letterTemplate = (jurisdiction: string) => `adverse-action-letter-${jurisdiction}`;
+const letterTemplate = (jurisdiction: string) => `adverse-action-letter-${jurisdiction}`;
 
 export interface CreditSessionOptions extends DomainSessionOptions {
   /** Another domain YAML (a second model, a test variant); default domains/credit/domain.yaml. */

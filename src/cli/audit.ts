@@ -31,9 +31,9 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { keyge
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
-  const run = sub === undefined ? undefined : SUBCOMMANDS[sub];
-  if (!run) fail(`audit: expected one of ${Object.keys(SUBCOMMANDS).join(', ')}${sub ? `, got "${sub}"` : ''}`);
-  return run(rest);
+  const handler = sub !== undefined && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
+  if (!handler) fail(`audit: expected one of ${Object.keys(SUBCOMMANDS).join(', ')}${sub ? `, got "${sub}"` : ''}`);
+  return handler(rest);
 }
 
 function onePositional(positionals: string[], what: string, command: string): string {

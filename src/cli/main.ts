@@ -3,12 +3,6 @@
 import v8 from 'node:v8';
 import { UserError } from '../errors.js';
 
-// V8 flags are process-wide, so this covers the batch workers too. The report pipeline's hot functions (fontkit
-// shaping, PDF writing, templates) are large; inlining them doubled TurboFan's compile time (6.2 → 2.9 s of
-// background CPU for 1000 applicants in one process) and made the steady state no faster (7.6 → 7.4 s). On two
-// cores those compiler threads take their CPU from the work: a 1000-applicant batch runs about 10 % faster without.
-v8.setFlagsFromString('--no-turbo-inlining');
-
 /** A command's module: `src/cli/<command>.ts`. */
 interface CommandModule {
   readonly usage: string;
@@ -28,6 +22,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   synth: () => import('./synth.js'),
 };
 
+const RENDERING_COMMANDS = new Set(['report', 'batch', 'demo']);
+
 const usage = async () => `usage:\n${(await Promise.all(Object.values(COMMANDS).map((load) => load()))).map((c) => `  ${c.usage}`).join('\n')}\n`;
 
 async function main(argv: string[]): Promise<number> {
@@ -41,6 +37,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`lrp-report: unknown command "${command}"\n${await usage()}`);
     return 2;
   }
+  // The commands that render reports run V8 without TurboFan inlining (the flag is process-wide, so the batch
+  // workers too). The report pipeline's hot functions (fontkit shaping, PDF writing, templates) are large; inlining
+  // them doubled TurboFan's compile time (6.2 → 2.9 s of background CPU for 1000 applicants in one process) and made
+  // the steady state no faster (7.6 → 7.4 s). On two cores those compiler threads take their CPU from the work: a
+  // 1000-applicant batch runs about 10 % faster without. Set before the command's code is loaded.
+  if (RENDERING_COMMANDS.has(command)) v8.setFlagsFromString('--no-turbo-inlining');
   const entry = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`usage: ${entry.usage}\n`);

@@ -13,9 +13,12 @@ export interface Drawing {
   readonly items: readonly DrawingItem[];
 }
 
+/** A colour as `#rrggbb`: what both renderers take (SVG attributes, PDF fill and stroke operators). */
+export type HexColour = `#${string}`;
+
 export type DrawingItem =
-  | { readonly shape: 'rect'; readonly x: number; readonly y: number; readonly width: number; readonly height: number; readonly fill: string }
-  | { readonly shape: 'line'; readonly x1: number; readonly y1: number; readonly x2: number; readonly y2: number; readonly stroke: string; readonly strokeWidth: number }
+  | { readonly shape: 'rect'; readonly x: number; readonly y: number; readonly width: number; readonly height: number; readonly fill: HexColour }
+  | { readonly shape: 'line'; readonly x1: number; readonly y1: number; readonly x2: number; readonly y2: number; readonly stroke: HexColour; readonly strokeWidth: number }
   | {
       readonly shape: 'text';
       readonly x: number;
@@ -26,7 +29,7 @@ export type DrawingItem =
       /** Which end of the text is at x. */
       readonly anchor: 'start' | 'end';
       readonly bold?: boolean;
-      readonly fill: string;
+      readonly fill: HexColour;
     };
 
 /** Pixels (PNG bytes) or a drawing. */

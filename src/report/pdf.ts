@@ -87,6 +87,8 @@ export function renderPdf(report: ReportDocument, assets: Assets, options: PdfOp
     font: null,
     info: { Title: report.title, Creator: 'lrp-report', Producer: 'lrp-report (pdfkit)', CreationDate: options.date, ModDate: options.date },
   } as unknown as PDFKit.PDFDocumentOptions);
+  // Fails loudly if a pdfkit release stops calling it by this name (the profile would then be compressed per document).
+  if (typeof (doc as unknown as Record<string, unknown>)._addColorOutputIntent !== 'function') throw new Error('pdfkit no longer has _addColorOutputIntent: review addOutputIntent in pdf.ts');
   Object.assign(doc, { _addColorOutputIntent: addOutputIntent });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));

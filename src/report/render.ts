@@ -11,7 +11,6 @@ import { renderHtml } from './html.js';
 import { renderPdf, type PdfAttachment } from './pdf.js';
 import { formatMessage, loadMessages, loadTemplate } from './templates.js';
 
-
 export interface RenderRequest {
   readonly domain: string;
   /** Template name under templates/<domain>/. */

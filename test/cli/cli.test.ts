@@ -194,18 +194,32 @@ describe('dispatch', () => {
   });
 
   it("a batch's main thread and audit verify load no model runtime, PDF writer, font or template engine", () => {
+    // The packages a set of modules loads, ES modules (seen by a resolve hook) and CommonJS ones (require's cache).
+    const packagesLoadedBy = (modules: string[]): string[] => {
+      const hooks = 'let port; export function initialize(data) { port = data.port; } export async function resolve(specifier, context, next) { const r = await next(specifier, context); port.postMessage(r.url); return r; }';
+      const probe = `
+        import { createRequire, register } from 'node:module';
+        import { MessageChannel } from 'node:worker_threads';
+        const { port1, port2 } = new MessageChannel();
+        const urls = [];
+        port1.on('message', (url) => urls.push(url));
+        port1.unref();
+        register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}), { data: { port: port2 }, transferList: [port2] });
+        for (const m of ${JSON.stringify(modules)}) await import(m);
+        await new Promise((done) => setTimeout(done, 200));
+        console.log(JSON.stringify([...urls, ...Object.keys(createRequire(import.meta.url).cache)]));`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return [...new Set((JSON.parse(r.stdout) as string[]).filter((u) => u.includes('/node_modules/')).map((u) => u.split('/node_modules/').pop()!.split('/')[0]))];
+    };
+    const dist = (...parts: string[]) => packagePath('dist', ...parts);
+    const heavy = ['onnxruntime-node', 'pdfkit', 'fontkit', 'handlebars', 'sharp'];
     // What the main thread loads before it starts the workers; each of these took it a few hundred milliseconds.
-    const probe = `
-      import { createRequire } from 'node:module';
-      await import(${JSON.stringify(packagePath('dist', 'src', 'cli', 'batch.js'))});
-      await import(${JSON.stringify(packagePath('dist', 'src', 'cli', 'audit.js'))});
-      const { loadDomain } = await import(${JSON.stringify(packagePath('dist', 'src', 'domain', 'registry.js'))});
-      for (const d of ['credit', 'dermatology']) await loadDomain(d);
-      console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    const loaded = JSON.parse(r.stdout) as string[];
-    expect(loaded.length).toBeGreaterThan(0);
-    for (const heavy of ['onnxruntime-node', 'pdfkit', 'fontkit', 'handlebars', 'sharp']) expect(loaded.filter((f) => f.includes(`/node_modules/${heavy}/`)), heavy).toEqual([]);
+    const light = packagesLoadedBy([dist('src', 'cli', 'batch.js'), dist('src', 'cli', 'audit.js'), dist('domains', 'credit', 'plugin.js'), dist('domains', 'dermatology', 'plugin.js')]);
+    expect(light).toContain('ajv');
+    for (const p of heavy) expect(light, p).not.toContain(p);
+    // The probe sees them where they are loaded: rendering a case and opening the domains' sessions.
+    const full = packagesLoadedBy([dist('src', 'domain', 'run.js'), dist('domains', 'credit', 'session.js'), dist('domains', 'dermatology', 'session.js')]);
+    for (const p of heavy) expect(full, p).toContain(p);
   });
 });

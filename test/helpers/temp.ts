@@ -6,7 +6,8 @@ import { afterAll } from 'vitest';
 
 const made: string[] = [];
 
-// Registered when a test file imports this module, i.e. while vitest collects that file.
+// Registered when a test file imports this module, i.e. while vitest collects that file. That is once per file
+// because vitest isolates test files (its default); with --no-isolate only the first file would register it.
 afterAll(() => {
   for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });

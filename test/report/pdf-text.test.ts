@@ -5,13 +5,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import sharp from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 import { fontsFor, parsedFontsFor, type FontStyle } from '../../src/report/fonts.js';
 import { createPdfText, type LineAnchor } from '../../src/report/pdf-text.js';
 
@@ -24,8 +24,7 @@ interface Sample {
   readonly anchor: LineAnchor;
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdf-text-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('pdf-text-');
 
 function pdfDocument(): { doc: PDFKit.PDFDocument; bytes: Promise<Buffer> } {
   const doc = new PDFDocument({ size: 'A4', font: null, info: { CreationDate: new Date(0), ModDate: new Date(0) } } as unknown as PDFKit.PDFDocumentOptions);
@@ -85,9 +84,10 @@ const latin: Sample[] = [
   { face: 'italic', text: 'Übergröße façade naïve', x: 60.25, y: 130.5, size: 14, anchor: 'baseline' },
   // Combining marks: positioned by the font's mark attachment (glyph offsets), not by advances.
   { face: 'regular', text: 'Re\u0301sume\u0301 a\u0323\u0302 n\u0303', x: 40, y: 170, size: 20, anchor: 'top' },
-  // The regular face starts with printable ASCII, so G, { and , are CIDs 0x28, 0x5C and 0x0D: bytes a literal string
-  // must escape ("(" unbalanced here, a backslash, a carriage return a reader would take for an end of line).
-  { face: 'regular', text: 'GG{G, x{,,G', x: 40, y: 210, size: 12, anchor: 'top' },
+  // The regular face starts with printable ASCII, so G, H, { and , are CIDs 0x28, 0x29, 0x5C and 0x0D: bytes a
+  // literal string must escape ("(" unbalanced here, ")", a backslash, a carriage return a reader would take for an
+  // end of line).
+  { face: 'regular', text: 'GG{G, x{,,G H', x: 40, y: 210, size: 12, anchor: 'top' },
 ];
 const chinese: Sample[] = [
   { face: 'regular', text: '您的申请（编号A0002）未获批准。“引号”', x: 40, y: 60, size: 12, anchor: 'top' },
@@ -113,6 +113,7 @@ describe('pdf-text: text without pdfkit text()', () => {
       const content = streams(fs.readFileSync(ours)).map((st) => zlib.inflateSync(st.data)).filter((d) => d.toString('latin1', 0, 11) === '1 0 0 -1 0 '); // pdfkit's page content starts by flipping y
       expect(content.length).toBeGreaterThan(0);
       for (const c of content) expect(c.includes(0x0d)).toBe(false);
+      if (locale === 'en') for (const escaped of ['\\(', '\\)', '\\\\', '\\r']) expect(content.some((c) => c.includes(escaped)), escaped).toBe(true);
       const fonts = execFileSync('pdffonts', [ours], { encoding: 'utf8' }).trim().split('\n').slice(2);
       expect(fonts).toHaveLength(samples.length === latin.length ? 3 : 2);
       for (const line of fonts) expect(line).toMatch(locale === 'en' ? /CID TrueType\s+Identity-H\s+yes yes yes/ : /CID Type 0C\s+Identity-H\s+yes yes yes/);
