@@ -45,6 +45,20 @@ export function caseIdOf(creditCase: CreditCase, file: string): string {
   return base;
 }
 
+/** The id of a CSV row without one: the file's name and the row number. */
+const rowCaseId = (file: string, row: number) => `${path.basename(file, path.extname(file))}-${String(row).padStart(4, '0')}`;
+
+/** A loan book's rows, and the rows of each case id (an empty id cell: the row's own id). */
+function loanBook(file: string): { records: Record<string, string>[]; rowsById: Map<string, number[]> } {
+  const records = csvRecords(readUtf8File(file, 'credit cases'), file);
+  const rowsById = new Map<string, number[]>();
+  records.forEach((record, i) => {
+    const id = record.id ? record.id : rowCaseId(file, i + 1);
+    rowsById.set(id, [...(rowsById.get(id) ?? []), i + 1]);
+  });
+  return { records, rowsById };
+}
+
 export async function openCreditSession(options: CreditSessionOptions = {}): Promise<DomainSession> {
   const profile = options.profile ?? DEFAULT_PROFILE;
   const assessor = await openCreditAssessor(options.domainFile ?? DEFAULT_DOMAIN_FILE);
@@ -61,14 +75,19 @@ export async function openCreditSession(options: CreditSessionOptions = {}): Pro
     const today = options.today ?? (() => new Date());
     const wanted = (document: string) => options.documents?.includes(document) ?? true;
     // A loan book as one CSV: parsed once, one applicant per data row.
-    const csvFiles = new Map<string, Record<string, string>[]>();
+    const csvFiles = new Map<string, { records: Record<string, string>[]; rowsById: Map<string, number[]> }>();
     const csvRowCase = (file: string, row: number) => {
-      let records = csvFiles.get(file);
-      if (!records) csvFiles.set(file, (records = csvRecords(readUtf8File(file, 'credit cases'), file)));
+      let book = csvFiles.get(file);
+      if (!book) csvFiles.set(file, (book = loanBook(file)));
+      const { records, rowsById } = book;
       const source = `${file} row ${row}`;
       if (!Number.isInteger(row) || row < 1 || row > records.length) fail(`${file}: no data row ${row} (it has ${records.length})`);
       const creditCase = caseFromCsvRecord(records[row - 1], source);
-      return { creditCase, caseId: creditCase.id === undefined ? `${path.basename(file, path.extname(file))}-${String(row).padStart(4, '0')}` : caseIdOf(creditCase, source), source };
+      const caseId = creditCase.id === undefined ? rowCaseId(file, row) : caseIdOf(creditCase, source);
+      // Every row sharing an id fails alike, before anything is written: their files and records would collide.
+      const others = (rowsById.get(caseId) ?? []).filter((r) => r !== row);
+      if (others.length > 0) fail(`${source}: id ${caseId} is also the id of row ${others.join(', row ')}; each applicant needs an id of its own (it names the letter and the audit record)`);
+      return { creditCase, caseId, source };
     };
     const fileCase = (file: string) => {
       const creditCase = readCreditCase(file);

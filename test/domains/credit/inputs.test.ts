@@ -7,6 +7,7 @@ import type { CreditAssessor } from '../../../domains/credit/assess.js';
 import { openCreditAssessor } from '../../../domains/credit/assess.js';
 import { readCreditCase } from '../../../domains/credit/case.js';
 import { DEFAULT_DOMAIN_FILE, loadCreditDomain } from '../../../domains/credit/config.js';
+import { openCreditSession } from '../../../domains/credit/session.js';
 import { packagePath } from '../../../src/paths.js';
 import { readCsv } from './independent.js';
 
@@ -43,6 +44,23 @@ describe('credit case input', () => {
     expect(fromCsv.reasons).toEqual(fromJson.reasons);
     expect(fromYaml.case.applicant.name).toBe('<b>Ann</b> Example'); // escaping is the renderer's job: kept verbatim
     expect(fromCsv.case.unused_attributes).toEqual(expect.arrayContaining(['age_years', 'credit_risk', 'foreign_worker', 'personal_status_sex']));
+  });
+
+  it('refuses every row of a loan book that shares its id with another, before anything is assessed', async () => {
+    const row = (id: string) => Object.values({ ...first, id }).map((v) => (v.includes(',') ? `"${v}"` : v)).join(',');
+    const header = Object.keys({ ...first, id: '' }).join(',');
+    // Rows 1 and 2 share an id; row 3 has none (so it is book-0003), which row 4 names explicitly.
+    const book = write('book.csv', [header, row('DUP'), row('DUP'), row(''), row('book-0003'), row('OK-5')].join('\n') + '\n');
+    const session = await openCreditSession({ documents: ['officer-report'] });
+    try {
+      await expect(session.assessCase({ file: book, row: 1 })).rejects.toThrow(/book\.csv row 1: id DUP is also the id of row 2; each applicant needs an id of its own/);
+      await expect(session.assessCase({ file: book, row: 2 })).rejects.toThrow(/book\.csv row 2: id DUP is also the id of row 1;/);
+      await expect(session.assessCase({ file: book, row: 3 })).rejects.toThrow(/book\.csv row 3: id book-0003 is also the id of row 4;/);
+      await expect(session.assessCase({ file: book, row: 4 })).rejects.toThrow(/book\.csv row 4: id book-0003 is also the id of row 3;/);
+      expect((await session.assessCase({ file: book, row: 5 })).caseId).toBe('OK-5');
+    } finally {
+      await session.close();
+    }
   });
 
   it('names the field of every bad value', async () => {
