@@ -11,6 +11,8 @@ export type JournalStatus = CaseStatus | 'failed';
 
 export interface JournalEntry {
   readonly key: string;
+  /** The case's input as it was run (BatchCase.input); absent in journals written before it was kept. */
+  readonly input_sha256?: string;
   readonly case_id: string | null;
   readonly status: JournalStatus;
   readonly decision: string | null;

@@ -58,18 +58,29 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   settleSettings(options.outDir, { domain: options.domain, profile: options.profile ?? defaultProfile, documents: options.documents ?? null, locale: options.locale, formats: [...options.formats].sort() }, { profile: defaultProfile });
   const log = options.audit ? openLogWriter(options.audit.log, { repair: true }) : null;
   if (log && log.repairedBytes > 0) process.stderr.write(`batch: ${options.audit!.log}: removed an incomplete last line (${log.repairedBytes} bytes) left by an interrupted run\n`);
-  const todo = cases.filter((c) => !journal.done.has(c.key));
+  // A case reported by an earlier run but edited since would keep its old letter and record: refused, naming it.
+  const changed = cases.filter((c) => {
+    const entry = journal.done.get(c.key);
+    return entry !== undefined && entry.status !== 'failed' && entry.input_sha256 !== undefined && entry.input_sha256 !== c.input;
+  });
+  if (changed.length > 0) {
+    fail(`--cases: ${changed.length} case${changed.length === 1 ? '' : 's'} changed since ${options.outDir} reported ${changed.length === 1 ? 'it' : 'them'} (${changed.slice(0, 3).map((c) => c.key).join(', ')}${changed.length > 3 ? ', …' : ''}); finish the batch with the cases it began with, or run the changed ones with another --out (and --audit log)`);
+  }
+  // Failed cases run again: their input, or a file they read, may have been fixed.
+  const todo = cases.filter((c) => journal.done.get(c.key)?.status !== 'reported' && journal.done.get(c.key)?.status !== 'escalated');
   const resumed = cases.length - todo.length;
+  const inputs = new Map(cases.map((c) => [c.key, c.input]));
   const progress = createProgress(cases.length, resumed);
-  let failed = [...journal.done.values()].filter((e) => e.status === 'failed').length;
+  let finished = resumed;
+  let failed = 0;
   let sinceCheckpoint = 0;
 
   type Result = FromWorker & { type: 'done' | 'failed' };
-  const failure = (key: string, caseId: string | null, error: string): JournalEntry => ({ key, case_id: caseId, status: 'failed', decision: null, probability: null, record_id: null, files: [], error });
+  const failure = (key: string, caseId: string | null, error: string): JournalEntry => ({ key, input_sha256: inputs.get(key), case_id: caseId, status: 'failed', decision: null, probability: null, record_id: null, files: [], error });
   const entryOf = (m: Result): JournalEntry =>
     m.type === 'failed'
       ? failure(m.key, null, m.error)
-      : { key: m.key, case_id: m.caseId, status: m.status, decision: m.decision, probability: m.probability, record_id: m.record.record_id, files: m.files.map((f) => path.relative(options.outDir, f)), error: null };
+      : { key: m.key, input_sha256: inputs.get(m.key), case_id: m.caseId, status: m.status, decision: m.decision, probability: m.probability, record_id: m.record.record_id, files: m.files.map((f) => path.relative(options.outDir, f)), error: null };
   // Group commit: the cases that finished while the last commit was on disk are recorded together, their audit
   // records first (one append, one fsync), then their journal lines (one write, one fsync). A crash between the
   // two leaves records the re-run finds in the log and journals without recording twice.
@@ -97,8 +108,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       }
     }
     journal.append(entries);
+    finished += entries.length;
     failed += entries.filter((e) => e.status === 'failed').length;
-    progress.update(journal.done.size, failed);
+    progress.update(finished, failed);
   };
 
   try {
@@ -108,7 +120,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   } finally {
     journal.close();
   }
-  progress.finish(journal.done.size, failed);
+  progress.finish(finished, failed);
   const entries = cases.map((c) => journal.done.get(c.key)!);
   const summaryFile = path.join(options.outDir, SUMMARY_FILE);
   writeFileAtomic(summaryFile, summaryCsv(entries));

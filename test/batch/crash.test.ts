@@ -103,6 +103,33 @@ describe('batch', () => {
     expect(bad.error).toMatch(/purpose.*spaceship/);
   }, 120_000);
 
+  it('a re-run runs failed cases again and refuses a case edited since it was reported', () => {
+    const dir = tempDir('batch-rerun-');
+    const cases = path.join(dir, 'cases');
+    fs.mkdirSync(cases);
+    fs.copyFileSync(packagePath('domains', 'credit', 'demo', 'app-1002-approved.yaml'), path.join(cases, 'good.yaml'));
+    const approved = fs.readFileSync(path.join(cases, 'good.yaml'), 'utf8');
+    fs.writeFileSync(path.join(cases, 'bad.yaml'), approved.replace(/id: APP-1002/, 'id: BAD-1').replace(/purpose: .*/, 'purpose: spaceship'));
+    const batch = () => spawnSync(process.execPath, [CLI, 'batch', '--domain', 'credit', '--cases', cases, '--out', path.join(dir, 'out'), '--format', 'html', '--workers', '1'], { encoding: 'utf8' });
+    const journal = path.join(dir, 'out', 'batch-journal.jsonl');
+    expect(batch().status).toBe(4);
+    // The bad case fixed: it runs again, the reported one does not.
+    fs.writeFileSync(path.join(cases, 'bad.yaml'), approved.replace(/id: APP-1002/, 'id: BAD-1'));
+    const fixed = batch();
+    expect(fixed.status, fixed.stderr).toBe(0);
+    expect(fixed.stdout).toMatch(/2 cases: 2 reported, 0 escalated, 0 failed \(1 finished by an earlier run\)/);
+    const summary = csvRecords(fs.readFileSync(path.join(dir, 'out', 'summary.csv'), 'utf8'), 'summary');
+    expect(summary.map((s) => [s.case, s.status])).toEqual([['bad.yaml', 'reported'], ['good.yaml', 'reported']]);
+    // A reported case edited: refused in one line, before anything is written.
+    fs.writeFileSync(path.join(cases, 'good.yaml'), approved.replace(/id: APP-1002/, 'id: APP-1002\n# edited'));
+    const journalBefore = fs.readFileSync(journal);
+    const edited = batch();
+    expect(edited.status).toBe(1);
+    expect(edited.stderr.trim().split('\n')).toHaveLength(1);
+    expect(edited.stderr).toMatch(/--cases: 1 case changed since .*out reported it \(good\.yaml\); finish the batch with the cases it began with, or run the changed ones with another --out/);
+    expect(fs.readFileSync(journal).equals(journalBefore)).toBe(true);
+  }, 120_000);
+
   it('--documents adverse-action-letter: letters only, and a decision listed twice is recorded once', () => {
     const dir = tempDir('batch-letters-');
     const cases = path.join(dir, 'cases');
