@@ -190,6 +190,7 @@ async function replay(argv: string[]): Promise<number> {
         seen.add(key(decision));
         const { rendered: _rendered, ...beforeDecision } = before;
         const changes = [
+          ...(before.input_sha256 !== decision.input_sha256 ? ['input changed'] : []),
           ...(before.output.decision !== decision.output.decision ? [`decision ${before.output.decision} → ${decision.output.decision}`] : []),
           ...(before.explanation.relevance_sha256 !== decision.explanation.relevance_sha256 ? ['relevance digest changed'] : []),
           ...(before.model.sha256 !== decision.model.sha256 ? ['model changed'] : []),
@@ -213,6 +214,10 @@ async function replay(argv: string[]): Promise<number> {
     for (const { session } of sessions) await session.close();
   }
   const missing = records.filter((r) => !seen.has(key(r))).length;
-  process.stdout.write(`replay: ${same} identical, ${drift} drifted, ${unrecorded} not recorded, ${failed} failed; ${missing} recorded decisions had no case in the folder\n`);
+  const source = /\.csv$/i.test(values.cases!) ? 'file' : 'folder';
+  process.stdout.write(`replay: ${same} identical, ${drift} drifted, ${unrecorded} not recorded, ${failed} failed; ${missing} recorded decision${missing === 1 ? '' : 's'} had no case in the ${source}\n`);
+  // Nothing compared is not a pass: the cases are not the ones recorded (a CSV row without an id takes its case id
+  // from the file's name).
+  if (same + drift === 0) fail(`audit replay: no case matched a decision in ${log} (cases match by domain, profile, case id and decision time; a CSV row without an id is named after its file)`);
   return drift + failed > 0 ? 1 : 0;
 }

@@ -116,7 +116,15 @@ describe('lrp-report audit', () => {
     fs.writeFileSync(path.join(cases, 'app.yaml'), changed);
     r = run('audit', 'replay', 'audit.log', '--cases', cases);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/DRIFT app\.yaml \(credit:APP-1001:[0-9a-f]+\): .*record differs/);
+    expect(r.stdout).toMatch(/DRIFT app\.yaml \(credit:APP-1001:[0-9a-f]+\): input changed; .*record differs/);
+    // Cases that are not the recorded ones compare nothing: that is not a pass.
+    const others = path.join(dir, 'other-cases');
+    fs.mkdirSync(others);
+    fs.writeFileSync(path.join(others, 'app.yaml'), fs.readFileSync(creditCase, 'utf8').replace(/^id: APP-1001$/m, 'id: APP-9999'));
+    r = run('audit', 'replay', 'audit.log', '--cases', others);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/NOT RECORDED app\.yaml/);
+    expect(r.stderr).toMatch(/^lrp-report: error: audit replay: no case matched a decision in audit\.log/);
   }, 120_000);
 
   it('refuses an audit log without a signing key, by name', () => {
