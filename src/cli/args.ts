@@ -1,4 +1,5 @@
 /** Argument parsing shared by the commands: strict, with one-line errors. */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { fail } from '../errors.js';
@@ -20,6 +21,13 @@ export function parse<T extends Options>(argv: string[], options: T, command: st
 export function required(value: string | undefined, flag: string, command: string): string {
   if (value === undefined || value === '') fail(`${command}: --${flag} is required`);
   return value;
+}
+
+/** `--out DIR`: required, and a folder if it exists (it is created when the first file is written). */
+export function outputFolder(value: string | undefined, command: string): string {
+  const dir = required(value, 'out', command);
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) fail(`${command}: --out ${dir} is a file, not a folder`);
+  return dir;
 }
 
 /** `--param k=v` (v a number or a comma-separated list of numbers). */

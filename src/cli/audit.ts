@@ -17,7 +17,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { readFileOrFail } from '../io/read.js';
 import { readYamlFile } from '../io/yaml.js';
 import { packagePath } from '../paths.js';
-import { parse, required } from './args.js';
+import { outputFolder, parse, required } from './args.js';
 
 export const usage = `lrp-report audit keygen --out DIR
     lrp-report audit verify LOG --key PUB.pem [--key …] [--known CHECKPOINTS.json]
@@ -48,7 +48,7 @@ function publicKeys(files: string[] | undefined, command: string): KeyObject[] {
 
 async function keygen(argv: string[]): Promise<number> {
   const { values } = parse(argv, { out: { type: 'string' } }, 'audit keygen');
-  const dir = required(values.out, 'out', 'audit keygen');
+  const dir = outputFolder(values.out, 'audit keygen');
   const privateFile = path.join(dir, 'audit-signing.key.pem');
   const publicFile = path.join(dir, 'audit-signing.pub.pem');
   for (const f of [privateFile, publicFile]) if (fs.existsSync(f)) fail(`audit keygen: ${f} exists; refusing to overwrite a key`);
@@ -116,7 +116,7 @@ async function exportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 'audit export');
   const log = onePositional(positionals, 'LOG', 'export');
   readFileOrFail(log, 'audit log');
-  const out = required(values.out, 'out', 'audit export');
+  const out = outputFolder(values.out, 'audit export');
   const keys = publicKeys(values.key, 'export');
   const check = verifyLog(log, keys);
   if (!check.ok) fail(`${log}: not exported: the log does not verify (${check.reason})`);

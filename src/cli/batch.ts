@@ -1,6 +1,6 @@
 /** `lrp-report batch`: a folder of cases or a CSV loan book → reports, audit records and a summary CSV. */
 import { runBatch } from '../batch/run.js';
-import { parse, parseFormats, positiveInt, required } from './args.js';
+import { outputFolder, parse, parseFormats, positiveInt, required } from './args.js';
 import { auditTarget } from './audit-options.js';
 import { domainOptions } from './domain-options.js';
 
@@ -33,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
     profile: values.profile,
     documents,
     cases: required(values.cases, 'cases', 'batch'),
-    outDir: required(values.out, 'out', 'batch'),
+    outDir: outputFolder(values.out, 'batch'),
     locale,
     formats: parseFormats(values.format),
     workers: positiveInt(values.workers, 'workers', 2),

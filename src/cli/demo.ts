@@ -8,13 +8,13 @@ import { availableDomains, loadDomain } from '../domain/registry.js';
 import { reportCase } from '../domain/run.js';
 import { availableLocales } from '../report/locales.js';
 import { packagePath } from '../paths.js';
-import { parse } from './args.js';
+import { outputFolder, parse } from './args.js';
 
 export const usage = 'lrp-report demo [--out DIR]';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, { out: { type: 'string' } }, 'demo');
-  const outRoot = values.out ?? packagePath('reports');
+  const outRoot = values.out === undefined ? packagePath('reports') : outputFolder(values.out, 'demo');
   let count = 0;
   for (const name of availableDomains()) {
     const demoDir = packagePath('domains', name, 'demo');

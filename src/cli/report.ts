@@ -3,7 +3,7 @@ import { fail } from '../errors.js';
 import { reportCase } from '../domain/run.js';
 import { openLogWriter, secondRendering } from '../audit/log.js';
 import type { AuditRecord } from '../audit/record.js';
-import { parse, parseFormats, required } from './args.js';
+import { outputFolder, parse, parseFormats, required } from './args.js';
 import { auditTarget } from './audit-options.js';
 import { domainOptions } from './domain-options.js';
 
@@ -28,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   }, 'report');
   const domainName = required(values.domain, 'domain', 'report');
   const caseFile = required(values.case, 'case', 'report');
-  const outDir = required(values.out, 'out', 'report');
+  const outDir = outputFolder(values.out, 'report');
   const formats = parseFormats(values.format);
   const { plugin, locale, documents } = await domainOptions(domainName, values.locale, values.profile, values.documents);
   const audit = auditTarget(values.audit, values['audit-key']);

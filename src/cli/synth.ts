@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { generateLesion, imageSeed } from '../../domains/dermatology/synthetic/generator.js';
 import { fail } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { parse, positiveInt, required } from './args.js';
+import { outputFolder, parse, positiveInt, required } from './args.js';
 
 export const usage = 'lrp-report synth lesions --n N --seed S --out DIR [--shortcut] [--ink always|never]';
 
@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
   const seedText = required(values.seed, 'seed', 'synth');
   if (!/^\d+$/.test(seedText) || Number(seedText) > 0xffffffff) fail(`--seed ${seedText}: expected an integer 0…4294967295`);
   const seed = Number(seedText);
-  const out = required(values.out, 'out', 'synth');
+  const out = outputFolder(values.out, 'synth');
   if (values.ink !== undefined && values.ink !== 'always' && values.ink !== 'never') fail(`--ink ${values.ink}: expected always or never`);
   const force = values.ink ? { ink: values.ink === 'always' } : {};
   const index: { id: string; image: string; mask: string; truth: string; label: string }[] = [];

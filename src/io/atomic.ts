@@ -14,7 +14,11 @@ export function writeFileAtomic(file: string, data: Uint8Array | string): void {
     fs.writeFileSync(temp, data, { flag: 'wx' });
     fs.renameSync(temp, file);
   } catch (e) {
-    fs.rmSync(temp, { force: true });
+    try {
+      fs.rmSync(temp, { force: true });
+    } catch {
+      // No temp file to remove (its folder could not be made): the error to report is the first one.
+    }
     fail(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 }

@@ -181,6 +181,16 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
 });
 
 describe('dispatch', () => {
+  it('--out naming a file, not a folder: one line, exit 1, the file untouched', () => {
+    fs.writeFileSync(path.join(dir, 'afile'), 'keep');
+    const creditCase = packagePath('domains', 'credit', 'demo', 'app-1001-refused.yaml');
+    for (const args of [['report', '--domain', 'credit', '--case', creditCase], ['batch', '--domain', 'credit', '--cases', creditCase], ['audit', 'keygen'], ['demo'], ['synth', 'lesions', '--n', '1', '--seed', '1']]) {
+      expectCleanFailure(run(...args, '--out', 'afile'), new RegExp(`${args[0] === 'audit' ? 'audit keygen' : args[0]}: --out afile is a file, not a folder`));
+      expect(fs.readFileSync(path.join(dir, 'afile'), 'utf8')).toBe('keep');
+    }
+  });
+
+
   it('lists every command on --help and refuses an unknown one, prototype names included', () => {
     const help = run('--help');
     expect(help.code).toBe(0);
