@@ -18,7 +18,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import { fail, UserError } from '../errors.js';
+import { fail, systemReason, UserError } from '../errors.js';
 import { canonicalize } from './canonical.js';
 import { checkpointProblem, signCheckpoint, type Checkpoint } from './checkpoint.js';
 import { HEX64, ZERO_DIGEST, sha256Hex } from './hash.js';
@@ -69,7 +69,7 @@ function readRaw(logFile: string): RawLog {
   try {
     data = fs.readFileSync(logFile);
   } catch (e) {
-    fail(`cannot read ${logFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    fail(`cannot read ${logFile}: ${systemReason(e)}`);
   }
   const lines: Buffer[] = [];
   let start = 0;
@@ -279,7 +279,7 @@ function io(logFile: string, act: () => void): void {
   try {
     act();
   } catch (e) {
-    fail(`cannot write ${logFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    fail(`cannot write ${logFile}: ${systemReason(e)}`);
   }
 }
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { fail } from '../errors.js';
+import { fail, UsageError } from '../errors.js';
 import type { AttributionMethod, ExplainerProfile, SeedKind } from '../lrp/compile/compile.js';
 import type { TargetSpec } from '../lrp/explainer.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
@@ -14,12 +14,13 @@ export function parse<T extends Options>(argv: string[], options: T, command: st
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
   } catch (e) {
-    fail(`${command}: ${(e as Error).message.split('\n')[0]}`);
+    // parseArgs's first sentence (its advice on positionals that start with '-' is not about this command line).
+    throw new UsageError(`${command}: ${(e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '')}`);
   }
 }
 
 export function required(value: string | undefined, flag: string, command: string): string {
-  if (value === undefined || value === '') fail(`${command}: --${flag} is required`);
+  if (value === undefined || value === '') throw new UsageError(`${command}: --${flag} is required`);
   return value;
 }
 

@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { compileModelFile } from '../lrp/api.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fail } from '../errors.js';
+import { fail, systemReason } from '../errors.js';
 import type { Model } from '../onnx/ir.js';
 import { encodeModel, initializerBytes, writeModelWithExternalData } from '../onnx/save.js';
 import { EXPLAINER_IO } from '../lrp/compile/compile.js';
@@ -45,7 +45,7 @@ function writeExternalAtomic(model: Model, out: string): void {
     fs.renameSync(`${staged}.data`, `${out}.data`);
     fs.renameSync(staged, out);
   } catch (e) {
-    fail(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    fail(`cannot write ${out}: ${systemReason(e)}`);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

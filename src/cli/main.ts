@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `lrp-report` command: dispatch, and the one place errors become a one-line message and an exit code. */
 import v8 from 'node:v8';
-import { UserError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
 
 /** A command's module: `src/cli/<command>.ts`. */
 interface CommandModule {
@@ -58,7 +58,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof UserError) {
       process.stderr.write(`lrp-report: error: ${error.message}\n`);
-      process.exitCode = 1;
+      process.exitCode = error instanceof UsageError ? 2 : 1;
     } else {
       // Not the user's fault: one line for them, the stack only when asked for (LRP_REPORT_DEBUG=1).
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);

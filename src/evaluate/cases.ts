@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { generateLesion, imageSeed } from '../../domains/dermatology/synthetic/generator.js';
-import { fail } from '../errors.js';
+import { fail, systemReason } from '../errors.js';
 import { imageToTensor } from '../imaging/image-input.js';
 import { csvRecords } from '../io/csv.js';
 import type { InputBatch } from '../lrp/explainer.js';
@@ -58,7 +58,7 @@ function tabularCases(pre: TabularPreprocessing, file: string, n: number | undef
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    fail(`--cases: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    fail(`--cases: cannot read ${file}: ${systemReason(e)}`);
   }
   const records = csvRecords(text, file);
   const rows = records.map((r, i) => encodeCase(pre, r, `${file} line ${i + 2}`));

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import path from 'node:path';
-import { fail } from '../errors.js';
+import { fail, systemReason } from '../errors.js';
 
 export function writeFileAtomic(file: string, data: Uint8Array | string): void {
   const dir = path.dirname(path.resolve(file));
@@ -19,6 +19,6 @@ export function writeFileAtomic(file: string, data: Uint8Array | string): void {
     } catch {
       // No temp file to remove (its folder could not be made): the error to report is the first one.
     }
-    fail(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    fail(`cannot write ${file}: ${systemReason(e)}`);
   }
 }

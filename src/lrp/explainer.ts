@@ -8,7 +8,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import ort from 'onnxruntime-node';
-import { fail } from '../errors.js';
+import { fail, systemReason } from '../errors.js';
 import { encodeModel, initializerBytes, writeModelWithExternalData } from '../onnx/save.js';
 import type { CompiledExplainer, ExplainerInfo, ExplainerProfile, SeedKind } from './compile/compile.js';
 import { EXPLAINER_IO } from './compile/compile.js';
@@ -81,7 +81,7 @@ function stage(compiled: CompiledExplainer): Staged {
     writeModelWithExternalData(compiled.model, file);
   } catch (e) {
     fs.rmSync(dir, { recursive: true, force: true });
-    fail(`cannot stage the explainer in ${os.tmpdir()}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    fail(`cannot stage the explainer in ${os.tmpdir()}: ${systemReason(e)}`);
   }
   return { info: compiled.info, source: { dir, file } };
 }

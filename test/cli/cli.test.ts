@@ -142,7 +142,7 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
     const bytes = fs.readFileSync(MODEL);
     fs.writeFileSync(path.join(dir, 'truncated.onnx'), bytes.subarray(0, Math.floor(bytes.length * 0.6)));
     expectCleanFailure(run(...explainArgs('truncated.onnx', inputNpy)), /truncated\.onnx is not a valid ONNX file/, ['bad.npy']);
-    expectCleanFailure(run(...explainArgs('missing.onnx', inputNpy)), /cannot read model missing\.onnx: ENOENT/, ['bad.npy']);
+    expectCleanFailure(run(...explainArgs('missing.onnx', inputNpy)), /cannot read model missing\.onnx: no such file \(ENOENT\)/, ['bad.npy']);
   });
 
   it('a wrong input shape or dtype, NaN or Inf', () => {
@@ -201,6 +201,12 @@ describe('dispatch', () => {
       expect(r.stderr.split('\n')[0]).toBe(`lrp-report: unknown command "${name}"`);
     }
     expect(run('batch', '--help').stdout).toMatch(/^usage: lrp-report batch --domain/);
+    // A wrong command line exits 2, as usage errors do; a wrong value in a right one exits 1.
+    const misspelt = run('batch', '--domain', 'credit', '--formt', 'pdf');
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.stderr).toBe("lrp-report: error: batch: Unknown option '--formt'\n");
+    expect(run('report', '--case', 'x.yaml').code).toBe(2);
+    expect(run('batch', '--domain', 'credit', '--cases', 'x.csv', '--out', 'o', '--workers', 'two').code).toBe(1);
   });
 
   it("a batch's main thread and audit verify load no model runtime, PDF writer, font or template engine", () => {

@@ -56,7 +56,7 @@ describe('lrp-report report --domain dermatology', () => {
   }, 60_000);
 
   it.each([
-    ['missing image', { image: 'nowhere.png' }, /cannot read image: .*nowhere\.png: ENOENT/],
+    ['missing image', { image: 'nowhere.png' }, /cannot read image: .*nowhere\.png: no such file \(ENOENT\)/],
     ['unreadable image', { image: 'not-an-image.png' }, /image: .*not-an-image\.png is not a readable image/],
     ['image bomb', { image: 'bomb.png' }, /larger than 40 megapixels/],
     ['spacing in µm', { pixel_spacing_mm: 80 }, /pixel_spacing_mm: 80 mm per pixel is outside 0\.001–0\.5/],

@@ -64,6 +64,6 @@ describe('image input', () => {
     const truncated = path.join(dir, 'truncated.png');
     fs.writeFileSync(truncated, fs.readFileSync(good).subarray(0, 60));
     await expect(decodeImage(truncated, 'case.image')).rejects.toThrow(/not a readable image/);
-    await expect(decodeImage(path.join(dir, 'missing.png'), 'case.image')).rejects.toThrow(/cannot read case\.image: .*missing\.png: ENOENT/);
+    await expect(decodeImage(path.join(dir, 'missing.png'), 'case.image')).rejects.toThrow(/cannot read case\.image: .*missing\.png: no such file \(ENOENT\)/);
   });
 });
