@@ -98,6 +98,7 @@ export interface AuditBundle {
 export function exportBundle(logFile: string, range: { readonly from?: string; readonly to?: string } = {}): AuditBundle {
   const lo = range.from === undefined ? -Infinity : parseTime(range.from, 'from');
   const hi = range.to === undefined ? Infinity : parseTime(range.to, 'to');
+  if (lo > hi) fail(`--from ${range.from} is after --to ${range.to}`);
   const { records, checkpoints } = readLogContents(logFile);
   const checkpoint = checkpoints.at(-1);
   if (!checkpoint) fail(`${logFile}: no signed checkpoint`);

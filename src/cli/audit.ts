@@ -1,4 +1,4 @@
-/** `lrp-report audit keygen|verify|prove|check-proof|export|replay`: the compliance side of the audit log. */
+/** `lrp-report audit keygen|verify|repair|prove|check-proof|check-document|export|replay`: the compliance side of the audit log. */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
@@ -6,8 +6,9 @@ import { decisionRecord } from '../audit/build.js';
 import { canonicalize } from '../audit/canonical.js';
 import type { Checkpoint } from '../audit/checkpoint.js';
 import { generateAuditKeyPair, loadPublicKey } from '../audit/keys.js';
-import { openLogWriter, readLogContents, verifyLog } from '../audit/log.js';
-import { exportBundle, proveInclusion, verifyInclusionProof } from '../audit/proof.js';
+import { openLogWriter, readLogContents, verifyLog, type VerifyResult } from '../audit/log.js';
+import { sha256Hex } from '../audit/hash.js';
+import { exportBundle, proveInclusion, verifyBundle, verifyInclusionProof, type AuditBundle } from '../audit/proof.js';
 import type { AuditRecord } from '../audit/record.js';
 import { listCases } from '../batch/cases.js';
 import type { DomainSession } from '../domain/plugin.js';
@@ -23,11 +24,12 @@ export const usage = `lrp-report audit keygen --out DIR
     lrp-report audit verify LOG --key PUB.pem [--key …] [--known CHECKPOINTS.json]
     lrp-report audit repair LOG   (removes an incomplete last line left by a crash mid-write)
     lrp-report audit prove LOG --record ID [--out PROOF.json]
-    lrp-report audit check-proof PROOF.json --key PUB.pem
+    lrp-report audit check-proof PROOF.json|bundle.json --key PUB.pem
+    lrp-report audit check-document LOG FILE.pdf|FILE.html --key PUB.pem   (is this report the one the log records?)
     lrp-report audit export LOG --key PUB.pem --out DIR [--from TIME] [--to TIME]
     lrp-report audit replay LOG --cases DIR|FILE.csv   (exit 1 on drift)`;
 
-const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { keygen, verify, repair, prove, 'check-proof': checkProof, export: exportCommand, replay };
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { keygen, verify, repair, prove, 'check-proof': checkProof, 'check-document': checkDocument, export: exportCommand, replay };
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -66,12 +68,36 @@ async function verify(argv: string[]): Promise<number> {
   readFileOrFail(log, 'audit log');
   const known = values.known ? (JSON.parse(readFileOrFail(values.known, 'known checkpoints').toString('utf8')) as Checkpoint[]) : undefined;
   const result = verifyLog(log, publicKeys(values.key, 'verify'), { known });
-  if (!result.ok) {
-    const where = result.firstBadSeq !== undefined ? `first bad record #${result.firstBadSeq}${result.firstBadRecordId ? ` (${result.firstBadRecordId})` : ''}` : 'the log';
-    fail(`${log}: NOT VERIFIED: ${where}${result.line ? `, line ${result.line}` : ''}: ${result.reason}`);
-  }
+  if (!result.ok) notVerified(log, result);
   process.stdout.write(`${log}: verified: ${result.size} records, ${result.checkpoints} signed checkpoints, chain and Merkle tree intact\n`);
   return 0;
+}
+
+function notVerified(log: string, result: VerifyResult): never {
+  const where = result.firstBadSeq !== undefined ? `first bad record #${result.firstBadSeq}${result.firstBadRecordId ? ` (${result.firstBadRecordId})` : ''}` : 'the log';
+  fail(`${log}: NOT VERIFIED: ${where}${result.line ? `, line ${result.line}` : ''}: ${result.reason}`);
+}
+
+/**
+ * A report on its own against the log: the log verifies, and one of its records lists exactly these bytes. (The
+ * decision record a PDF carries is the logged record without the documents' digests, which it cannot contain.)
+ */
+async function checkDocument(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true } }, 'audit check-document');
+  if (positionals.length !== 2) fail(`audit check-document: expected LOG and a report FILE, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`);
+  const [log, file] = positionals;
+  const digest = sha256Hex(readFileOrFail(file, 'report'));
+  readFileOrFail(log, 'audit log');
+  const result = verifyLog(log, publicKeys(values.key, 'check-document'));
+  if (!result.ok) notVerified(log, result);
+  for (const record of readLogContents(log).records) {
+    const document = record.rendered.documents.find((d) => d.sha256 === digest);
+    if (document) {
+      process.stdout.write(`${file}: recorded: the ${document.name} (${document.format}, ${document.locale}) of decision ${record.record_id} (case ${record.case_id}, ${record.output.decision}, decided ${record.decision_time}); ${log} verified\n`);
+      return 0;
+    }
+  }
+  fail(`${file}: NOT RECORDED: no record in ${log} lists a document with its SHA-256 ${digest} (altered since, or rendered without this log)`);
 }
 
 /** Explicit, never silent: only a line without its newline (a write the crash cut short) is removed. */
@@ -104,12 +130,29 @@ async function checkProof(argv: string[]): Promise<number> {
     if (e instanceof UserError) throw e;
     fail(`${file}: not JSON`);
   }
-  const check = verifyInclusionProof(proof, publicKeys(values.key, 'check-proof'));
+  const keys = publicKeys(values.key, 'check-proof');
+  if (isBundle(proof)) {
+    // An export's bundle.json: every proof in it, all under its one checkpoint.
+    let bundleCheck;
+    try {
+      bundleCheck = verifyBundle(proof, keys);
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      fail(`${file}: NOT VERIFIED: not a well-formed bundle`);
+    }
+    if (!bundleCheck.ok) fail(`${file}: NOT VERIFIED: ${bundleCheck.reason}`);
+    process.stdout.write(`${file}: verified: ${bundleCheck.reason}, signed at ${proof.checkpoint.timestamp}\n`);
+    return 0;
+  }
+  const check = verifyInclusionProof(proof, keys);
   if (!check.ok) fail(`${file}: NOT VERIFIED: ${check.reason}`);
   const p = proof as { record: AuditRecord; tree_size: number; checkpoint: Checkpoint };
   process.stdout.write(`${file}: verified: record ${p.record.record_id} is in the log of ${p.tree_size} records signed at ${p.checkpoint.timestamp}\n`);
   return 0;
 }
+
+const isBundle = (value: unknown): value is AuditBundle =>
+  typeof value === 'object' && value !== null && Array.isArray((value as { proofs?: unknown }).proofs) && typeof (value as { checkpoint?: unknown }).checkpoint === 'object';
 
 /** A bundle an auditor can check without us: records with proofs, the checkpoint, the schema, key and model cards. */
 async function exportCommand(argv: string[]): Promise<number> {
@@ -127,7 +170,7 @@ async function exportCommand(argv: string[]): Promise<number> {
     ['audit-record.schema.json', fs.readFileSync(packagePath('schemas', 'audit-record.schema.json'))],
     ...values.key!.map((k, i): [string, Buffer] => [`audit-signing${i ? `-${i + 1}` : ''}.pub.pem`, fs.readFileSync(k)]),
     ...cards.map(([name, file]): [string, Buffer] => [path.join('model-cards', name), fs.readFileSync(file)]),
-    ['README.txt', `lrp-report audit export of ${path.basename(log)}: ${bundle.proofs.length} records decided in [${bundle.from ?? '-∞'}, ${bundle.to ?? '+∞'}).\nEach proof in bundle.json leads from SHA-256(0x00 || SHA-256(RFC 8785 JSON of the record)) to the root of the signed checkpoint (RFC 9162 inclusion proof); the checkpoint is signed with Ed25519 (see the public key). Records follow audit-record.schema.json; model cards are those whose SHA-256 the records name.\nCheck one proof: lrp-report audit check-proof PROOF.json --key audit-signing.pub.pem\n`],
+    ['README.txt', `lrp-report audit export of ${path.basename(log)}: ${bundle.proofs.length} records decided in [${bundle.from ?? '-∞'}, ${bundle.to ?? '+∞'}).\nEach proof in bundle.json leads from SHA-256(0x00 || SHA-256(RFC 8785 JSON of the record)) to the root of the signed checkpoint (RFC 9162 inclusion proof); the checkpoint is signed with Ed25519 (see the public key). Records follow audit-record.schema.json; model cards are those whose SHA-256 the records name.\nCheck every proof: lrp-report audit check-proof bundle.json --key audit-signing.pub.pem (a single proof from audit prove is checked the same way)\n`],
   ];
   for (const [name, data] of files) writeFileAtomic(path.join(out, name), data);
   process.stdout.write(`${bundle.proofs.length} records with proofs, ${cards.length} model cards written to ${out}\n`);

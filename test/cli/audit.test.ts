@@ -69,6 +69,23 @@ describe('lrp-report audit', () => {
     expect(rendered.documents.find((d) => d.name === 'adverse-action-letter' && d.format === 'pdf')!.sha256).toBe(sha256Hex(fs.readFileSync(pdf)));
   });
 
+  it('checks a report on its own against the log: the one recorded passes, an altered copy is named', () => {
+    const pdf = path.join(dir, 'out', 'APP-1001.adverse-action-letter.pdf');
+    const ok = run('audit', 'check-document', 'audit.log', pdf, '--key', PUB());
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/recorded: the adverse-action-letter \(pdf, en\) of decision credit:APP-1001:[0-9a-f]+ \(case APP-1001, refused, decided .*\); audit\.log verified/);
+    expect(run('audit', 'check-document', 'audit.log', pdf.replace(/\.pdf$/, '.html'), '--key', PUB()).code).toBe(0);
+    // One byte of the attachment's stream changed: still a PDF, no longer the one recorded.
+    const bytes = fs.readFileSync(pdf);
+    const at = bytes.indexOf('/Type /EmbeddedFile');
+    const altered = Buffer.from(bytes);
+    altered[bytes.indexOf('stream\n', at) + 20] ^= 1;
+    fs.writeFileSync(path.join(dir, 'altered.pdf'), altered);
+    const bad = run('audit', 'check-document', 'audit.log', 'altered.pdf', '--key', PUB());
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^lrp-report: error: altered\.pdf: NOT RECORDED: no record in audit\.log lists a document with its SHA-256 [0-9a-f]{64}/);
+  });
+
   it('names the first bad record when a byte of the log is changed', () => {
     const text = fs.readFileSync(path.join(dir, 'audit.log'), 'utf8');
     const lines = text.split('\n');
@@ -100,8 +117,22 @@ describe('lrp-report audit', () => {
     const files = fs.readdirSync(path.join(dir, 'bundle')).sort();
     expect(files).toEqual(['README.txt', 'audit-record.schema.json', 'audit-signing.pub.pem', 'bundle.json', 'model-cards']);
     expect(fs.readdirSync(path.join(dir, 'bundle', 'model-cards')).sort()).toEqual(['german-credit-mlp-1.0.0.card.yaml', 'synthetic-lesion-classifier-1.0.0.card.yaml'].sort());
-    const bundle = JSON.parse(fs.readFileSync(path.join(dir, 'bundle', 'bundle.json'), 'utf8')) as { proofs: unknown[] };
+    const bundle = JSON.parse(fs.readFileSync(path.join(dir, 'bundle', 'bundle.json'), 'utf8')) as { proofs: { record: { probability?: number } }[] };
     expect(bundle.proofs).toHaveLength(2);
+    // What the bundle's README.txt tells the auditor to run.
+    expect(fs.readFileSync(path.join(dir, 'bundle', 'README.txt'), 'utf8')).toContain('lrp-report audit check-proof bundle.json --key audit-signing.pub.pem');
+    const checked = run('audit', 'check-proof', path.join('bundle', 'bundle.json'), '--key', path.join('bundle', 'audit-signing.pub.pem'));
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stdout).toMatch(/verified: 2 records proven under checkpoint of size 2/);
+    const doctored = JSON.parse(fs.readFileSync(path.join(dir, 'bundle', 'bundle.json'), 'utf8')) as { proofs: { record: { case_id: string } }[] };
+    doctored.proofs[1].record.case_id = 'SOMEONE-ELSE';
+    fs.writeFileSync(path.join(dir, 'doctored-bundle.json'), JSON.stringify(doctored));
+    const refused = run('audit', 'check-proof', 'doctored-bundle.json', '--key', PUB());
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/doctored-bundle\.json: NOT VERIFIED: proof 2: /);
+    const backwards = run('audit', 'export', 'audit.log', '--key', PUB(), '--out', 'bundle2', '--from', '2026-12-01', '--to', '2026-01-01');
+    expect(backwards.code).toBe(1);
+    expect(backwards.stderr).toMatch(/--from 2026-12-01 is after --to 2026-01-01/);
   });
 
   it('replays recorded cases: identical, then drift when a case changed', () => {
