@@ -43,6 +43,8 @@ export interface ReasonConfig {
 export interface AttributeConfig {
   readonly label: string;
   readonly unit?: string;
+  /** How a categorical level reads in documents, where the data's own name is a code (default: the level itself). */
+  readonly level_text?: Readonly<Record<string, string>>;
   readonly reason: ReasonConfig;
   readonly action?: ActionConfig;
 }
@@ -155,6 +157,9 @@ export function checkConfigForCard(config: CreditDomainConfig, card: ModelCard, 
     const attribute = config.attributes[feature.name];
     if (!attribute) fail(`${file}: attributes.${feature.name} is missing: the model uses it, so it needs a label and reason statements`);
     checkReasons(feature, attribute.reason, `${file}: attributes.${feature.name}.reason`);
+    for (const level of Object.keys(attribute.level_text ?? {})) {
+      if (feature.type === 'numeric' || !feature.levels.includes(level)) fail(`${file}: attributes.${feature.name}.level_text: ${JSON.stringify(level)} is not a level of ${feature.name}`);
+    }
     if (attribute.action) checkAction(feature, attribute.action, `${file}: attributes.${feature.name}.action`);
   }
   return pre;
@@ -192,4 +197,7 @@ function checkAction(feature: TabularFeature, action: ActionConfig, at: string):
     seen.add(level);
   }
 }
+
+/** A level as documents show it: its configured text, or the level as the data names it. */
+export const levelText = (attribute: AttributeConfig, level: string): string => attribute.level_text?.[level] ?? level;
 

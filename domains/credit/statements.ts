@@ -1,6 +1,6 @@
 /** The configured statement for an attribute's value: per level (categorical) or high/low (numeric). */
 import type { TabularFeature } from '../../src/models/card.js';
-import type { AttributeConfig } from './config.js';
+import { levelText, type AttributeConfig } from './config.js';
 
 export interface Statement {
   /** Stable key for translation and audit: `attribute.high`, `attribute.low` or `attribute=level`. */
@@ -18,6 +18,6 @@ export function statementFor(feature: TabularFeature, attribute: AttributeConfig
     return { code: `${feature.name}.${direction}`, text: attribute.reason[direction]! };
   }
   const level = String(value);
-  const text = attribute.reason.levels?.[level] ?? attribute.reason.default!.replaceAll('{value}', level);
+  const text = attribute.reason.levels?.[level] ?? attribute.reason.default!.replaceAll('{value}', levelText(attribute, level));
   return { code: `${feature.name}=${level}`, text };
 }

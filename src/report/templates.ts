@@ -87,7 +87,8 @@ function registerHelpers(hb: typeof Handlebars, messages: Messages, locale: stri
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('num', (value: unknown, digits: unknown) => formatNumber(value, typeof digits === 'number' ? digits : 2, locale));
-  hb.registerHelper('pct', (value: unknown, digits: unknown) => `${formatNumber(typeof value === 'number' ? value * 100 : value, typeof digits === 'number' ? digits : 1, locale)} %`);
+  // A no-break space before the sign: a line never ends between a number and its "%".
+  hb.registerHelper('pct', (value: unknown, digits: unknown) => `${formatNumber(typeof value === 'number' ? value * 100 : value, typeof digits === 'number' ? digits : 1, locale)}\u00a0%`);
   hb.registerHelper('join', (list: unknown, separator: unknown) => (Array.isArray(list) ? list.map(String).join(typeof separator === 'string' ? separator : ', ') : ''));
 }
 

@@ -41,9 +41,11 @@ let dir: string;
  * line end without its hyphen ("Re-\nscored" → "Rescored"): compare with white space and hyphens removed.
  */
 const flat = (s: string) => s.replace(/[\s-]+/g, '');
-const pdfText = (file: string) => execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+// The pages' text above the running footer (A4, footer in the bottom 62 pt): a paragraph that goes on over a page
+// break reads as one.
+const pdfText = (file: string) => execFileSync('pdftotext', ['-x', '0', '-y', '0', '-W', '596', '-H', '779', file, '-'], { encoding: 'utf8' });
 const pct = (value: number, digits: number, locale: string) =>
-  `${(value * 100).toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false })} %`;
+  `${(value * 100).toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false })}\u00a0%`;
 
 async function report(caseFile: string, profile: string, locale = 'en', formats: ('pdf' | 'html')[] = ['pdf', 'html']) {
   const out = fs.mkdtempSync(path.join(dir, 'out-'));
@@ -371,8 +373,8 @@ describe('credit locale words', () => {
         expected.set(`statement.${f.name}.low`, a.reason.low!);
       } else {
         for (const level of f.levels) {
-          expected.set(`statement.${f.name}=${level}`, a.reason.levels?.[level] ?? a.reason.default!.replaceAll('{value}', level));
-          expected.set(`level.${f.name}=${level}`, level);
+          expected.set(`statement.${f.name}=${level}`, a.reason.levels?.[level] ?? a.reason.default!.replaceAll('{value}', a.level_text?.[level] ?? level));
+          expected.set(`level.${f.name}=${level}`, a.level_text?.[level] ?? level);
         }
       }
     }
