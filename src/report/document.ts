@@ -124,7 +124,8 @@ function inline(node: Element, source: string): Inline {
   const runs: Run[] = [];
   const walk = (n: ChildNode, bold: boolean, italic: boolean): void => {
     if (isText(n)) {
-      const text = n.data.replace(/\s+/g, ' ');
+      // HTML collapses ASCII whitespace only: a no-break space (between a number and its unit) stays.
+      const text = n.data.replace(/[ \t\n\f\r]+/g, ' ');
       if (text) runs.push({ text, ...(bold ? { bold } : {}), ...(italic ? { italic } : {}) });
     } else if (isTag(n)) {
       if (!INLINE_TAGS.has(n.name)) fail(`${source}: <${n.name}> inside <${node.name}> is not inline content`);

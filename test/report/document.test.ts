@@ -35,6 +35,9 @@ describe('report document model', () => {
     expect(doc.blocks.map((b) => b.kind)).toEqual(['heading', 'paragraph', 'banner', 'list', 'table', 'figures']);
     const p = doc.blocks[1];
     expect(p.kind === 'paragraph' && plainText(p.content)).toBe('A <b> tag as text, "quoted", and=more\nsecond line');
+    // Only ASCII whitespace collapses, as in HTML: a no-break space stays.
+    const nbsp = parseReportDocument('<article lang="en" title="t"><p>12.6\u00a0%  \t of\n it</p></article>', 'test').blocks[0];
+    expect(nbsp.kind === 'paragraph' && plainText(nbsp.content)).toBe('12.6\u00a0% of it');
     expect(p.kind === 'paragraph' && p.small).toBe(true);
     const h = doc.blocks[0];
     expect(h.kind === 'heading' && h.content).toEqual([{ text: 'Title ' }, { text: 'one', italic: true }]);

@@ -20,6 +20,8 @@ describe('line layout', () => {
     // A word exactly as wide as the line, followed by a space, is not split.
     expect(texts(layoutLines([{ face: 'regular', text: 'abcd efg' }], 4, mono))).toEqual(['abcd ', 'efg']);
     expect(texts(layoutLines([{ face: 'regular', text: 'aaa bbb ccc' }], 11, mono))).toEqual(['aaa bbb ccc']);
+    // A no-break space holds a number and its unit together.
+    expect(texts(layoutLines([{ face: 'regular', text: 'limit of 12.6\u00a0%.' }], 13, mono))).toEqual(['limit of ', '12.6\u00a0%.']);
   });
 
   it('does not break where runs meet, and places each run at its measured offset', () => {
