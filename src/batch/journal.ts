@@ -18,6 +18,8 @@ export interface JournalEntry {
   readonly decision: string | null;
   readonly probability: number | null;
   readonly record_id: string | null;
+  /** What the operator should see beside the status (CaseDone.notes); absent in journals written before. */
+  readonly notes?: readonly string[];
   readonly files: readonly string[];
   readonly error: string | null;
 }

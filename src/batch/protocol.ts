@@ -21,6 +21,8 @@ export interface CaseDone {
   readonly status: CaseStatus;
   readonly decision: string;
   readonly probability: number;
+  /** The outcome's escalations and warnings (a cautioned image, a suspected shortcut, an undated case). */
+  readonly notes: readonly string[];
   readonly files: readonly string[];
   readonly record: AuditRecord;
 }

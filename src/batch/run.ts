@@ -80,7 +80,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const entryOf = (m: Result): JournalEntry =>
     m.type === 'failed'
       ? failure(m.key, null, m.error)
-      : { key: m.key, input_sha256: inputs.get(m.key), case_id: m.caseId, status: m.status, decision: m.decision, probability: m.probability, record_id: m.record.record_id, files: m.files.map((f) => path.relative(options.outDir, f)), error: null };
+      : { key: m.key, input_sha256: inputs.get(m.key), case_id: m.caseId, status: m.status, decision: m.decision, probability: m.probability, record_id: m.record.record_id, notes: m.notes, files: m.files.map((f) => path.relative(options.outDir, f)), error: null };
   // Group commit: the cases that finished while the last commit was on disk are recorded together, their audit
   // records first (one append, one fsync), then their journal lines (one write, one fsync). A crash between the
   // two leaves records the re-run finds in the log and journals without recording twice.
@@ -208,6 +208,6 @@ function summaryCsv(entries: readonly JournalEntry[]): string {
     const s = v === null ? '' : String(v);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const rows = entries.map((e) => [e.key, e.case_id, e.status, e.decision, e.probability, e.record_id, e.files.join(' '), e.error].map(cell).join(','));
-  return `case,case_id,status,decision,probability,record_id,files,error\n${rows.join('\n')}\n`;
+  const rows = entries.map((e) => [e.key, e.case_id, e.status, e.decision, e.probability, e.record_id, e.files.join(' '), (e.notes ?? []).join(' | '), e.error].map(cell).join(','));
+  return `case,case_id,status,decision,probability,record_id,files,notes,error\n${rows.join('\n')}\n`;
 }

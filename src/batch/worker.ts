@@ -20,7 +20,7 @@ try {
     }
     try {
       const { outcome, files, record } = await reportCase(session, m.ref, { domain: setup.domain, outDir: setup.outDir, formats: setup.formats, locale: setup.locale });
-      send({ type: 'done', key: m.key, caseId: outcome.caseId, status: outcome.status, decision: record.output.decision, probability: record.output.probability, files, record });
+      send({ type: 'done', key: m.key, caseId: outcome.caseId, status: outcome.status, decision: record.output.decision, probability: record.output.probability, notes: outcome.notes, files, record });
     } catch (e) {
       send({ type: 'failed', key: m.key, error: message(e) });
     }

@@ -88,19 +88,23 @@ describe('batch', () => {
     expect(new Set(records.map((r) => r.record_id))).toEqual(new Set(summary.map((r) => r.record_id)));
   }, 600_000);
 
-  it('records a bad case as a failure with its error and goes on (exit 4)', () => {
+  it('records a bad case as a failure with its error and goes on (exit 4); the summary carries each case\'s notes', () => {
     const dir = tempDir('batch-bad-');
     const cases = path.join(dir, 'cases');
     fs.mkdirSync(cases);
-    for (const f of ['app-1001-refused.yaml', 'app-1002-approved.yaml']) fs.copyFileSync(packagePath('domains', 'credit', 'demo', f), path.join(cases, f));
+    for (const f of ['app-1001-refused.yaml', 'app-1002-approved.yaml', 'app-1004-escalated.yaml']) fs.copyFileSync(packagePath('domains', 'credit', 'demo', f), path.join(cases, f));
     fs.writeFileSync(path.join(cases, 'bad.yaml'), fs.readFileSync(path.join(cases, 'app-1002-approved.yaml'), 'utf8').replace(/id: APP-1002/, 'id: BAD-1').replace(/purpose: .*/, 'purpose: spaceship'));
     const r = spawnSync(process.execPath, [CLI, 'batch', '--domain', 'credit', '--cases', cases, '--out', path.join(dir, 'out'), '--format', 'html', '--workers', '2'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(4);
-    expect(r.stdout).toMatch(/3 cases: 2 reported, 0 escalated, 1 failed/);
+    expect(r.stdout).toMatch(/4 cases: 2 reported, 1 escalated, 1 failed/);
     const summary = csvRecords(fs.readFileSync(path.join(dir, 'out', 'summary.csv'), 'utf8'), 'summary');
     const bad = summary.find((s) => s.case === 'bad.yaml')!;
     expect(bad.status).toBe('failed');
     expect(bad.error).toMatch(/purpose.*spaceship/);
+    const escalated = summary.find((s) => s.case === 'app-1004-escalated.yaml')!;
+    expect(escalated.status).toBe('escalated');
+    expect(escalated.notes).toMatch(/^escalated for human review \(/);
+    expect(summary.find((s) => s.case === 'app-1001-refused.yaml')!.notes).toBe('');
   }, 120_000);
 
   it('a re-run runs failed cases again and refuses a case edited since it was reported', () => {
