@@ -97,7 +97,7 @@ describe.each(['en', 'zh-CN'])('dermatology case report (%s)', (locale) => {
 });
 
 describe('dermatology report: flags, warnings and reproducibility', () => {
-  it('an ink-marked image gets the caution banner and no risk band', async () => {
+  it('an ink-marked image gets the caution banner, no risk band, and its score marked unreliable, not compared', async () => {
     const r = await report(demo('derm-003.yaml'), 'en', ['pdf']);
     expect(r.context.quality.flags.map((f) => f.id)).toContain('ink');
     expect(r.context.caution.shown).toBe(true);
@@ -106,6 +106,10 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     const m = loadMessages('dermatology', 'en');
     expect(text).toContain(squash(formatMessage(m, 'caution.title', {})));
     expect(text).toContain(squash(formatMessage(m, 'output.band_suppressed', {})));
+    // The score stays visible (the clinician may want it) but is not presented as a finding.
+    expect(text).toContain(squash(formatMessage(m, 'output.unreliable', {})));
+    expect(text).toContain(squash(formatMessage(m, 'output.not_compared', {})));
+    for (const finding of ['output.at_or_above', 'output.below']) expect(text).not.toContain(squash(formatMessage(m, finding, {})));
   }, 60_000);
 
   it('a blank image is a flagged report (no lesion found), not a crash', async () => {
