@@ -113,11 +113,19 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     progress.update(finished, failed);
   };
 
+  // Ctrl-C: what is committed stays (appends are synchronous, so this runs between them, as a crash would); the
+  // user is told how to finish, and the exit code is the shell's for an interrupt.
+  const onInterrupt = () => {
+    process.stderr.write(`\nbatch: interrupted with ${finished} of ${cases.length} cases done; run the same command again to finish\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     await runWorkers(todo, Math.max(1, Math.min(options.workers, todo.length)), { domain: options.domain, profile: options.profile, documents: options.documents, outDir: path.resolve(options.outDir), locale: options.locale, formats: options.formats }, onResults);
     // Every record, including any an interrupted run left unsigned, under one signed checkpoint.
     if (log) log.append([], { key: options.audit!.key });
   } finally {
+    process.off('SIGINT', onInterrupt);
     journal.close();
   }
   progress.finish(finished, failed);

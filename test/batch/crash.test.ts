@@ -88,6 +88,36 @@ describe('batch', () => {
     expect(new Set(records.map((r) => r.record_id))).toEqual(new Set(summary.map((r) => r.record_id)));
   }, 600_000);
 
+  it('Ctrl-C: exit 130 with how to finish; the same command then finishes the batch', async () => {
+    const dir = tempDir('batch-interrupt-');
+    loanBook(path.join(dir, 'book.csv'));
+    expect(spawnSync(process.execPath, [CLI, 'audit', 'keygen', '--out', path.join(dir, 'keys')]).status).toBe(0);
+    const journal = path.join(dir, 'out', 'batch-journal.jsonl');
+    const interrupted = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, batchArgs(dir), { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const poll = setInterval(() => {
+        if (journalLines(journal) >= 20) {
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }
+      }, 20);
+      child.on('exit', (code) => {
+        clearInterval(poll);
+        resolve({ code, stderr });
+      });
+    });
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.stderr).toMatch(/batch: interrupted with \d+ of 520 cases done; run the same command again to finish/);
+    const done = journalLines(journal);
+    expect(done).toBeLessThan(CASES);
+    const finished = spawnSync(process.execPath, batchArgs(dir), { encoding: 'utf8' });
+    expect(finished.status, finished.stderr).toBe(0);
+    expect(finished.stdout).toMatch(new RegExp(`520 cases: .* \\(${done} finished by an earlier run\\)`));
+    expect(new Set(fs.readFileSync(journal, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { key: string }).key)).size).toBe(CASES);
+  }, 300_000);
+
   it('records a bad case as a failure with its error and goes on (exit 4); the summary carries each case\'s notes', () => {
     const dir = tempDir('batch-bad-');
     const cases = path.join(dir, 'cases');
