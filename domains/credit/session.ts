@@ -48,13 +48,20 @@ export function caseIdOf(creditCase: CreditCase, file: string): string {
 /** The id of a CSV row without one: the file's name and the row number. */
 const rowCaseId = (file: string, row: number) => `${path.basename(file, path.extname(file))}-${String(row).padStart(4, '0')}`;
 
-/** A loan book's rows, and the rows of each case id (an empty id cell: the row's own id). */
-function loanBook(file: string): { records: Record<string, string>[]; rowsById: Map<string, number[]> } {
+interface LoanBook {
+  readonly records: readonly Record<string, string>[];
+  /** The rows of each case id (an empty id cell: the row's own id). */
+  readonly rowsById: ReadonlyMap<string, readonly number[]>;
+}
+
+function loanBook(file: string): LoanBook {
   const records = csvRecords(readUtf8File(file, 'credit cases'), file);
   const rowsById = new Map<string, number[]>();
   records.forEach((record, i) => {
     const id = record.id ? record.id : rowCaseId(file, i + 1);
-    rowsById.set(id, [...(rowsById.get(id) ?? []), i + 1]);
+    const rows = rowsById.get(id);
+    if (rows) rows.push(i + 1);
+    else rowsById.set(id, [i + 1]);
   });
   return { records, rowsById };
 }
@@ -75,7 +82,7 @@ export async function openCreditSession(options: CreditSessionOptions = {}): Pro
     const today = options.today ?? (() => new Date());
     const wanted = (document: string) => options.documents?.includes(document) ?? true;
     // A loan book as one CSV: parsed once, one applicant per data row.
-    const csvFiles = new Map<string, { records: Record<string, string>[]; rowsById: Map<string, number[]> }>();
+    const csvFiles = new Map<string, LoanBook>();
     const csvRowCase = (file: string, row: number) => {
       let book = csvFiles.get(file);
       if (!book) csvFiles.set(file, (book = loanBook(file)));

@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { fail, systemReason, UserError } from '../errors.js';
+import { readFileOrFail } from '../io/read.js';
 import { canonicalize } from './canonical.js';
 import { checkpointProblem, signCheckpoint, type Checkpoint } from './checkpoint.js';
 import { HEX64, ZERO_DIGEST, sha256Hex } from './hash.js';
@@ -65,12 +66,7 @@ interface RawLog {
 }
 
 function readRaw(logFile: string): RawLog {
-  let data: Buffer;
-  try {
-    data = fs.readFileSync(logFile);
-  } catch (e) {
-    fail(`cannot read ${logFile}: ${systemReason(e)}`);
-  }
+  const data = readFileOrFail(logFile, 'audit log');
   const lines: Buffer[] = [];
   let start = 0;
   for (let nl = data.indexOf(0x0a); nl !== -1; nl = data.indexOf(0x0a, start)) {

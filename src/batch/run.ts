@@ -58,16 +58,17 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   settleSettings(options.outDir, { domain: options.domain, profile: options.profile ?? defaultProfile, documents: options.documents ?? null, locale: options.locale, formats: [...options.formats].sort() }, { profile: defaultProfile });
   const log = options.audit ? openLogWriter(options.audit.log, { repair: true }) : null;
   if (log && log.repairedBytes > 0) process.stderr.write(`batch: ${options.audit!.log}: removed an incomplete last line (${log.repairedBytes} bytes) left by an interrupted run\n`);
-  // A case reported by an earlier run but edited since would keep its old letter and record: refused, naming it.
+  // Reported (or escalated) by an earlier run; failed cases run again, as their input or a file they read may be fixed.
+  const reported = (entry: JournalEntry | undefined): entry is JournalEntry => entry?.status === 'reported' || entry?.status === 'escalated';
+  // A case reported but edited since would keep its old letter and record: refused, naming it.
   const changed = cases.filter((c) => {
     const entry = journal.done.get(c.key);
-    return entry !== undefined && entry.status !== 'failed' && entry.input_sha256 !== undefined && entry.input_sha256 !== c.input;
+    return reported(entry) && entry.input_sha256 !== undefined && entry.input_sha256 !== c.input;
   });
   if (changed.length > 0) {
     fail(`--cases: ${changed.length} case${changed.length === 1 ? '' : 's'} changed since ${options.outDir} reported ${changed.length === 1 ? 'it' : 'them'} (${changed.slice(0, 3).map((c) => c.key).join(', ')}${changed.length > 3 ? ', …' : ''}); finish the batch with the cases it began with, or run the changed ones with another --out (and --audit log)`);
   }
-  // Failed cases run again: their input, or a file they read, may have been fixed.
-  const todo = cases.filter((c) => journal.done.get(c.key)?.status !== 'reported' && journal.done.get(c.key)?.status !== 'escalated');
+  const todo = cases.filter((c) => !reported(journal.done.get(c.key)));
   const resumed = cases.length - todo.length;
   const inputs = new Map(cases.map((c) => [c.key, c.input]));
   const progress = createProgress(cases.length, resumed);

@@ -65,7 +65,6 @@ async function keygen(argv: string[]): Promise<number> {
 async function verify(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true }, known: { type: 'string' } }, 'audit verify');
   const log = onePositional(positionals, 'LOG', 'verify');
-  readFileOrFail(log, 'audit log');
   const known = values.known ? (JSON.parse(readFileOrFail(values.known, 'known checkpoints').toString('utf8')) as Checkpoint[]) : undefined;
   const result = verifyLog(log, publicKeys(values.key, 'verify'), { known });
   if (!result.ok) notVerified(log, result);
@@ -87,7 +86,6 @@ async function checkDocument(argv: string[]): Promise<number> {
   if (positionals.length !== 2) fail(`audit check-document: expected LOG and a report FILE, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`);
   const [log, file] = positionals;
   const digest = sha256Hex(readFileOrFail(file, 'report'));
-  readFileOrFail(log, 'audit log');
   const result = verifyLog(log, publicKeys(values.key, 'check-document'));
   if (!result.ok) notVerified(log, result);
   for (const record of readLogContents(log).records) {
@@ -104,7 +102,8 @@ async function checkDocument(argv: string[]): Promise<number> {
 async function repair(argv: string[]): Promise<number> {
   const { positionals } = parse(argv, {}, 'audit repair');
   const log = onePositional(positionals, 'LOG', 'repair');
-  readFileOrFail(log, 'audit log');
+  // A missing log has nothing to repair, but saying so would hide a mistyped name.
+  if (!fs.existsSync(log)) fail(`cannot read audit log ${log}: no such file (ENOENT)`);
   const { repairedBytes } = openLogWriter(log, { repair: true });
   process.stdout.write(repairedBytes > 0 ? `${log}: removed an incomplete last line (${repairedBytes} bytes)\n` : `${log}: nothing to repair\n`);
   return 0;
@@ -113,7 +112,6 @@ async function repair(argv: string[]): Promise<number> {
 async function prove(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { record: { type: 'string' }, out: { type: 'string' } }, 'audit prove');
   const log = onePositional(positionals, 'LOG', 'prove');
-  readFileOrFail(log, 'audit log');
   const proof = `${JSON.stringify(proveInclusion(log, required(values.record, 'record', 'audit prove')), null, 2)}\n`;
   if (values.out) writeFileAtomic(values.out, proof);
   else process.stdout.write(proof);
@@ -158,7 +156,6 @@ const isBundle = (value: unknown): value is AuditBundle =>
 async function exportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 'audit export');
   const log = onePositional(positionals, 'LOG', 'export');
-  readFileOrFail(log, 'audit log');
   const out = outputFolder(values.out, 'audit export');
   const keys = publicKeys(values.key, 'export');
   const check = verifyLog(log, keys);
@@ -203,7 +200,6 @@ function modelCardsFor(sha256s: readonly string[]): [string, string][] {
 async function replay(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { cases: { type: 'string' } }, 'audit replay');
   const log = onePositional(positionals, 'LOG', 'replay');
-  readFileOrFail(log, 'audit log');
   const { records } = readLogContents(log);
   if (records.length === 0) fail(`${log}: no records to replay`);
   const key = (r: Pick<AuditRecord, 'domain' | 'profile' | 'case_id' | 'decision_time'>) => `${r.domain}|${r.profile ?? ''}|${r.case_id}|${r.decision_time}`;
