@@ -1,5 +1,6 @@
 /** The document model: what templates may render, how text is decoded, and both renderers on one document. */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -108,6 +109,13 @@ describe('report document model', () => {
     const spec = /\/Type \/Filespec[\s\S]*?>>/.exec(raw)![0];
     expect(spec).toMatch(/\/AFRelationship \/Data/);
     expect(raw).toMatch(/\/AF \[\d+ 0 R\]/);
+    // The embedded file stream: its MIME type as one name, its size and MD5 checksum (PDF 32000-1, table 46).
+    const embedded = /\/Type \/EmbeddedFile[\s\S]*?>>\s*>>/.exec(raw)![0];
+    expect(embedded).toMatch(/\/Subtype \/application#2Fjson\b/);
+    expect(embedded).toMatch(new RegExp(`/Size ${record.byteLength}\\b`));
+    expect(embedded).toContain(`/CheckSum (${createHash('md5').update(record).digest('hex')})`);
+    expect(embedded).toContain('/CreationDate (D:20260102030405Z)');
+    expect(raw).toMatch(/\/EmbeddedFiles <<\s*\/Names \[\s*\(record\.json\) \d+ 0 R/);
     const dir = tempDir('doc-');
     fs.writeFileSync(path.join(dir, 'a.pdf'), pdf);
     execFileSync('pdfdetach', ['-saveall', '-o', dir, path.join(dir, 'a.pdf')]);
