@@ -392,9 +392,25 @@ function drawFooters(pdf: Pdf, footer: string, pageLabel: string): void {
 }
 
 const FOOTER_LINES = 2;
+const footers = new WeakMap<ParsedFontSet, Map<string, readonly string[]>>();
 
-/** A footer's lines within a width, at most FOOTER_LINES; a longer footer ends its last line with an ellipsis. */
-function footerLines(pdf: Pdf, footer: string, width: number, size: number): string[] {
+/**
+ * A footer's lines within a width, at most FOOTER_LINES; a longer footer ends its last line with an ellipsis.
+ * Kept per font set for the process, like paragraphs: every page of every letter has the same footer.
+ */
+function footerLines(pdf: Pdf, footer: string, width: number, size: number): readonly string[] {
+  let cache = footers.get(pdf.fonts);
+  if (!cache) footers.set(pdf.fonts, (cache = new Map()));
+  const key = `${size}\u0000${width}\u0000${footer}`;
+  let lines = cache.get(key);
+  if (!lines) {
+    if (cache.size >= PARAGRAPH_CACHE_LIMIT) cache.clear();
+    cache.set(key, (lines = fitFooter(pdf, footer, width, size)));
+  }
+  return lines;
+}
+
+function fitFooter(pdf: Pdf, footer: string, width: number, size: number): string[] {
   const lines = layoutLines([{ face: 'regular' as const, text: footer }], width, (face, text) => widthOf(pdf, face, text, size)).map((l) => l.pieces.map((p) => p.text).join('').trimEnd());
   if (lines.length <= FOOTER_LINES) return lines;
   const kept = lines.slice(0, FOOTER_LINES);
