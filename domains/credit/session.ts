@@ -77,8 +77,8 @@ export async function openCreditSession(options: CreditSessionOptions = {}): Pro
     if (!fs.existsSync(packagePath('templates', DOMAIN, `${letterTemplate(jurisdiction)}.hbs`))) {
       fail(`profiles.${profile}.jurisdiction: no letter template ${DOMAIN}/${letterTemplate(jurisdiction)}.hbs (letters: us, eu)`);
     }
-    // The words of every locale a letter can be rendered in: checked before any letter is produced.
-    const words = new Map<string, Messages>(availableLocales(DOMAIN).map((l) => [l, loadMessages(DOMAIN, l)]));
+    // The words of every locale a letter will be rendered in: checked before any letter is produced.
+    const words = new Map<string, Messages>((options.locales ?? availableLocales(DOMAIN)).map((l) => [l, loadMessages(DOMAIN, l)]));
     const today = options.today ?? (() => new Date());
     const wanted = (document: string) => options.documents?.includes(document) ?? true;
     // A loan book as one CSV: parsed once, one applicant per data row.

@@ -11,7 +11,7 @@ const send = (m: FromWorker) => port.postMessage(m);
 const message = (e: unknown) => (e instanceof UserError ? e.message : `internal error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
 
 try {
-  const session = await (await loadDomain(setup.domain)).open({ profile: setup.profile, documents: setup.documents });
+  const session = await (await loadDomain(setup.domain)).open({ profile: setup.profile, documents: setup.documents, locales: [setup.locale] });
   const handle = async (m: ToWorker) => {
     if (m.type === 'stop') {
       await session.close();

@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   const formats = parseFormats(values.format);
   const { plugin, locale, documents } = await domainOptions(domainName, values.locale, values.profile, values.documents);
   const audit = auditTarget(values.audit, values['audit-key']);
-  const session = await plugin.open({ profile: values.profile, documents });
+  const session = await plugin.open({ profile: values.profile, documents, locales: [locale] });
   try {
     // The log is read before anything is written: a decision it records with other documents writes nothing.
     const log = audit ? openLogWriter(audit.log) : null;

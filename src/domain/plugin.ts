@@ -39,6 +39,11 @@ export interface DomainSessionOptions {
    * decision and its audit record are the same whichever documents are rendered.
    */
   readonly documents?: readonly string[];
+  /**
+   * The locales the documents will be rendered in (default: every one the domain has). Their words are loaded, and
+   * checked for each document, when the session opens; a batch in one locale loads no other.
+   */
+  readonly locales?: readonly string[];
 }
 
 /** One case: a case file, or one data row of a CSV file (1-based, the header not counted). */

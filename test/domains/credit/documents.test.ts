@@ -181,6 +181,17 @@ describe.each(['us', 'eu'].flatMap((profile) => ['en', 'zh-CN'].map((locale) => 
 });
 
 describe('credit documents: who gets a letter', () => {
+  it('a session opened for one locale reports in it, and one opened for a locale the domain lacks is refused', async () => {
+    const english = await plugin.open({ profile: 'us', locales: ['en'] });
+    try {
+      const r = await reportCase(english, { file: REFUSED }, { domain: 'credit', outDir: fs.mkdtempSync(path.join(dir, 'en-')), formats: ['pdf'], locale: 'en' });
+      expect(r.outcome.documents.map((d) => d.name)).toContain('adverse-action-letter');
+    } finally {
+      await english.close();
+    }
+    await expect(plugin.open({ profile: 'us', locales: ['xx'] })).rejects.toThrow(/--locale: "xx" is not available for credit/);
+  }, 60_000);
+
   it('an approved applicant gets the officer report only', async () => {
     for (const profile of ['us', 'eu']) {
       const r = await report(APPROVED, profile, 'en');
