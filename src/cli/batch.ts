@@ -8,6 +8,15 @@ export const usage = `lrp-report batch --domain credit|dermatology --cases FILE.
     [--workers N] [--format pdf,html] [--locale en|zh-CN] [--profile us|eu]
     [--documents NAME,…]   (exit 0: all reported; 4: some cases failed)`;
 
+export const details = `  --cases      a folder of case files (.yaml, .yml, .json; run in name order), or a CSV loan book (credit): a
+               header row, then one applicant per row, columns named as the model card's attributes
+               (models/credit/card.yaml), optional id, date (YYYY-MM-DD: the decision date; without it, today),
+               applicant_name and applicant_address; an empty cell is a missing value
+  --out        the documents, summary.csv, and the journal that lets the same command finish an interrupted batch
+  --audit      append every decision's record to this log, signed with --audit-key at the end and every
+               --checkpoint-every records (default 100); make a key with: lrp-report audit keygen
+  --workers    worker threads (default 2); --documents: which documents (default all), e.g. adverse-action-letter`;
+
 /** Finished, but some cases failed: they are in the summary with their error. */
 export const EXIT_SOME_FAILED = 4;
 

@@ -1,40 +1,62 @@
 #!/usr/bin/env node
 /** The `lrp-report` command: dispatch, and the one place errors become a one-line message and an exit code. */
+import fs from 'node:fs';
 import v8 from 'node:v8';
 import { UsageError, UserError } from '../errors.js';
+import { packagePath } from '../paths.js';
 
 /** A command's module: `src/cli/<command>.ts`. */
 interface CommandModule {
   readonly usage: string;
+  /** What the options mean, where the usage line alone does not say (printed by `<command> --help`). */
+  readonly details?: string;
   run(argv: string[]): Promise<number>;
 }
 
+interface Command {
+  /** One line for `lrp-report --help`, which loads no command. */
+  readonly summary: string;
+  readonly load: () => Promise<CommandModule>;
+}
+
 // Imported when it runs: `audit verify` or a batch's main thread never loads onnxruntime, pdfkit or the fonts.
-const COMMANDS: Record<string, () => Promise<CommandModule>> = {
-  report: () => import('./report.js'),
-  batch: () => import('./batch.js'),
-  audit: () => import('./audit.js'),
-  evaluate: () => import('./evaluate.js'),
-  explain: () => import('./explain.js'),
-  compile: () => import('./compile.js'),
-  bench: () => import('./bench.js'),
-  demo: () => import('./demo.js'),
-  synth: () => import('./synth.js'),
+const COMMANDS: Record<string, Command> = {
+  report: { summary: 'one case → its documents (PDF, HTML) and audit record', load: () => import('./report.js') },
+  batch: { summary: 'a folder of cases or a CSV loan book → documents, audit records and summary.csv; resumable', load: () => import('./batch.js') },
+  audit: { summary: 'signing keys; verify, prove, export, replay an audit log; check a document against it', load: () => import('./audit.js') },
+  evaluate: { summary: 'how faithful explanations are: AOPC, model randomisation, stability', load: () => import('./evaluate.js') },
+  explain: { summary: "relevance of a model's inputs (.npy in; .npy, JSON and a heatmap out)", load: () => import('./explain.js') },
+  compile: { summary: 'the forward and relevance passes as one ONNX graph, to run wherever ONNX runs', load: () => import('./compile.js') },
+  bench: { summary: "an explainer's speed and memory against plain inference", load: () => import('./bench.js') },
+  demo: { summary: "every domain's demo cases → reports (the README's first command)", load: () => import('./demo.js') },
+  synth: { summary: 'synthetic lesion images with their ground truth', load: () => import('./synth.js') },
 };
 
 const RENDERING_COMMANDS = new Set(['report', 'batch', 'demo']);
 
-const usage = async () => `usage:\n${(await Promise.all(Object.values(COMMANDS).map((load) => load()))).map((c) => `  ${c.usage}`).join('\n')}\n`;
+const overview = (): string => {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `usage: lrp-report <command> [options]   (lrp-report <command> --help for its options; --version)\n\ncommands:\n${lines.join('\n')}\n`;
+};
+
+function version(): string {
+  return (JSON.parse(fs.readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(await usage());
+    (command ? process.stdout : process.stderr).write(overview());
     return command ? 0 : 2;
   }
-  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`lrp-report ${version()}\n`);
+    return 0;
+  }
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command].load : undefined;
   if (!load) {
-    process.stderr.write(`lrp-report: unknown command "${command}"\n${await usage()}`);
+    process.stderr.write(`lrp-report: unknown command "${command}"\n${overview()}`);
     return 2;
   }
   // The commands that render reports run V8 without TurboFan inlining (the flag is process-wide, so the batch
@@ -45,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
   if (RENDERING_COMMANDS.has(command)) v8.setFlagsFromString('--no-turbo-inlining');
   const entry = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`usage: ${entry.usage}\n`);
+    process.stdout.write(`usage: ${entry.usage}\n${entry.details ? `\n${entry.details}\n` : ''}`);
     return 0;
   }
   return entry.run(rest);

@@ -194,13 +194,20 @@ describe('dispatch', () => {
   it('lists every command on --help and refuses an unknown one, prototype names included', () => {
     const help = run('--help');
     expect(help.code).toBe(0);
-    for (const c of ['report', 'batch', 'audit', 'evaluate', 'explain', 'compile', 'bench', 'demo', 'synth']) expect(help.stdout).toContain(`lrp-report ${c} `);
+    const commands = ['report', 'batch', 'audit', 'evaluate', 'explain', 'compile', 'bench', 'demo', 'synth'];
+    for (const c of commands) expect(help.stdout).toMatch(new RegExp(`^  ${c} +\\S`, 'm'));
+    // Each command's own help gives its usage (and loads it: a command that cannot load fails here).
+    for (const c of commands) expect(run(c, '--help').stdout, c).toMatch(new RegExp(`^usage: lrp-report ${c} `));
+    const { version } = JSON.parse(fs.readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
+    expect(run('--version').stdout).toBe(`lrp-report ${version}\n`);
+    expect(run().code).toBe(2);
     for (const name of ['frobnicate', 'toString', '__proto__', 'constructor']) {
       const r = run(name);
       expect(r.code, name).toBe(2);
       expect(r.stderr.split('\n')[0]).toBe(`lrp-report: unknown command "${name}"`);
     }
-    expect(run('batch', '--help').stdout).toMatch(/^usage: lrp-report batch --domain/);
+    // The batch's help says what a CSV loan book holds.
+    expect(run('batch', '--help').stdout).toMatch(/columns named as the model card's attributes/);
     // A wrong command line exits 2, as usage errors do; a wrong value in a right one exits 1.
     const misspelt = run('batch', '--domain', 'credit', '--formt', 'pdf');
     expect(misspelt.code).toBe(2);
