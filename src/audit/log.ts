@@ -304,6 +304,8 @@ export interface VerifyResult {
   readonly ok: boolean;
   /** Records read in order up to the first problem (all of them when ok). */
   readonly size: number;
+  /** Those records (a command that verifies a log then reads it needs no second parse). */
+  readonly records: readonly AuditRecord[];
   /** Checkpoints verified. */
   readonly checkpoints: number;
   /** Leaf index of the first record not vouched for: the bad record, or the first one a bad checkpoint covers. */
@@ -402,11 +404,12 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
   if (!problem && covered < recs.length) {
     problem = { line: raw.lines.length, seq: covered, reason: `records ${covered}..${recs.length - 1} are not covered by a signed checkpoint` };
   }
-  if (!problem) return { ok: true, size: recs.length, checkpoints: verified, reason: `${recs.length} records, ${verified} checkpoints verified` };
+  if (!problem) return { ok: true, size: recs.length, records: recs, checkpoints: verified, reason: `${recs.length} records, ${verified} checkpoints verified` };
   const bad = recs[problem.seq] as AuditRecord | undefined;
   return {
     ok: false,
     size: Math.min(recs.length, problem.seq),
+    records: recs.slice(0, problem.seq),
     checkpoints: verified,
     firstBadSeq: problem.seq,
     ...(bad ? { firstBadRecordId: bad.record_id } : recordIdAt(raw.lines[problem.line - 1])),

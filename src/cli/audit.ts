@@ -88,7 +88,7 @@ async function checkDocument(argv: string[]): Promise<number> {
   const digest = sha256Hex(readFileOrFail(file, 'report'));
   const result = verifyLog(log, publicKeys(values.key, 'check-document'));
   if (!result.ok) notVerified(log, result);
-  for (const record of readLogContents(log).records) {
+  for (const record of result.records) {
     const document = record.rendered.documents.find((d) => d.sha256 === digest);
     if (document) {
       process.stdout.write(`${file}: recorded: the ${document.name} (${document.format}, ${document.locale}) of decision ${record.record_id} (case ${record.case_id}, ${record.output.decision}, decided ${record.decision_time}); ${log} verified\n`);

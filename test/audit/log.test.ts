@@ -69,7 +69,7 @@ describe('append and verify', () => {
       const message = `lrp-report audit checkpoint v1\n{"key_id":"${cp.key_id}","root":"${cp.root}","size":${size},"timestamp":"${cp.timestamp}"}`;
       expect(verify(null, Buffer.from(message), publicKey, Buffer.from(cp.signature, 'hex'))).toBe(true);
     }
-    expect(verifyLog(file, publicKey)).toEqual({ ok: true, size: 8, checkpoints: 2, reason: '8 records, 2 checkpoints verified' });
+    expect(verifyLog(file, publicKey)).toEqual({ ok: true, size: 8, records: [...first, ...second], checkpoints: 2, reason: '8 records, 2 checkpoints verified' });
   });
 
   it('refuses invalid and duplicate records and writes nothing', () => {
@@ -90,6 +90,8 @@ describe('append and verify', () => {
     appendRecords(file, batch(0, 3), { key: privateKey });
     appendRecords(file, batch(3, 2)); // no key: as after a crash between records and checkpoint
     expect(verifyLog(file, publicKey)).toMatchObject({ ok: false, firstBadSeq: 3, firstBadRecordId: 'credit:APP-0003', reason: expect.stringMatching(/records 3..4 are not covered/) });
+    // The records it returns are those vouched for: before the first bad one.
+    expect(verifyLog(file, publicKey).records.map((r) => r.record_id)).toEqual(batch(0, 3).map((r) => r.record_id));
     expect(appendRecords(file, [], { key: privateKey }).checkpoint?.size).toBe(5);
     expect(verifyLog(file, publicKey)).toMatchObject({ ok: true, size: 5, checkpoints: 2 });
     expect(appendRecords(file, [], { key: privateKey }).checkpoint).toBeNull(); // nothing new to sign
