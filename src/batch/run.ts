@@ -51,17 +51,6 @@ const WORKER = packagePath('dist', 'src', 'batch', 'worker.js');
 
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   if (!fs.existsSync(WORKER)) fail(`${WORKER} is missing: run npm run build`);
-  // Started first: a worker's start-up (modules, model, fonts: over a second) overlaps listing and hashing the
-  // cases and opening the log. Stopped again if that finds something wrong, or fewer cases left than workers.
-  const pool = startWorkers(options.workers, { domain: options.domain, profile: options.profile, documents: options.documents, outDir: path.resolve(options.outDir), locale: options.locale, formats: options.formats });
-  try {
-    return await runWith(pool, options);
-  } finally {
-    await pool.terminate();
-  }
-}
-
-async function runWith(pool: WorkerPool, options: BatchOptions): Promise<BatchSummary> {
   const cases = listCases(options.cases);
   const journal = openJournal(options.outDir);
   // The default profile is named, so that a batch begun without --profile may be finished with it spelled out.
@@ -133,7 +122,7 @@ async function runWith(pool: WorkerPool, options: BatchOptions): Promise<BatchSu
   };
   process.once('SIGINT', onInterrupt);
   try {
-    await runWorkers(pool, todo, onResults);
+    await runWorkers(todo, Math.max(1, Math.min(options.workers, todo.length)), { domain: options.domain, profile: options.profile, documents: options.documents, outDir: path.resolve(options.outDir), locale: options.locale, formats: options.formats }, onResults);
     // Every record, including any an interrupted run left unsigned, under one signed checkpoint.
     if (log) log.append([], { key: options.audit!.key });
   } finally {
@@ -157,56 +146,17 @@ async function runWith(pool: WorkerPool, options: BatchOptions): Promise<BatchSu
 /** Cases each worker holds: one it works on and one waiting, so it never idles while this thread commits. */
 const CASES_IN_FLIGHT = 2;
 
-type WorkerEvent = { readonly worker: Worker; readonly message: FromWorker } | { readonly worker: Worker; readonly error: Error };
-
-/** Workers starting up; their events are kept until the cases are ready to hand out. */
-interface WorkerPool {
-  readonly workers: readonly Worker[];
-  /** Hands every event (those kept so far first) to `handle`. */
-  listen(handle: (event: WorkerEvent) => void): void;
-  /** Stops the workers still running (a worker that was sent the stop has closed its session and exits on its own). */
-  terminate(): Promise<void>;
-}
-
-function startWorkers(count: number, setup: WorkerSetup): WorkerPool {
-  const kept: WorkerEvent[] = [];
-  let handler: ((event: WorkerEvent) => void) | null = null;
-  const deliver = (event: WorkerEvent) => (handler ? handler(event) : kept.push(event));
-  const exited = new Set<Worker>();
-  const workers = Array.from({ length: count }, () => {
-    // One onnxruntime thread per worker: the workers are the parallelism (see threadOptions).
-    const worker = new Worker(WORKER, { workerData: setup, env: { ...process.env, LRP_REPORT_THREADS: '1' }, resourceLimits: { maxOldGenerationSizeMb: Math.max(1024, Math.floor(os.totalmem() / 1024 / 1024 / (2 * count))) } });
-    worker.on('message', (message: FromWorker) => deliver({ worker, message }));
-    worker.on('error', (error: Error) => deliver({ worker, error }));
-    worker.on('exit', () => exited.add(worker));
-    return worker;
-  });
-  return {
-    workers,
-    listen(handle) {
-      handler = handle;
-      for (const event of kept.splice(0)) handle(event);
-    },
-    async terminate() {
-      await Promise.all(workers.filter((w) => !exited.has(w)).map((w) => w.terminate()));
-    },
-  };
-}
-
 /**
- * Keeps the pool's workers supplied with cases until none is left and hands the results to `onResults` in groups
- * (those that arrived while the last group was being committed); resolves when every result is committed. Workers
- * beyond the number of cases are stopped at once.
+ * Keeps every worker supplied with cases until none is left and hands the results to `onResults` in groups
+ * (those that arrived while the last group was being committed); resolves when every result is committed.
  */
-function runWorkers(pool: WorkerPool, todo: readonly BatchCase[], onResults: (results: readonly (FromWorker & { type: 'done' | 'failed' })[]) => void): Promise<void> {
-  const workers = pool.workers.slice(0, todo.length);
-  for (const idle of pool.workers.slice(todo.length)) void idle.terminate();
+function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetup, onResults: (results: readonly (FromWorker & { type: 'done' | 'failed' })[]) => void): Promise<void> {
   if (todo.length === 0) return Promise.resolve();
-  const count = workers.length;
   return new Promise((resolve, reject) => {
     let next = 0;
     let pending = todo.length;
     let stopped = false;
+    const workers: Worker[] = [];
     const arrived: (FromWorker & { type: 'done' | 'failed' })[] = [];
     const stopAll = () => {
       stopped = true;
@@ -233,26 +183,32 @@ function runWorkers(pool: WorkerPool, todo: readonly BatchCase[], onResults: (re
         resolve();
       }
     };
-    pool.listen((event) => {
-      if (stopped || !workers.includes(event.worker)) return;
-      if ('error' in event) {
-        stopAll();
-        return reject(event.error);
-      }
-      const { worker: w, message: m } = event;
-      if (m.type === 'ready') {
-        // A case waiting in a worker only where the workers still to start have theirs left.
+    for (let i = 0; i < count; i++) {
+      // One onnxruntime thread per worker: the workers are the parallelism (see threadOptions).
+      const w = new Worker(WORKER, { workerData: setup, env: { ...process.env, LRP_REPORT_THREADS: '1' }, resourceLimits: { maxOldGenerationSizeMb: Math.max(1024, Math.floor(os.totalmem() / 1024 / 1024 / (2 * count))) } });
+      workers.push(w);
+      w.on('message', (m: FromWorker) => {
+        if (stopped) return;
+        if (m.type === 'ready') {
+          // A case waiting in a worker only where the workers still to start have theirs left.
+          feed(w);
+          for (let k = 1; k < CASES_IN_FLIGHT && todo.length - next >= count; k++) feed(w);
+          return;
+        }
+        if (m.type === 'fatal') {
+          stopAll();
+          return reject(new UserError(m.error));
+        }
         feed(w);
-        for (let k = 1; k < CASES_IN_FLIGHT && todo.length - next >= count; k++) feed(w);
-        return;
-      }
-      if (m.type === 'fatal') {
-        stopAll();
-        return reject(new UserError(m.error));
-      }
-      feed(w);
-      if (arrived.push(m) === 1) setImmediate(commit);
-    });
+        if (arrived.push(m) === 1) setImmediate(commit);
+      });
+      w.on('error', (e) => {
+        if (!stopped) {
+          stopAll();
+          reject(e);
+        }
+      });
+    }
   });
 }
 
