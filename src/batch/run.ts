@@ -114,17 +114,25 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     progress.update(finished, failed);
   };
 
-  // Ctrl-C: what is committed stays (appends are synchronous, so this runs between them, as a crash would); the
-  // user is told how to finish, and the exit code is the shell's for an interrupt.
+  // Ctrl-C: each worker finishes the case it is on and stops; what is committed stays (appends are synchronous, so
+  // an interrupt falls between them, as a crash would). The user is told how to finish, and the exit code is the
+  // shell's for an interrupt. Not process.exit at once: exiting (or terminating a worker) while a worker is inside
+  // an onnxruntime run aborts the process in onnxruntime's native code ("terminate called after throwing an
+  // instance of 'Napi::Error'"). A second Ctrl-C kills at once.
+  const interrupt = new AbortController();
   const onInterrupt = () => {
-    process.stderr.write(`\nbatch: interrupted with ${finished} of ${cases.length} cases done; run the same command again to finish\n`);
-    process.exit(130);
+    process.stderr.write('\nbatch: stopping after the cases in progress (Ctrl-C again to kill)\n');
+    interrupt.abort();
   };
   process.once('SIGINT', onInterrupt);
   try {
-    await runWorkers(todo, Math.max(1, Math.min(options.workers, todo.length)), { domain: options.domain, profile: options.profile, documents: options.documents, outDir: path.resolve(options.outDir), locale: options.locale, formats: options.formats }, onResults);
+    await runWorkers(todo, Math.max(1, Math.min(options.workers, todo.length)), { domain: options.domain, profile: options.profile, documents: options.documents, outDir: path.resolve(options.outDir), locale: options.locale, formats: options.formats }, onResults, interrupt.signal);
     // Every record, including any an interrupted run left unsigned, under one signed checkpoint.
     if (log) log.append([], { key: options.audit!.key });
+  } catch (e) {
+    if (!interrupt.signal.aborted) throw e;
+    process.stderr.write(`batch: interrupted with ${finished} of ${cases.length} cases done; run the same command again to finish\n`);
+    process.exit(130);
   } finally {
     process.off('SIGINT', onInterrupt);
     journal.close();
@@ -150,13 +158,22 @@ const CASES_IN_FLIGHT = 2;
  * Keeps every worker supplied with cases until none is left and hands the results to `onResults` in groups
  * (those that arrived while the last group was being committed); resolves when every result is committed.
  */
-function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetup, onResults: (results: readonly (FromWorker & { type: 'done' | 'failed' })[]) => void): Promise<void> {
+function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetup, onResults: (results: readonly (FromWorker & { type: 'done' | 'failed' })[]) => void, interrupt: AbortSignal): Promise<void> {
   if (todo.length === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     let next = 0;
     let pending = todo.length;
     let stopped = false;
     const workers: Worker[] = [];
+    let running = 0;
+    let onAllExited: (() => void) | null = null;
+    // Interrupted: no more cases handed out or committed; rejects once every worker has stopped.
+    interrupt.addEventListener('abort', () => {
+      if (stopped) return;
+      stopAll();
+      onAllExited = () => reject(new UserError('batch interrupted'));
+      if (running === 0) onAllExited();
+    }, { once: true });
     const arrived: (FromWorker & { type: 'done' | 'failed' })[] = [];
     const stopAll = () => {
       stopped = true;
@@ -187,6 +204,10 @@ function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetu
       // One onnxruntime thread per worker: the workers are the parallelism (see threadOptions).
       const w = new Worker(WORKER, { workerData: setup, env: { ...process.env, LRP_REPORT_THREADS: '1' }, resourceLimits: { maxOldGenerationSizeMb: Math.max(1024, Math.floor(os.totalmem() / 1024 / 1024 / (2 * count))) } });
       workers.push(w);
+      running++;
+      w.on('exit', () => {
+        if (--running === 0) onAllExited?.();
+      });
       w.on('message', (m: FromWorker) => {
         if (stopped) return;
         if (m.type === 'ready') {

@@ -25,10 +25,13 @@ try {
       send({ type: 'failed', key: m.key, error: message(e) });
     }
   };
-  // The main thread sends the next case ahead: cases (and the stop) are handled one after another, in order.
+  // The main thread sends the next case ahead: cases (and the stop) are handled one after another, in order. A stop
+  // drops the cases still waiting (an interrupted batch): the worker finishes the one it is on, then closes.
   let queue = Promise.resolve();
+  let stopping = false;
   port.on('message', (m: ToWorker) => {
-    queue = queue.then(() => handle(m));
+    if (m.type === 'stop') stopping = true;
+    queue = queue.then(() => (m.type === 'case' && stopping ? undefined : handle(m)));
   });
   send({ type: 'ready' });
 } catch (e) {

@@ -93,7 +93,7 @@ describe('batch', () => {
     loanBook(path.join(dir, 'book.csv'));
     expect(spawnSync(process.execPath, [CLI, 'audit', 'keygen', '--out', path.join(dir, 'keys')]).status).toBe(0);
     const journal = path.join(dir, 'out', 'batch-journal.jsonl');
-    const interrupted = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const interrupted = await new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, batchArgs(dir), { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -103,12 +103,12 @@ describe('batch', () => {
           child.kill('SIGINT');
         }
       }, 20);
-      child.on('exit', (code) => {
+      child.on('exit', (code, signal) => {
         clearInterval(poll);
-        resolve({ code, stderr });
+        resolve({ code, signal, stderr });
       });
     });
-    expect(interrupted.code).toBe(130);
+    expect(interrupted.code, `exit by signal ${interrupted.signal}: ${interrupted.stderr}`).toBe(130);
     expect(interrupted.stderr).toMatch(/batch: interrupted with \d+ of 520 cases done; run the same command again to finish/);
     const done = journalLines(journal);
     expect(done).toBeLessThan(CASES);
