@@ -113,17 +113,46 @@ export function exportBundle(logFile: string, range: { readonly from?: string; r
   return { from: range.from ?? null, to: range.to ?? null, checkpoint, proofs };
 }
 
-/** Checks every proof of a bundle offline, and that they all lead to the bundle's checkpoint. */
+/**
+ * Checks a bundle offline: every proof leads to the bundle's checkpoint, no record appears twice, and every record
+ * was decided within the bundle's window. A bundle without a window must hold every record the checkpoint signs,
+ * so an auditor can tell that none was left out. A windowed bundle cannot show that (the records outside it, whose
+ * decision times would prove it, are not in it); the reason says so.
+ */
 export function verifyBundle(bundle: AuditBundle, publicKeys: KeyObject | readonly KeyObject[]): ProofCheck {
+  const bad = (reason: string): ProofCheck => ({ ok: false, reason });
   const signature = checkpointProblem(bundle.checkpoint, keyRing(publicKeys));
-  if (signature) return { ok: false, reason: signature };
+  if (signature) return bad(signature);
+  const bound = (value: unknown): number | null | undefined => {
+    if (value === null) return null;
+    const t = typeof value === 'string' && /^\d{4}-\d\d-\d\d/.test(value) ? Date.parse(value) : NaN;
+    return Number.isNaN(t) ? undefined : t;
+  };
+  const lo = bound(bundle.from);
+  const hi = bound(bundle.to);
+  if (lo === undefined || hi === undefined) return bad('from and to must each be null or an RFC 3339 time');
   const signed = canonicalize(bundle.checkpoint);
+  const indices = new Set<number>();
   for (const [i, proof] of bundle.proofs.entries()) {
-    if (canonicalize(proof.checkpoint) !== signed) return { ok: false, reason: `proof ${i + 1}: not under the bundle's checkpoint` };
+    if (canonicalize(proof.checkpoint) !== signed) return bad(`proof ${i + 1}: not under the bundle's checkpoint`);
     const check = verifyInclusionProof(proof, publicKeys);
-    if (!check.ok) return { ok: false, reason: `proof ${i + 1}: ${check.reason}` };
+    if (!check.ok) return bad(`proof ${i + 1}: ${check.reason}`);
+    if (indices.has(proof.leaf_index)) return bad(`proof ${i + 1}: record ${proof.leaf_index} of the log is in the bundle twice`);
+    indices.add(proof.leaf_index);
+    const t = Date.parse(proof.record.decision_time);
+    if ((lo !== null && t < lo) || (hi !== null && t >= hi)) {
+      return bad(`proof ${i + 1}: record ${proof.record.record_id} was decided at ${proof.record.decision_time}, outside the bundle's window [${bundle.from ?? '-∞'}, ${bundle.to ?? '+∞'})`);
+    }
   }
-  return { ok: true, reason: `${bundle.proofs.length} records proven under checkpoint of size ${bundle.checkpoint.size}` };
+  const size = bundle.checkpoint.size;
+  if (lo === null && hi === null) {
+    if (indices.size !== size) return bad(`the bundle holds ${indices.size} of the ${size} records the checkpoint signs: ${size - indices.size} left out`);
+    return { ok: true, reason: `all ${size} records of the log proven under its checkpoint of size ${size}` };
+  }
+  return {
+    ok: true,
+    reason: `${indices.size} records decided in [${bundle.from ?? '-∞'}, ${bundle.to ?? '+∞'}) proven under the checkpoint of size ${size}; that no record of that window was left out cannot be shown by a windowed bundle (an export without --from and --to proves it holds every record)`,
+  };
 }
 
 function parseTime(text: string, name: string): number {

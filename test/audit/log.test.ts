@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '../../src/audit/canonical.js';
 import { generateAuditKeyPair, keyId, loadPrivateKey, loadPublicKey } from '../../src/audit/keys.js';
 import { appendRecords, openLogWriter, verifyLog } from '../../src/audit/log.js';
-import { exportBundle, proveConsistency, proveInclusion, verifyBundle, verifyConsistencyProof, verifyInclusionProof, type InclusionProof } from '../../src/audit/proof.js';
+import { exportBundle, proveConsistency, proveInclusion, verifyBundle, verifyConsistencyProof, verifyInclusionProof, type AuditBundle, type InclusionProof } from '../../src/audit/proof.js';
 import type { AuditRecord } from '../../src/audit/record.js';
 import { UserError } from '../../src/errors.js';
 import { creditRecord, dermatologyRecord } from './fixtures.js';
@@ -207,6 +207,23 @@ describe('inclusion proofs and bundles', () => {
     expect(verifyBundle(forged, publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/^proof 2:/) });
     expect(exportBundle(file).proofs).toHaveLength(13);
     expect(() => exportBundle(file, { from: 'yesterday' })).toThrow(/--from/);
+    // A windowed bundle says that it cannot show completeness; one without a window shows it.
+    expect(verifyBundle(bundle, publicKey).reason).toMatch(/^2 records decided in .* cannot be shown by a windowed bundle/);
+    expect(verifyBundle(exportBundle(file), publicKey)).toEqual({ ok: true, reason: 'all 13 records of the log proven under its checkpoint of size 13' });
+  });
+
+  it('a bundle with a record left out, twice, outside its window, or with its window changed does not verify', () => {
+    const whole = (): AuditBundle => JSON.parse(JSON.stringify(exportBundle(file))) as AuditBundle;
+    const windowed = (): AuditBundle => JSON.parse(JSON.stringify(exportBundle(file, { from: all[2].decision_time, to: all[5].decision_time }))) as AuditBundle;
+    const edits: [string, () => AuditBundle, RegExp][] = [
+      ['one left out', () => ({ ...whole(), proofs: whole().proofs.slice(1) }), /holds 12 of the 13 records the checkpoint signs: 1 left out/],
+      ['none at all', () => ({ ...whole(), proofs: [] }), /holds 0 of the 13/],
+      ['one twice', () => ({ ...whole(), proofs: [...whole().proofs, whole().proofs[4]] }), /^proof 14: record 4 of the log is in the bundle twice/],
+      ['a window its records are outside', () => ({ ...windowed(), from: '2027-01-01T00:00:00Z', to: '2027-02-01T00:00:00Z' }), /^proof 1: .* outside the bundle's window \[2027-01-01/],
+      ['one dropped and the window removed', () => ({ ...windowed(), from: null, to: null }), /holds 2 of the 13/],
+      ['a window that is not a time', () => ({ ...windowed(), from: 'last week' }), /from and to must each be null or an RFC 3339 time/],
+    ];
+    for (const [name, make, reason] of edits) expect(verifyBundle(make(), publicKey), name).toEqual({ ok: false, reason: expect.stringMatching(reason) });
   });
 
   it('a consistency proof from a kept checkpoint to the latest one checks offline; a forked log cannot give one', () => {
