@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { decisionRecord } from '../audit/build.js';
 import { canonicalize } from '../audit/canonical.js';
-import type { Checkpoint } from '../audit/checkpoint.js';
-import { generateAuditKeyPair, loadPublicKey } from '../audit/keys.js';
+import { checkpointProblem, type Checkpoint } from '../audit/checkpoint.js';
+import { generateAuditKeyPair, keyRing, loadPublicKey } from '../audit/keys.js';
 import { openLogWriter, readLogContents, verifyLog, type VerifyResult } from '../audit/log.js';
 import { sha256Hex } from '../audit/hash.js';
 import { exportBundle, proveInclusion, verifyBundle, verifyInclusionProof, type AuditBundle } from '../audit/proof.js';
@@ -13,7 +13,7 @@ import type { AuditRecord } from '../audit/record.js';
 import { listCases } from '../batch/cases.js';
 import type { DomainSession } from '../domain/plugin.js';
 import { loadDomain } from '../domain/registry.js';
-import { fail, UserError } from '../errors.js';
+import { fail, UsageError, UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { readFileOrFail } from '../io/read.js';
 import { readYamlFile } from '../io/yaml.js';
@@ -21,7 +21,7 @@ import { packagePath } from '../paths.js';
 import { outputFolder, parse, required } from './args.js';
 
 export const usage = `lrp-report audit keygen --out DIR
-    lrp-report audit verify LOG --key PUB.pem [--key …] [--known CHECKPOINTS.json]
+    lrp-report audit verify LOG --key PUB.pem [--key …] [--known KEPT.json]   (checkpoints kept earlier: a list, one, or a bundle.json)
     lrp-report audit repair LOG   (removes an incomplete last line left by a crash mid-write)
     lrp-report audit prove LOG --record ID [--out PROOF.json]
     lrp-report audit check-proof PROOF.json|bundle.json --key PUB.pem
@@ -44,7 +44,7 @@ function onePositional(positionals: string[], what: string, command: string): st
 }
 
 function publicKeys(files: string[] | undefined, command: string): KeyObject[] {
-  if (!files || files.length === 0) fail(`audit ${command}: --key PUB.pem is required (the public key of the log's signing key)`);
+  if (!files || files.length === 0) throw new UsageError(`audit ${command}: --key PUB.pem is required (the public key of the log's signing key)`);
   return files.map((f) => loadPublicKey(readFileOrFail(f, 'public key'), f));
 }
 
@@ -65,16 +65,41 @@ async function keygen(argv: string[]): Promise<number> {
 async function verify(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true }, known: { type: 'string' } }, 'audit verify');
   const log = onePositional(positionals, 'LOG', 'verify');
-  const known = values.known ? (JSON.parse(readFileOrFail(values.known, 'known checkpoints').toString('utf8')) as Checkpoint[]) : undefined;
-  const result = verifyLog(log, publicKeys(values.key, 'verify'), { known });
+  const keys = publicKeys(values.key, 'verify');
+  const known = values.known ? knownCheckpoints(values.known, keys) : undefined;
+  const result = verifyLog(log, keys, { known });
   if (!result.ok) notVerified(log, result);
   process.stdout.write(`${log}: verified: ${result.size} records, ${result.checkpoints} signed checkpoints, chain and Merkle tree intact\n`);
   return 0;
 }
 
+/**
+ * `--known FILE`: checkpoints an auditor kept, as a list, one checkpoint, or an earlier proof or export bundle.json
+ * (each holds the checkpoint it was made under). Each must be signed by one of the keys: a bad one is the file's
+ * fault, not the log's.
+ */
+function knownCheckpoints(file: string, keys: readonly KeyObject[]): Checkpoint[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileOrFail(file, 'known checkpoints').toString('utf8'));
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    fail(`--known ${file}: not JSON`);
+  }
+  const holder = typeof value === 'object' && value !== null && !Array.isArray(value) && 'checkpoint' in value ? (value as { checkpoint: unknown }).checkpoint : undefined;
+  const list: unknown[] = Array.isArray(value) ? value : holder !== undefined ? [holder] : [value];
+  list.forEach((c, i) => {
+    const problem = checkpointProblem(c, keyRing(keys));
+    if (problem) fail(`--known ${file}: ${list.length > 1 ? `checkpoint ${i + 1}: ` : ''}${problem} (expected checkpoints: a list, one checkpoint, or a proof or bundle.json holding one)`);
+  });
+  return list as Checkpoint[];
+}
+
 function notVerified(log: string, result: VerifyResult): never {
-  const where = result.firstBadSeq !== undefined ? `first bad record #${result.firstBadSeq}${result.firstBadRecordId ? ` (${result.firstBadRecordId})` : ''}` : 'the log';
-  fail(`${log}: NOT VERIFIED: ${where}${result.line ? `, line ${result.line}` : ''}: ${result.reason}`);
+  // The first record the log no longer vouches for: the bad one itself, or, when a signed root does not match, the
+  // first of the records it covers (which of them changed cannot be told).
+  const where = result.firstBadSeq !== undefined ? ` (first record not vouched for: #${result.firstBadSeq}${result.firstBadRecordId ? `, ${result.firstBadRecordId}` : ''})` : '';
+  fail(`${log}: NOT VERIFIED: ${result.reason}${where}`);
 }
 
 /**

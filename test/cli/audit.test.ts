@@ -96,7 +96,39 @@ describe('lrp-report audit', () => {
     const v = run('audit', 'verify', 'tampered.log', '--key', PUB());
     expect(v.code).toBe(1);
     expect(v.stderr.trim().split('\n')).toHaveLength(1);
-    expect(v.stderr).toMatch(/NOT VERIFIED: first bad record #1 \(dermatology:DERM-001:[0-9a-f]{16}\), line 3/);
+    expect(v.stderr).toMatch(/NOT VERIFIED: line 3: digest does not match the line \(first record not vouched for: #1, dermatology:DERM-001:[0-9a-f]{16}\)$/m);
+  });
+
+  it('an edit with the hash chain recomputed is caught by the signed root, which names the records it covers, not a culprit', () => {
+    // The documented line digest: SHA-256 of the line's RFC 8785 JSON without its digest, chained by prev.
+    const lines = fs.readFileSync(path.join(dir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown> & { record?: { output: { probability: number } } });
+    lines[0].record!.output.probability = 0.01;
+    let prev = lines[0].prev as string;
+    for (const line of lines) {
+      line.prev = prev;
+      delete line.digest;
+      line.digest = sha256Hex(canonicalize(line));
+      prev = line.digest as string;
+    }
+    fs.writeFileSync(path.join(dir, 'rechained.log'), `${lines.map((l) => canonicalize(l)).join('\n')}\n`);
+    const v = run('audit', 'verify', 'rechained.log', '--key', PUB());
+    expect(v.code).toBe(1);
+    expect(v.stderr).toMatch(/NOT VERIFIED: line 2: checkpoint root does not match records 0\.\.0 \(first record not vouched for: #0, credit:APP-1001:[0-9a-f]{16}\)\n$/);
+  });
+
+  it("--known takes the checkpoints an auditor kept (a list, one, or an earlier bundle.json) and refuses a forged one as the file's fault", () => {
+    expect(run('audit', 'export', 'audit.log', '--key', PUB(), '--out', 'kept').code).toBe(0);
+    const bundle = JSON.parse(fs.readFileSync(path.join(dir, 'kept', 'bundle.json'), 'utf8')) as { checkpoint: Record<string, unknown> };
+    fs.writeFileSync(path.join(dir, 'one.json'), JSON.stringify(bundle.checkpoint));
+    fs.writeFileSync(path.join(dir, 'list.json'), JSON.stringify([bundle.checkpoint]));
+    for (const known of [path.join('kept', 'bundle.json'), 'one.json', 'list.json']) expect(run('audit', 'verify', 'audit.log', '--key', PUB(), '--known', known).code, known).toBe(0);
+    fs.writeFileSync(path.join(dir, 'forged.json'), JSON.stringify({ ...bundle.checkpoint, size: 1 }));
+    const forged = run('audit', 'verify', 'audit.log', '--key', PUB(), '--known', 'forged.json');
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toMatch(/^lrp-report: error: --known forged\.json: .*signature/);
+    fs.writeFileSync(path.join(dir, 'garbage.json'), '{"checkpoint": ');
+    expect(run('audit', 'verify', 'audit.log', '--key', PUB(), '--known', 'garbage.json').stderr).toBe('lrp-report: error: --known garbage.json: not JSON\n');
+    expect(run('audit', 'verify', 'audit.log').code).toBe(2); // --key is required: a usage error
   });
 
   it('proves a record offline, and refuses a doctored proof', () => {
@@ -123,7 +155,7 @@ describe('lrp-report audit', () => {
     expect(fs.readFileSync(path.join(dir, 'bundle', 'README.txt'), 'utf8')).toContain('lrp-report audit check-proof bundle.json --key audit-signing.pub.pem');
     const checked = run('audit', 'check-proof', path.join('bundle', 'bundle.json'), '--key', path.join('bundle', 'audit-signing.pub.pem'));
     expect(checked.code, checked.stderr).toBe(0);
-    expect(checked.stdout).toMatch(/verified: 2 records proven under checkpoint of size 2/);
+    expect(checked.stdout).toMatch(/verified: 2 records decided in \[2026-01-01T00:00:00Z, 2027-01-01T00:00:00Z\) proven under the checkpoint of size 2; that no record of that window was left out cannot be shown/);
     const doctored = JSON.parse(fs.readFileSync(path.join(dir, 'bundle', 'bundle.json'), 'utf8')) as { proofs: { record: { case_id: string } }[] };
     doctored.proofs[1].record.case_id = 'SOMEONE-ELSE';
     fs.writeFileSync(path.join(dir, 'doctored-bundle.json'), JSON.stringify(doctored));
