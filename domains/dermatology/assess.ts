@@ -77,7 +77,7 @@ export async function assessLesion(c: DermatologyCase, model: LesionModel): Prom
   const spacing = c.pixelSpacingMm === null ? null : (c.pixelSpacingMm * image.width) / analysis.width;
   const seg = segmentLesion(analysis.rgb, analysis.width, analysis.height, config.segmentation);
   const quality = assessQuality(analysis.rgb, analysis.width, analysis.height, seg, config.quality);
-  const abcd = seg.empty ? null : measureAbcd(analysis.rgb, seg.mask, seg.extent, seg.skin, loadAbcdConfig(), spacing);
+  const abcd = seg.empty ? null : measureAbcd(analysis.rgb, seg.extent, seg.skin, loadAbcdConfig(), spacing);
 
   const [, channels, mh, mw] = dims;
   const modelMap = channelSum(explanation.relevance, channels, mh, mw);
@@ -159,7 +159,7 @@ async function measurePrior(file: string, spacingMm: number | null, config: Derm
   const seg = segmentLesion(image.rgb, image.width, image.height, config.segmentation);
   if (seg.empty) return { diameterMm: null };
   const spacing = spacingMm === null ? null : (spacingMm * original.width) / image.width;
-  return { diameterMm: measureAbcd(image.rgb, seg.mask, seg.extent, seg.skin, loadAbcdConfig(), spacing).diameter.mm };
+  return { diameterMm: measureAbcd(image.rgb, seg.extent, seg.skin, loadAbcdConfig(), spacing).diameter.mm };
 }
 
 const round = (v: number, digits = 4) => Number(v.toFixed(digits));

@@ -15,8 +15,6 @@ export interface SegmentationConfig {
 }
 
 export interface Segmentation {
-  /** The lesion as Otsu separates it: a tight outline, for shape (asymmetry, border). */
-  readonly mask: Mask;
   /**
    * The lesion's full extent: Otsu on log-distance (so light-brown parts of a multi-coloured lesion are not
    * split off), edge where its lightest colour fades halfway into the skin. For colours and diameter.
@@ -42,14 +40,13 @@ export function segmentLesion(rgb: Uint8Array, width: number, height: number, co
   const threshold = otsu(distance);
   const nothing: Mask = { width, height, data: new Uint8Array(width * height) };
   // Nothing stands out from the skin: a blank or non-lesion image, not a lesion to measure.
-  if (threshold < config.min_contrast) return { mask: nothing, extent: nothing, threshold, skin, partialView: false, empty: true, skinDistance: raw, smoothedSkinDistance: distance };
+  if (threshold < config.min_contrast) return { extent: nothing, threshold, skin, partialView: false, empty: true, skinDistance: raw, smoothedSkinDistance: distance };
   const tight = lesionAt(distance, width, height, threshold, config);
   const coarse = Math.expm1(otsu(distance.map(Math.log1p)));
   const off = Array.from(distance).filter((d) => d > coarse).sort((a, b) => a - b);
   const extentThreshold = off.length > 0 ? Math.max(coarse, off[Math.floor(off.length * 0.1)] / 2) : coarse;
   const wide = lesionAt(distance, width, height, extentThreshold, config);
   return {
-    mask: { width, height, data: tight.data },
     extent: { width, height, data: wide.chosen ? wide.data : tight.data },
     threshold,
     skin,
