@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fail } from '../../src/errors.js';
 import type { DecodedImage } from '../../src/imaging/image-input.js';
 import { channelSum } from '../../src/imaging/colormap.js';
-import { decodeImage, decodeImageBytes, imageToTensor } from '../../src/imaging/image-input.js';
+import { decodeImage, decodeImageBytes, imageToTensor, lossyEncoding } from '../../src/imaging/image-input.js';
 import { contourPixels, encodePng, legendPixels, overlayPixels, resampleBilinear, resampleMask, resampleRelevance, resizeLongSide, robustScale } from '../../src/imaging/overlay.js';
 import { readFileOrFail } from '../../src/io/read.js';
 import type { DecisionFacts } from '../../src/audit/build.js';
@@ -76,7 +76,7 @@ export async function assessLesion(c: DermatologyCase, model: LesionModel): Prom
   const analysis = await resizeLongSide(image, config.analysis.long_side_px);
   const spacing = c.pixelSpacingMm === null ? null : (c.pixelSpacingMm * image.width) / analysis.width;
   const seg = segmentLesion(analysis.rgb, analysis.width, analysis.height, config.segmentation);
-  const quality = assessQuality(analysis.rgb, analysis.width, analysis.height, seg, config.quality);
+  const quality = assessQuality(analysis.rgb, analysis.width, analysis.height, seg, config.quality, { lossy: lossyEncoding(imageBytes) !== null });
   const abcd = seg.empty ? null : measureAbcd(analysis.rgb, seg.extent, seg.skin, loadAbcdConfig(), spacing);
 
   const [, channels, mh, mw] = dims;
@@ -127,7 +127,7 @@ function auditFacts(context: DermatologyContext, model: LesionModel, explanation
       abcd: {
         asymmetry: measured(abcd?.asymmetry.axes),
         border: measured(abcd?.border.abrupt_sectors),
-        colour: measured(abcd?.colours.count),
+        colour: measured(abcd?.colours?.count),
         structures: abcd?.structures ? { score: abcd.structures.value, provenance: 'clinician' } : { score: null, provenance: 'not-assessed' },
       },
       tds: abcd?.tds?.value ?? null,
@@ -191,7 +191,9 @@ function buildContext(x: ContextInputs) {
   const test = (card.evaluation.test ?? {}) as Record<string, unknown>;
   const metric = (name: string) => (typeof test[name] === 'number' ? (test[name] as number) : null);
   const structures = x.c.clinicianStructures;
-  const tds = abcd && structures !== null ? 1.3 * abcd.asymmetry.axes + 0.1 * abcd.border.abrupt_count + 0.5 * abcd.colours.present.length + 0.5 * structures : null;
+  // A greyscale image shows no colours: C cannot be scored, so neither can the TDS.
+  const colours = abcd && !flags.includes('no_colour') ? abcd.colours.present : null;
+  const tds = abcd && colours !== null && structures !== null ? 1.3 * abcd.asymmetry.axes + 0.1 * abcd.border.abrupt_count + 0.5 * colours.length + 0.5 * structures : null;
   const bands = config.abcd.tds_bands;
   const conservation = x.explanation.conservation[0];
   const warnings = [
@@ -226,7 +228,7 @@ function buildContext(x: ContextInputs) {
     abcd: abcd && {
       asymmetry: { axes: abcd.asymmetry.axes, indices: abcd.asymmetry.indices.map((v) => round(v, 3)), threshold: config.abcd.asymmetry_axis_threshold },
       border: { abrupt_sectors: abcd.border.abrupt_count, compactness: round(abcd.border.compactness, 3) },
-      colours: { count: abcd.colours.present.length, present: abcd.colours.present },
+      colours: colours && { count: colours.length, present: colours },
       structures: structures === null ? null : { value: structures },
       tds: tds === null ? null : { value: round(tds, 2), band: tds < bands.benign_below ? 'benign' : tds <= bands.suspicious_up_to ? 'suspicious' : 'highly_suggestive' },
       diameter_mm: abcd.diameter.mm === null ? null : round(abcd.diameter.mm, 1),

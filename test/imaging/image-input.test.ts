@@ -2,10 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp.js';
-import { decodeImage, imageToTensor } from '../../src/imaging/image-input.js';
+import { decodeImage, imageToTensor, lossyEncoding } from '../../src/imaging/image-input.js';
 import type { ImagePreprocessing } from '../../src/models/card.js';
 
 const dir = tempDir('lrp-img-');
@@ -65,5 +65,19 @@ describe('image input', () => {
     fs.writeFileSync(truncated, fs.readFileSync(good).subarray(0, 60));
     await expect(decodeImage(truncated, 'case.image')).rejects.toThrow(/not a readable image/);
     await expect(decodeImage(path.join(dir, 'missing.png'), 'case.image')).rejects.toThrow(/cannot read case\.image: .*missing\.png: no such file \(ENOENT\)/);
+  });
+});
+
+describe('lossyEncoding', () => {
+  it('tells lossy files (JPEG, lossy WebP, JPEG in TIFF) from lossless ones (PNG, lossless WebP, LZW TIFF)', async () => {
+    const pixels = sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 200, g: 150, b: 120 } } });
+    const encoded = async (encode: (s: Sharp) => Sharp) => new Uint8Array(await encode(pixels.clone()).toBuffer());
+    expect(lossyEncoding(await encoded((s) => s.jpeg()))).toBe('jpeg');
+    expect(lossyEncoding(await encoded((s) => s.webp({ quality: 80 })))).toBe('webp');
+    expect(lossyEncoding(await encoded((s) => s.webp({ lossless: true })))).toBeNull();
+    expect(lossyEncoding(await encoded((s) => s.tiff({ compression: 'jpeg' })))).toBe('tiff-jpeg');
+    expect(lossyEncoding(await encoded((s) => s.tiff({ compression: 'lzw' })))).toBeNull();
+    expect(lossyEncoding(await encoded((s) => s.png()))).toBeNull();
+    expect(lossyEncoding(new Uint8Array([1, 2, 3]))).toBeNull();
   });
 });

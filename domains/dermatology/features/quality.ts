@@ -1,6 +1,8 @@
 /**
  * Image quality flags a clinician must see before trusting a reading: blur, exposure, hair, ink/marker, ruler,
- * partial view. Each is a simple, explainable measurement against a threshold in config.yaml.
+ * partial view, no colour (a greyscale image), lossy compression (JPEG, lossy WebP, JPEG-in-TIFF: the bundled
+ * model's score moved from 79 % to 29–35 % on such copies of a demo image). Each is a simple, explainable
+ * measurement against a threshold in config.yaml.
  */
 import { dilate } from '../../../src/imaging/mask.js';
 import { rgbToLab } from '../../../src/imaging/lab.js';
@@ -13,18 +15,26 @@ export interface QualityConfig {
   readonly ruler: { readonly band_px: number; readonly lighter_than_skin_l: number; readonly min_share: number };
   readonly blur: { readonly min_laplacian_variance: number };
   readonly exposure: { readonly min_mean_l: number; readonly max_mean_l: number; readonly max_clipped_share: number };
+  /** A pixel is coloured above this CIELAB chroma; an image with fewer coloured pixels than the share has no colour. */
+  readonly colour: { readonly min_chroma: number; readonly min_coloured_share: number };
 }
 
-export type QualityFlag = 'blur' | 'exposure' | 'hair' | 'ink' | 'ruler' | 'partial_view';
+export type QualityFlag = 'blur' | 'exposure' | 'hair' | 'ink' | 'ruler' | 'partial_view' | 'no_colour' | 'lossy_compression';
+
+/** What the file says about the image beyond its pixels. */
+export interface ImageSource {
+  /** Stored with lossy compression (lossyEncoding in src/imaging/image-input.ts). */
+  readonly lossy: boolean;
+}
 
 export interface QualityReport {
   readonly flags: QualityFlag[];
   readonly critical: boolean;
-  readonly measurements: { inkPixels: number; hairPixels: number; rulerShare: number; laplacianVariance: number; meanL: number; clippedShare: number };
+  readonly measurements: { inkPixels: number; hairPixels: number; rulerShare: number; laplacianVariance: number; meanL: number; clippedShare: number; colouredShare: number };
 }
 
 /** `seg` must be the segmentation of this same image: its lesion extent, skin colour and distance maps are reused. */
-export function assessQuality(rgb: Uint8Array, width: number, height: number, seg: Segmentation, config: QualityConfig): QualityReport {
+export function assessQuality(rgb: Uint8Array, width: number, height: number, seg: Segmentation, config: QualityConfig, source: ImageSource): QualityReport {
   const { extent: lesion, skin, partialView } = seg;
   const n = width * height;
   const L = new Float32Array(n);
@@ -32,10 +42,11 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
   const near = dilate(lesion.data, width, height, config.ink.lesion_margin_px, 'square');
   const ink = new Uint8Array(n);
   // Exposure is judged on the skin around the lesion: a black or white lesion part is not over-exposure.
-  let sumL = 0, clipped = 0, skinPixels = 0;
+  let sumL = 0, clipped = 0, skinPixels = 0, coloured = 0;
   for (let i = 0; i < n; i++) {
     const [l, a, b] = rgbToLab(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]);
     L[i] = l;
+    if (Math.hypot(a, b) > config.colour.min_chroma) coloured++;
     if (near[i]) continue;
     skinPixels++;
     sumL += l;
@@ -55,6 +66,7 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
   const laplacianVariance = laplacianVarianceOf(L, width, height, inRuler);
   const meanL = skinPixels > 0 ? sumL / skinPixels : 0;
   const clippedShare = skinPixels > 0 ? clipped / skinPixels : 0;
+  const colouredShare = coloured / n;
   const flags: QualityFlag[] = [];
   if (laplacianVariance < config.blur.min_laplacian_variance) flags.push('blur');
   if (meanL < config.exposure.min_mean_l || meanL > config.exposure.max_mean_l || clippedShare > config.exposure.max_clipped_share) flags.push('exposure');
@@ -62,7 +74,9 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
   if (inkPixels >= config.ink.min_pixels) flags.push('ink');
   if (rulerShare >= config.ruler.min_share) flags.push('ruler');
   if (partialView) flags.push('partial_view');
-  return { flags, critical: flags.some((f) => config.critical.includes(f)), measurements: { inkPixels, hairPixels, rulerShare, laplacianVariance, meanL, clippedShare } };
+  if (colouredShare < config.colour.min_coloured_share) flags.push('no_colour');
+  if (source.lossy) flags.push('lossy_compression');
+  return { flags, critical: flags.some((f) => config.critical.includes(f)), measurements: { inkPixels, hairPixels, rulerShare, laplacianVariance, meanL, clippedShare, colouredShare } };
 }
 
 /** The frame band (of four) with the largest share of pixels clearly lighter than the skin: a ruler's strip. */

@@ -27,7 +27,7 @@ function boxBlur(rgb: Uint8Array, size: number, radius: number): Uint8Array {
 describe('image quality flags', () => {
   const cases = Array.from({ length: 100 }, (_, i) => {
     const lesion = generateLesion(imageSeed(6006, i));
-    const assess = (rgb: Uint8Array) => assessQuality(rgb, lesion.width, lesion.height, segmentLesion(rgb, lesion.width, lesion.height, domain.segmentation), domain.quality);
+    const assess = (rgb: Uint8Array) => assessQuality(rgb, lesion.width, lesion.height, segmentLesion(rgb, lesion.width, lesion.height, domain.segmentation), domain.quality, { lossy: false });
     return { lesion, assess, quality: assess(lesion.rgb) };
   });
   const agreement = (flag: 'ink' | 'hair' | 'ruler') => cases.filter((c) => c.quality.flags.includes(flag) === c.lesion.truth.artefacts[flag]).length / cases.length;

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/temp.js';
 import { plugin } from '../../../domains/dermatology/plugin.js';
@@ -67,7 +67,7 @@ describe.each(['en', 'zh-CN'])('dermatology case report (%s)', (locale) => {
     expect(text).toContain(t(`risk_band.${r.context.output.risk_band}`).slice(0, 15));
     // TDS from the automated A, B, C and the clinician's D, with its provenance.
     const abcd = r.context.abcd!;
-    const tds = 1.3 * abcd.asymmetry.axes + 0.1 * abcd.border.abrupt_sectors + 0.5 * abcd.colours.count + 0.5 * 3;
+    const tds = 1.3 * abcd.asymmetry.axes + 0.1 * abcd.border.abrupt_sectors + 0.5 * abcd.colours!.count + 0.5 * 3;
     expect(abcd.tds!.value).toBeCloseTo(tds, 2);
     // Table cells wrap, and pdftotext interleaves wrapped cells: look for the short parts.
     expect(text).toContain(abcd.tds!.value.toFixed(2));
@@ -110,6 +110,34 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     expect(text).toContain(squash(formatMessage(m, 'output.unreliable', {})));
     expect(text).toContain(squash(formatMessage(m, 'output.not_compared', {})));
     for (const finding of ['output.at_or_above', 'output.below']) expect(text).not.toContain(squash(formatMessage(m, finding, {})));
+  }, 60_000);
+
+  it('a greyscale image and a JPEG copy are critical flags: C not assessable without colour, the TDS and diameter marked unreliable', async () => {
+    const m = loadMessages('dermatology', 'en');
+    const copy = async (name: string, encode: (image: Sharp) => Sharp) => {
+      await encode(sharp(demo('derm-001.png'))).toFile(path.join(dir, name));
+      const caseFile = path.join(dir, `${name}.yaml`);
+      fs.writeFileSync(caseFile, fs.readFileSync(demo('derm-001.yaml'), 'utf8').replace('image: derm-001.png', `image: ${name}`));
+      return report(caseFile, 'en', ['pdf']);
+    };
+    const grey = await copy('grey.png', (i) => i.greyscale().png());
+    expect(grey.context.caution.flags).toContain('no_colour');
+    expect(grey.context.abcd!.colours).toBeNull();
+    expect(grey.context.abcd!.tds).toBeNull();
+    expect(grey.record.domain_result).toMatchObject({ abcd: { colour: { score: null, provenance: 'not-assessed' } }, tds: null });
+    const greyText = pdfText(grey.pdf);
+    for (const key of ['abcd.c_no_colour', 'abcd.tds_no_colour', 'quality.text.no_colour']) expect(greyText, key).toContain(squash(formatMessage(m, key, {})));
+    const jpeg = await copy('lossy.jpg', (i) => i.jpeg({ quality: 85 }));
+    expect(jpeg.context.caution.flags).toEqual(['lossy_compression']);
+    expect(jpeg.context.abcd!.tds).not.toBeNull();
+    const jpegText = pdfText(jpeg.pdf);
+    expect(jpegText).toContain(squash(formatMessage(m, 'quality.text.lossy_compression', {})));
+    // The TDS band and the diameter each say they are unreliable (the score too, as for any critical flag).
+    expect(jpegText.split(squash(formatMessage(m, 'output.unreliable', {}))).length - 1).toBeGreaterThanOrEqual(3);
+    // The original PNG raises neither flag.
+    const original = await report(demo('derm-001.yaml'), 'en', ['pdf']);
+    expect(original.context.quality.flags.map((f) => f.id)).not.toContain('no_colour');
+    expect(original.context.quality.flags.map((f) => f.id)).not.toContain('lossy_compression');
   }, 60_000);
 
   it('a blank image is a flagged report (no lesion found), not a crash', async () => {
