@@ -112,7 +112,9 @@ function auditFacts(context: DermatologyContext, model: LesionModel, explanation
     status: 'reported',
     model: { name: context.model.name, version: context.model.version, sha256: context.model.sha256, threshold: output.threshold },
     input_sha256: context.case.image_sha256,
-    output: { decision: output.at_or_above_threshold ? 'at_or_above_threshold' : 'below_threshold', class: output.positive_class, probability: output.probability, logit: round(explanation.logits[target], 6) },
+    // Under a critical quality flag the report does not compare the score with the threshold, and neither does the
+    // record (nor the batch summary, which shows this): the score is kept, the comparison is not a finding.
+    output: { decision: context.caution.shown ? 'not_compared' : output.at_or_above_threshold ? 'at_or_above_threshold' : 'below_threshold', class: output.positive_class, probability: output.probability, logit: round(explanation.logits[target], 6) },
     explanation: {
       method: 'lrp',
       composite: model.explainer.info.composite.name,

@@ -102,6 +102,8 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     expect(r.context.quality.flags.map((f) => f.id)).toContain('ink');
     expect(r.context.caution.shown).toBe(true);
     expect(r.context.output.risk_band).toBeNull();
+    // The record and the batch summary do not state a comparison the report withholds.
+    expect(r.record.output.decision).toBe('not_compared');
     const text = pdfText(r.pdf);
     const m = loadMessages('dermatology', 'en');
     expect(text).toContain(squash(formatMessage(m, 'caution.title', {})));
