@@ -155,13 +155,13 @@ function positiveProbability(e: Explanation, { card, file }: LoadedCard, index: 
   fail(`${file}: output.head must be sigmoid or softmax for a probability`);
 }
 
-async function measurePrior(file: string, spacingMm: number | null, config: DermatologyConfig): Promise<{ diameterMm: number | null }> {
+async function measurePrior(file: string, spacingMm: number | null, config: DermatologyConfig): Promise<{ diameterMm: number | null; lesionFound: boolean }> {
   const original = await decodeImage(file, 'prior_image.image');
   const image = await resizeLongSide(original, config.analysis.long_side_px);
   const seg = segmentLesion(image.rgb, image.width, image.height, config.segmentation);
-  if (seg.empty) return { diameterMm: null };
+  if (seg.empty) return { diameterMm: null, lesionFound: false };
   const spacing = spacingMm === null ? null : (spacingMm * original.width) / image.width;
-  return { diameterMm: measureAbcd(image.rgb, seg.extent, seg.skin, loadAbcdConfig(), spacing).diameter.mm };
+  return { diameterMm: measureAbcd(image.rgb, seg.extent, seg.skin, loadAbcdConfig(), spacing).diameter.mm, lesionFound: true };
 }
 
 const round = (v: number, digits = 4) => Number(v.toFixed(digits));
@@ -179,7 +179,7 @@ interface ContextInputs {
   abcd: AbcdMeasurement | null;
   shares: ReturnType<typeof relevanceShares> | null;
   asymmetry: number | null;
-  prior: { diameterMm: number | null } | null;
+  prior: { diameterMm: number | null; lesionFound: boolean } | null;
   relevanceSha256: string;
 }
 
@@ -235,7 +235,7 @@ function buildContext(x: ContextInputs) {
       tds: tds === null ? null : { value: round(tds, 2), band: tds < bands.benign_below ? 'benign' : tds <= bands.suspicious_up_to ? 'suspicious' : 'highly_suggestive' },
       diameter_mm: abcd.diameter.mm === null ? null : round(abcd.diameter.mm, 1),
       evolution: c.prior
-        ? { prior_date: c.prior.acquiredOn, prior_diameter_mm: x.prior?.diameterMm == null ? null : round(x.prior.diameterMm, 1) }
+        ? { prior_date: c.prior.acquiredOn, prior_diameter_mm: x.prior?.diameterMm == null ? null : round(x.prior.diameterMm, 1), prior_lesion_found: x.prior?.lesionFound ?? false }
         : null,
     },
     relevance: shares && {

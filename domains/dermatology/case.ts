@@ -45,6 +45,14 @@ export function loadDermatologyCase(file: string, now: () => Date = () => new Da
     return value;
   };
   const decisionTime = raw.decision_time ? new Date(raw.decision_time) : now();
+  // Dates in order: an image is not taken after the decision made on it, and a prior image comes before this one.
+  const decidedOn = decisionTime.toISOString().slice(0, 10);
+  if (raw.acquired_on !== undefined && raw.acquired_on > decidedOn) fail(`${file}: acquired_on: ${raw.acquired_on} is after the decision date ${decidedOn}`);
+  if (raw.prior_image) {
+    const prior = raw.prior_image.acquired_on;
+    if (prior > decidedOn) fail(`${file}: prior_image.acquired_on: ${prior} is after the decision date ${decidedOn}`);
+    if (raw.acquired_on !== undefined && prior >= raw.acquired_on) fail(`${file}: prior_image.acquired_on: ${prior} is not before acquired_on ${raw.acquired_on} (a prior image is an earlier one)`);
+  }
   return {
     file,
     caseId: raw.case_id,

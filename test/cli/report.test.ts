@@ -65,6 +65,9 @@ describe('lrp-report report --domain dermatology', () => {
     ['unknown field', { patient_name: 'Jane' }, /unknown field "patient_name"/],
     ['unsafe case id', { case_id: '../escape' }, /case_id: must match pattern/],
     ['D out of range', { clinician: { structures: 9 } }, /clinician\.structures: must be <= 5/],
+    ['image taken after the decision', { acquired_on: '2030-01-01' }, /acquired_on: 2030-01-01 is after the decision date 2026-11-26/],
+    ['prior image after the decision', { prior_image: { image: 'lesion.png', acquired_on: '2027-05-14' } }, /prior_image\.acquired_on: 2027-05-14 is after the decision date 2026-11-26/],
+    ['prior image not before this one', { acquired_on: '2026-11-20', prior_image: { image: 'lesion.png', acquired_on: '2026-11-20' } }, /prior_image\.acquired_on: 2026-11-20 is not before acquired_on 2026-11-20/],
   ])('%s → one-line error, nothing written', (name, fields, pattern) => {
     const out = path.join(dir, `bad-${name.replace(/\W+/g, '-')}`);
     expectCleanFailure(run('report', '--domain', 'dermatology', '--case', writeCase(`BAD-${name.replace(/\W+/g, '-')}`, fields), '--out', out), pattern, out);

@@ -161,7 +161,14 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     expect(pdfText(noSpacing.pdf)).toContain(squash(formatMessage(loadMessages('dermatology', 'en'), 'abcde.diameter_not_measurable', {})));
     const prior = await report(demo('derm-002.yaml'), 'en', ['pdf']);
     // The demo's prior image is the same picture: the same diameter.
-    expect(prior.context.abcd!.evolution).toEqual({ prior_date: '2026-05-14', prior_diameter_mm: prior.context.abcd!.diameter_mm });
+    expect(prior.context.abcd!.evolution).toEqual({ prior_date: '2026-05-14', prior_diameter_mm: prior.context.abcd!.diameter_mm, prior_lesion_found: true });
+    // A prior image with no lesion in it says so (it said the pixel spacings were missing, though both were given).
+    await sharp({ create: { width: 200, height: 150, channels: 3, background: { r: 214, g: 170, b: 140 } } }).png().toFile(path.join(dir, 'blank-prior.png'));
+    const caseFile = path.join(dir, 'blank-prior.yaml');
+    fs.writeFileSync(caseFile, fs.readFileSync(demo('derm-002.yaml'), 'utf8').replace(/prior_image:.*/, `prior_image: { image: ${JSON.stringify(path.join(dir, 'blank-prior.png'))}, acquired_on: 2026-05-14, pixel_spacing_mm: 0.08 }`).replace(/^image: /m, `image: ${path.dirname(demo('derm-002.yaml'))}/`));
+    const noPriorLesion = await report(caseFile, 'en', ['pdf']);
+    expect(noPriorLesion.context.abcd!.evolution).toMatchObject({ prior_diameter_mm: null, prior_lesion_found: false });
+    expect(pdfText(noPriorLesion.pdf)).toContain(squash(formatMessage(loadMessages('dermatology', 'en'), 'abcde.evolution_no_prior_lesion', { date: '2026-05-14' })));
   }, 60_000);
 
   it('the same case twice gives the same decision, relevance digest, record digest and byte-identical PDF and HTML', async () => {
