@@ -37,6 +37,8 @@ export function proveInclusion(logFile: string, recordId: string): InclusionProo
   const checkpoint = checkpoints.at(-1);
   if (!checkpoint || checkpoint.size <= index) fail(`${logFile}: record ${recordId} is not covered by a signed checkpoint yet`);
   const tree = merkleTree(records.map(recordLeaf));
+  // A proof from records that no longer match the checkpoint would be refused by anyone who checks it.
+  if (!tree.root(checkpoint.size).equals(Buffer.from(checkpoint.root, 'hex'))) fail(`${logFile}: its records do not match its latest checkpoint, so no proof can be made (run audit verify)`);
   return proofFor(tree, records, index, checkpoint);
 }
 

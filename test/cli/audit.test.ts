@@ -113,6 +113,11 @@ describe('lrp-report audit', () => {
     fs.writeFileSync(path.join(dir, 'rechained.log'), `${lines.map((l) => canonicalize(l)).join('\n')}\n`);
     const v = run('audit', 'verify', 'rechained.log', '--key', PUB());
     expect(v.code).toBe(1);
+    // No proof is made from such a log: anyone checking it would refuse it.
+    const id = readLogContents(path.join(dir, 'rechained.log')).records[0].record_id;
+    const proof = run('audit', 'prove', 'rechained.log', '--record', id, '--out', 'rechained-proof.json');
+    expect(proof.stderr).toMatch(/rechained\.log: its records do not match its latest checkpoint, so no proof can be made/);
+    expect(fs.existsSync(path.join(dir, 'rechained-proof.json'))).toBe(false);
     expect(v.stderr).toMatch(/NOT VERIFIED: line 2: checkpoint root does not match records 0\.\.0 \(first record not vouched for: #0, credit:APP-1001:[0-9a-f]{16}\)\n$/);
   });
 
