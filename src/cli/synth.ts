@@ -1,6 +1,11 @@
-/** `lrp-report synth lesions`: synthetic dermoscopy-like images with their ground truth. */
+/**
+ * `lrp-report synth lesions`: synthetic dermoscopy-like images with their ground truth, and a case file for each in
+ * `cases/`, so that the set runs through `report` or `batch --cases DIR/cases` as it is (the truth files beside the
+ * images are not case files).
+ */
 import path from 'node:path';
 import sharp from 'sharp';
+import YAML from 'yaml';
 import { generateLesion, imageSeed } from '../../domains/dermatology/synthetic/generator.js';
 import { fail } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -33,9 +38,11 @@ export async function run(argv: string[]): Promise<number> {
     writeFileAtomic(path.join(out, `${id}.png`), image);
     writeFileAtomic(path.join(out, `${id}.mask.png`), mask);
     writeFileAtomic(path.join(out, `${id}.json`), `${JSON.stringify(lesion.truth, null, 1)}\n`);
+    const caseFile = { schema_version: 1, case_id: id, lesion_id: id, image: `../${id}.png`, pixel_spacing_mm: lesion.truth.pixel_spacing_mm };
+    writeFileAtomic(path.join(out, 'cases', `${id}.yaml`), `# Synthetic lesion (lrp-report synth, seed ${seed}, image ${i}); no clinician score, no date.\n${YAML.stringify(caseFile)}`);
     index.push({ id, image: `${id}.png`, mask: `${id}.mask.png`, truth: `${id}.json`, label: lesion.truth.label });
   }
   writeFileAtomic(path.join(out, 'index.json'), `${JSON.stringify({ seed, n, shortcut: Boolean(values.shortcut), ink: values.ink ?? 'random', images: index }, null, 1)}\n`);
-  process.stdout.write(`${n} lesions written to ${out} (${index.filter((e) => e.label === 'suspicious').length} labelled suspicious)\n`);
+  process.stdout.write(`${n} lesions written to ${out} (${index.filter((e) => e.label === 'suspicious').length} labelled suspicious); their case files: lrp-report batch --domain dermatology --cases ${path.join(out, 'cases')} --out …\n`);
   return 0;
 }

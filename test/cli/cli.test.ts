@@ -180,6 +180,22 @@ describe('bad input: one line, non-zero exit, nothing written', () => {
   });
 });
 
+describe('synth', () => {
+  it('writes a case file per lesion, which report runs on as it is', () => {
+    const synth = run('synth', 'lesions', '--n', '2', '--seed', '2024', '--out', 'syn');
+    expect(synth.code, synth.stderr).toBe(0);
+    expect(synth.stdout).toContain(`--cases ${path.join('syn', 'cases')}`);
+    const cases = fs.readdirSync(path.join(dir, 'syn', 'cases')).sort();
+    expect(cases).toHaveLength(2);
+    const r = run('report', '--domain', 'dermatology', '--case', path.join('syn', 'cases', cases[0]), '--out', 'syn-out', '--format', 'html', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { case: { case_id: string; pixel_spacing_mm: number } };
+    const truth = JSON.parse(fs.readFileSync(path.join(dir, 'syn', `${json.case.case_id}.json`), 'utf8')) as { pixel_spacing_mm: number };
+    expect(`${json.case.case_id}.yaml`).toBe(cases[0]);
+    expect(json.case.pixel_spacing_mm).toBe(truth.pixel_spacing_mm);
+  }, 60_000);
+});
+
 describe('dispatch', () => {
   it('--out naming a file, not a folder: one line, exit 1, the file untouched', () => {
     fs.writeFileSync(path.join(dir, 'afile'), 'keep');
