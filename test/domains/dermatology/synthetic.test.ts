@@ -13,9 +13,13 @@ import { packagePath } from '../../../src/paths.js';
 
 const CLI = packagePath('dist', 'src', 'cli', 'main.js');
 const synth = (out: string, ...extra: string[]) => spawnSync(process.execPath, [CLI, 'synth', 'lesions', '--n', '6', '--seed', '42', '--out', out, ...extra], { encoding: 'utf8' });
+/** Every file under `dir` (its case files in cases/ too), names and bytes. */
 const digestOf = (dir: string) => {
   const h = crypto.createHash('sha256');
-  for (const f of fs.readdirSync(dir).sort()) h.update(f).update(fs.readFileSync(path.join(dir, f)));
+  for (const f of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
+    const file = path.join(dir, f);
+    if (fs.statSync(file).isFile()) h.update(f).update(fs.readFileSync(file));
+  }
   return h.digest('hex');
 };
 
