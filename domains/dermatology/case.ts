@@ -35,6 +35,8 @@ interface CaseFile {
   decision_time?: string;
 }
 
+const localDate = (d: Date): string => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
 export function loadDermatologyCase(file: string, now: () => Date = () => new Date()): DermatologyCase {
   const raw = validateWith<CaseFile>('dermatology-case.schema.json', readYamlFile(file, 'case file'), file);
   const dir = path.dirname(path.resolve(file));
@@ -45,8 +47,11 @@ export function loadDermatologyCase(file: string, now: () => Date = () => new Da
     return value;
   };
   const decisionTime = raw.decision_time ? new Date(raw.decision_time) : now();
+  if (Number.isNaN(decisionTime.getTime())) fail(`${file}: decision_time: ${raw.decision_time} is not a time that can be read (a leap second?)`);
   // Dates in order: an image is not taken after the decision made on it, and a prior image comes before this one.
-  const decidedOn = decisionTime.toISOString().slice(0, 10);
+  // The decision's calendar date is where it was made: as written (with its offset), or today's local date; its
+  // UTC date would refuse a same-day image decided east of UTC before its offset's hour.
+  const decidedOn = raw.decision_time ? raw.decision_time.slice(0, 10) : localDate(decisionTime);
   if (raw.acquired_on !== undefined && raw.acquired_on > decidedOn) fail(`${file}: acquired_on: ${raw.acquired_on} is after the decision date ${decidedOn}`);
   if (raw.prior_image) {
     const prior = raw.prior_image.acquired_on;

@@ -66,11 +66,17 @@ describe('lrp-report report --domain dermatology', () => {
     ['unsafe case id', { case_id: '../escape' }, /case_id: must match pattern/],
     ['D out of range', { clinician: { structures: 9 } }, /clinician\.structures: must be <= 5/],
     ['image taken after the decision', { acquired_on: '2030-01-01' }, /acquired_on: 2030-01-01 is after the decision date 2026-11-26/],
+    ['a leap second', { decision_time: '2016-12-31T23:59:60Z' }, /decision_time: 2016-12-31T23:59:60Z is not a time that can be read/],
     ['prior image after the decision', { prior_image: { image: 'lesion.png', acquired_on: '2027-05-14' } }, /prior_image\.acquired_on: 2027-05-14 is after the decision date 2026-11-26/],
     ['prior image not before this one', { acquired_on: '2026-11-20', prior_image: { image: 'lesion.png', acquired_on: '2026-11-20' } }, /prior_image\.acquired_on: 2026-11-20 is not before acquired_on 2026-11-20/],
   ])('%s → one-line error, nothing written', (name, fields, pattern) => {
     const out = path.join(dir, `bad-${name.replace(/\W+/g, '-')}`);
     expectCleanFailure(run('report', '--domain', 'dermatology', '--case', writeCase(`BAD-${name.replace(/\W+/g, '-')}`, fields), '--out', out), pattern, out);
+  }, 60_000);
+
+  it('a same-day image decided east of UTC is accepted (its date is the one written, not the UTC date)', () => {
+    const r = run('report', '--domain', 'dermatology', '--case', writeCase('EAST-1', { acquired_on: '2026-11-26', decision_time: '2026-11-26T08:00:00+10:00' }), '--out', path.join(dir, 'east'), '--format', 'html');
+    expect(r.code, r.stderr).toBe(0);
   }, 60_000);
 
   it('refuses an unknown domain, locale, profile or format by name', () => {
