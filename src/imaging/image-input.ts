@@ -40,40 +40,45 @@ export async function decodeImageBytes(bytes: Uint8Array, file: string, field = 
   }
 }
 
+/** TIFF compression (tag 259) values that keep every pixel: none, LZW, Deflate (two codes), PackBits. */
+const LOSSLESS_TIFF_COMPRESSION = new Set([1, 5, 8, 32946, 32773]);
+
 /**
- * The lossy encoding an image file was stored with, read from its bytes: JPEG; WebP with a lossy (VP8) bitstream;
- * TIFF whose compression tag (259) is JPEG (6 or 7). null: lossless as far as the file says (PNG, lossless WebP,
- * other TIFF), which cannot tell whether the pixels were compressed before. sharp's metadata does not say which
- * WebP bitstream a file holds, hence the few lines of container parsing.
+ * Whether an image file keeps its pixels exactly, read from its bytes: PNG, WebP with a lossless (VP8L) bitstream,
+ * and classic TIFF compressed losslessly. Anything else the decoder accepts counts as lossy (JPEG, lossy WebP,
+ * AVIF/HEIF, JPEG or WebP in TIFF, GIF's palette, …): what is not known to be exact is not claimed to be. sharp's
+ * metadata does not say which WebP bitstream a file holds, nor every TIFF compression, hence the container parsing.
+ * (A lossless file can still hold pixels that were compressed before; the file cannot tell.)
  */
-export function lossyEncoding(bytes: Uint8Array): 'jpeg' | 'webp' | 'tiff-jpeg' | null {
+export function storedLosslessly(bytes: Uint8Array): boolean {
   const ascii = (at: number, length: number) => String.fromCharCode(...bytes.subarray(at, at + length));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes.length >= 8 && ascii(1, 3) === 'PNG' && bytes[0] === 0x89) return true;
   if (bytes.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') {
-    // RIFF chunks: fourcc, little-endian size, data padded to an even length. The image is a VP8 (lossy) or VP8L chunk.
-    for (let at = 12; at + 8 <= bytes.length; at += 8 + view.getUint32(at + 4, true) + (view.getUint32(at + 4, true) % 2)) {
+    // RIFF chunks: fourcc, little-endian size, data padded to an even length. A still lossless image is one VP8L
+    // chunk; a VP8 chunk is lossy, an ANMF one an animation frame.
+    for (let at = 12; at + 8 <= bytes.length; ) {
       const fourcc = ascii(at, 4);
-      if (fourcc === 'VP8 ') return 'webp';
-      if (fourcc === 'VP8L') return null;
+      if (fourcc === 'VP8L') return true;
+      if (fourcc === 'VP8 ' || fourcc === 'ANMF') return false;
+      const size = view.getUint32(at + 4, true);
+      at += 8 + size + (size % 2);
     }
-    return null;
+    return false;
   }
   const order = bytes.length >= 8 ? ascii(0, 2) : '';
   if ((order === 'II' || order === 'MM') && view.getUint16(2, order === 'II') === 42) {
     const little = order === 'II';
     const ifd = view.getUint32(4, little);
-    if (ifd + 2 > bytes.length) return null;
+    if (ifd + 2 > bytes.length) return false;
     const entries = view.getUint16(ifd, little);
     for (let k = 0; k < entries && ifd + 2 + 12 * (k + 1) <= bytes.length; k++) {
       const entry = ifd + 2 + 12 * k;
-      if (view.getUint16(entry, little) === 259) {
-        const compression = view.getUint16(entry + 8, little);
-        return compression === 6 || compression === 7 ? 'tiff-jpeg' : null;
-      }
+      if (view.getUint16(entry, little) === 259) return LOSSLESS_TIFF_COMPRESSION.has(view.getUint16(entry + 8, little));
     }
+    return true; // no compression tag: uncompressed (TIFF 6.0 default)
   }
-  return null;
+  return false;
 }
 
 /** Resized RGB (for overlays) and the normalized NCHW tensor the model takes. */

@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp.js';
-import { decodeImage, imageToTensor, lossyEncoding } from '../../src/imaging/image-input.js';
+import { decodeImage, imageToTensor, storedLosslessly } from '../../src/imaging/image-input.js';
 import type { ImagePreprocessing } from '../../src/models/card.js';
 
 const dir = tempDir('lrp-img-');
@@ -68,16 +68,30 @@ describe('image input', () => {
   });
 });
 
-describe('lossyEncoding', () => {
-  it('tells lossy files (JPEG, lossy WebP, JPEG in TIFF) from lossless ones (PNG, lossless WebP, LZW TIFF)', async () => {
+describe('storedLosslessly', () => {
+  it('is true for PNG, lossless WebP and losslessly compressed TIFF, false for every lossy or unknown storage', async () => {
     const pixels = sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 200, g: 150, b: 120 } } });
     const encoded = async (encode: (s: Sharp) => Sharp) => new Uint8Array(await encode(pixels.clone()).toBuffer());
-    expect(lossyEncoding(await encoded((s) => s.jpeg()))).toBe('jpeg');
-    expect(lossyEncoding(await encoded((s) => s.webp({ quality: 80 })))).toBe('webp');
-    expect(lossyEncoding(await encoded((s) => s.webp({ lossless: true })))).toBeNull();
-    expect(lossyEncoding(await encoded((s) => s.tiff({ compression: 'jpeg' })))).toBe('tiff-jpeg');
-    expect(lossyEncoding(await encoded((s) => s.tiff({ compression: 'lzw' })))).toBeNull();
-    expect(lossyEncoding(await encoded((s) => s.png()))).toBeNull();
-    expect(lossyEncoding(new Uint8Array([1, 2, 3]))).toBeNull();
+    const lossless: [string, (s: Sharp) => Sharp][] = [
+      ['png', (s) => s.png()],
+      ['lossless webp', (s) => s.webp({ lossless: true })],
+      ['lzw tiff', (s) => s.tiff({ compression: 'lzw' })],
+      ['deflate tiff', (s) => s.tiff({ compression: 'deflate' })],
+      ['uncompressed tiff', (s) => s.tiff({ compression: 'none' })],
+    ];
+    const lossy: [string, (s: Sharp) => Sharp][] = [
+      ['jpeg', (s) => s.jpeg()],
+      ['lossy webp', (s) => s.webp({ quality: 80 })],
+      ['avif', (s) => s.avif({ quality: 50 })],
+      ['jpeg in tiff', (s) => s.tiff({ compression: 'jpeg' })],
+      ['webp in tiff', (s) => s.tiff({ compression: 'webp' })],
+      ['gif', (s) => s.gif()],
+    ];
+    for (const [name, encode] of lossless) expect(storedLosslessly(await encoded(encode)), name).toBe(true);
+    for (const [name, encode] of lossy) expect(storedLosslessly(await encoded(encode)), name).toBe(false);
+    // Truncated or crafted containers: an answer, never a throw.
+    expect(storedLosslessly(new Uint8Array([1, 2, 3]))).toBe(false);
+    const riff = Buffer.concat([Buffer.from('RIFF\0\0\0\0WEBP'), Buffer.from('XXXX'), Buffer.from([0xff, 0xff, 0xff, 0xff])]);
+    expect(storedLosslessly(new Uint8Array(riff))).toBe(false);
   });
 });

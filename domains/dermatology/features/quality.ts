@@ -1,7 +1,7 @@
 /**
  * Image quality flags a clinician must see before trusting a reading: blur, exposure, hair, ink/marker, ruler,
- * partial view, no colour (a greyscale image), lossy compression (JPEG, lossy WebP, JPEG-in-TIFF: the bundled
- * model's score moved from 79 % to 29–35 % on such copies of a demo image). Each is a simple, explainable
+ * partial view, no colour (a greyscale image), lossy compression (a file not stored losslessly: the bundled
+ * model's score moved from 79 % to 29–35 % on JPEG, lossy WebP and JPEG-in-TIFF copies of a demo image). Each is a simple, explainable
  * measurement against a threshold in config.yaml.
  */
 import { dilate } from '../../../src/imaging/mask.js';
@@ -23,7 +23,7 @@ export type QualityFlag = 'blur' | 'exposure' | 'hair' | 'ink' | 'ruler' | 'part
 
 /** What the file says about the image beyond its pixels. */
 export interface ImageSource {
-  /** Stored with lossy compression (lossyEncoding in src/imaging/image-input.ts). */
+  /** Not stored losslessly (storedLosslessly in src/imaging/image-input.ts). */
   readonly lossy: boolean;
 }
 
