@@ -14,6 +14,11 @@ export class UsageError extends UserError {
   override readonly name = 'UsageError';
 }
 
+/** The user stopped the command (Ctrl-C); what was finished is kept: exit 130, the shell's code for an interrupt. */
+export class Interrupted extends UserError {
+  override readonly name = 'Interrupted';
+}
+
 export function fail(message: string): never {
   throw new UserError(message);
 }

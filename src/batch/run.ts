@@ -12,7 +12,7 @@ import type { LogWriter } from '../audit/log.js';
 import type { AuditRecord } from '../audit/record.js';
 import { openLogWriter, secondRendering } from '../audit/log.js';
 import fs from 'node:fs';
-import { fail, UserError } from '../errors.js';
+import { fail, Interrupted, UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { packagePath } from '../paths.js';
 import type { ReportFormat } from '../report/formats.js';
@@ -114,25 +114,26 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     progress.update(finished, failed);
   };
 
-  // Ctrl-C: each worker finishes the case it is on and stops; what is committed stays (appends are synchronous, so
-  // an interrupt falls between them, as a crash would). The user is told how to finish, and the exit code is the
-  // shell's for an interrupt. Not process.exit at once: exiting (or terminating a worker) while a worker is inside
-  // an onnxruntime run aborts the process in onnxruntime's native code ("terminate called after throwing an
-  // instance of 'Napi::Error'"). A second Ctrl-C kills at once.
+  // Ctrl-C: each worker finishes the case it is on and stops; what they finished is committed and signed, so the
+  // log verifies at once. The user is told how to finish; the exit code is the shell's for an interrupt (main.ts).
+  // Not process.exit at once: exiting (or terminating a worker) while a worker is inside an onnxruntime run aborts
+  // the process in onnxruntime's native code ("terminate called after throwing an instance of 'Napi::Error'").
+  // A second Ctrl-C kills at once.
   const interrupt = new AbortController();
   const onInterrupt = () => {
     process.stderr.write('\nbatch: stopping after the cases in progress (Ctrl-C again to kill)\n');
     interrupt.abort();
   };
   process.once('SIGINT', onInterrupt);
+  // Every record, including any an interrupted or crashed run left unsigned, under one signed checkpoint.
+  const sign = () => log?.append([], { key: options.audit!.key });
   try {
     await runWorkers(todo, Math.max(1, Math.min(options.workers, todo.length)), { domain: options.domain, profile: options.profile, documents: options.documents, outDir: path.resolve(options.outDir), locale: options.locale, formats: options.formats }, onResults, interrupt.signal);
-    // Every record, including any an interrupted run left unsigned, under one signed checkpoint.
-    if (log) log.append([], { key: options.audit!.key });
+    sign();
   } catch (e) {
-    if (!interrupt.signal.aborted) throw e;
-    process.stderr.write(`batch: interrupted with ${finished} of ${cases.length} cases done; run the same command again to finish\n`);
-    process.exit(130);
+    if (!(e instanceof Interrupted)) throw e;
+    sign();
+    throw new Interrupted(`batch: interrupted with ${finished} of ${cases.length} cases done; run the same command again to finish`);
   } finally {
     process.off('SIGINT', onInterrupt);
     journal.close();
@@ -166,12 +167,20 @@ function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetu
     let stopped = false;
     const workers: Worker[] = [];
     let running = 0;
+    let feeding = true;
     let onAllExited: (() => void) | null = null;
-    // Interrupted: no more cases handed out or committed; rejects once every worker has stopped.
+    // Interrupted: no more cases handed out; the results of the cases in progress are still committed (their files
+    // are written), and once every worker has stopped the run ends as interrupted.
     interrupt.addEventListener('abort', () => {
       if (stopped) return;
-      stopAll();
-      onAllExited = () => reject(new UserError('batch interrupted'));
+      feeding = false;
+      for (const w of workers) w.postMessage({ type: 'stop' } satisfies ToWorker);
+      onAllExited = () => {
+        commit();
+        if (stopped) return;
+        stopped = true;
+        reject(new Interrupted('batch interrupted'));
+      };
       if (running === 0) onAllExited();
     }, { once: true });
     const arrived: (FromWorker & { type: 'done' | 'failed' })[] = [];
@@ -180,7 +189,7 @@ function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetu
       for (const w of workers) w.postMessage({ type: 'stop' } satisfies ToWorker);
     };
     const feed = (w: Worker) => {
-      if (next < todo.length) {
+      if (feeding && next < todo.length) {
         const c = todo[next++];
         w.postMessage({ type: 'case', key: c.key, ref: c.ref } satisfies ToWorker);
       }

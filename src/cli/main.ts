@@ -2,7 +2,7 @@
 /** The `lrp-report` command: dispatch, and the one place errors become a one-line message and an exit code. */
 import fs from 'node:fs';
 import v8 from 'node:v8';
-import { UsageError, UserError } from '../errors.js';
+import { Interrupted, UsageError, UserError } from '../errors.js';
 import { packagePath } from '../paths.js';
 
 /** A command's module: `src/cli/<command>.ts`. */
@@ -78,7 +78,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UserError) {
+    if (error instanceof Interrupted) {
+      process.stderr.write(`lrp-report: ${error.message}\n`);
+      process.exitCode = 130;
+    } else if (error instanceof UserError) {
       process.stderr.write(`lrp-report: error: ${error.message}\n`);
       process.exitCode = error instanceof UsageError ? 2 : 1;
     } else {

@@ -112,6 +112,14 @@ describe('batch', () => {
     expect(interrupted.stderr).toMatch(/batch: interrupted with \d+ of 520 cases done; run the same command again to finish/);
     const done = journalLines(journal);
     expect(done).toBeLessThan(CASES);
+    // What the workers finished after Ctrl-C is committed: every document written is journalled, and the log,
+    // signed on the way out, verifies at once.
+    const journalled = new Set(fs.readFileSync(journal, 'utf8').split('\n').filter(Boolean).flatMap((l) => (JSON.parse(l) as { files: string[] }).files));
+    const written = fs.readdirSync(path.join(dir, 'out')).filter((f) => f.endsWith('.html'));
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.filter((f) => !journalled.has(f))).toEqual([]);
+    const verified = spawnSync(process.execPath, [CLI, 'audit', 'verify', path.join(dir, 'audit.log'), '--key', path.join(dir, 'keys', 'audit-signing.pub.pem')], { encoding: 'utf8' });
+    expect(verified.status, verified.stderr).toBe(0);
     const finished = spawnSync(process.execPath, batchArgs(dir), { encoding: 'utf8' });
     expect(finished.status, finished.stderr).toBe(0);
     expect(finished.stdout).toMatch(new RegExp(`520 cases: .* \\(${done} finished by an earlier run\\)`));
