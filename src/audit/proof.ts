@@ -125,14 +125,10 @@ export function verifyBundle(bundle: AuditBundle, publicKeys: KeyObject | readon
   const bad = (reason: string): ProofCheck => ({ ok: false, reason });
   const signature = checkpointProblem(bundle.checkpoint, keyRing(publicKeys));
   if (signature) return bad(signature);
-  const bound = (value: unknown): number | null | undefined => {
-    if (value === null) return null;
-    const t = typeof value === 'string' && /^\d{4}-\d\d-\d\d/.test(value) ? Date.parse(value) : NaN;
-    return Number.isNaN(t) ? undefined : t;
-  };
+  const bound = (value: unknown): number | null | undefined => (value === null ? null : (instantOf(value) ?? undefined));
   const lo = bound(bundle.from);
   const hi = bound(bundle.to);
-  if (lo === undefined || hi === undefined) return bad('from and to must each be null or an RFC 3339 time');
+  if (lo === undefined || hi === undefined) return bad('from and to must each be null, a date or an RFC 3339 time with its offset');
   const signed = canonicalize(bundle.checkpoint);
   const indices = new Set<number>();
   for (const [i, proof] of bundle.proofs.entries()) {
@@ -142,6 +138,8 @@ export function verifyBundle(bundle: AuditBundle, publicKeys: KeyObject | readon
     if (indices.has(proof.leaf_index)) return bad(`proof ${i + 1}: record ${proof.leaf_index} of the log is in the bundle twice`);
     indices.add(proof.leaf_index);
     const t = Date.parse(proof.record.decision_time);
+    // An unreadable decision time (a leap second passes the schema) is inside no window.
+    if ((lo !== null || hi !== null) && Number.isNaN(t)) return bad(`proof ${i + 1}: record ${proof.record.record_id}: decision_time ${proof.record.decision_time} cannot be placed in the window`);
     if ((lo !== null && t < lo) || (hi !== null && t >= hi)) {
       return bad(`proof ${i + 1}: record ${proof.record.record_id} was decided at ${proof.record.decision_time}, outside the bundle's window [${bundle.from ?? '-∞'}, ${bundle.to ?? '+∞'})`);
     }
@@ -153,14 +151,23 @@ export function verifyBundle(bundle: AuditBundle, publicKeys: KeyObject | readon
   }
   return {
     ok: true,
-    reason: `${indices.size} records decided in [${bundle.from ?? '-∞'}, ${bundle.to ?? '+∞'}) proven under the checkpoint of size ${size}; that no record of that window was left out cannot be shown by a windowed bundle (an export without --from and --to proves it holds every record)`,
+    // The window is not signed: whoever altered a full bundle could add one. Hence "partial", and the counts.
+    reason: `PARTIAL: ${indices.size} of the ${size} records the checkpoint signs, those decided in [${bundle.from ?? '-∞'}, ${bundle.to ?? '+∞'}), proven; that no record of that window was left out cannot be shown by a windowed bundle (an export without --from and --to proves it holds every record)`,
   };
 }
 
-function parseTime(text: string, name: string): number {
+/**
+ * A window bound: a date (midnight UTC) or an RFC 3339 time with its offset. A time without one would be read in the
+ * reader's time zone, so an export made in one zone would not check in another.
+ */
+function instantOf(text: unknown): number | null {
+  if (typeof text !== 'string' || !/^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d))?$/i.test(text)) return null;
   const t = Date.parse(text);
-  if (!/^\d{4}-\d\d-\d\d/.test(text) || Number.isNaN(t)) fail(`--${name}: not a date or RFC 3339 time: ${text}`);
-  return t;
+  return Number.isNaN(t) ? null : t;
+}
+
+function parseTime(text: string, name: string): number {
+  return instantOf(text) ?? fail(`--${name}: ${text} is not a date (YYYY-MM-DD) or an RFC 3339 time with its offset (Z or ±hh:mm)`);
 }
 
 /** Evidence that the log's latest checkpoint extends an earlier one (e.g. one an auditor kept). */

@@ -207,8 +207,9 @@ describe('inclusion proofs and bundles', () => {
     expect(verifyBundle(forged, publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/^proof 2:/) });
     expect(exportBundle(file).proofs).toHaveLength(13);
     expect(() => exportBundle(file, { from: 'yesterday' })).toThrow(/--from/);
+    expect(() => exportBundle(file, { from: '2026-11-01T00:00:00' })).toThrow(/--from: 2026-11-01T00:00:00 is not a date \(YYYY-MM-DD\) or an RFC 3339 time with its offset/);
     // A windowed bundle says that it cannot show completeness; one without a window shows it.
-    expect(verifyBundle(bundle, publicKey).reason).toMatch(/^2 records decided in .* cannot be shown by a windowed bundle/);
+    expect(verifyBundle(bundle, publicKey).reason).toMatch(/^PARTIAL: 2 of the 13 records the checkpoint signs, those decided in .* cannot be shown by a windowed bundle/);
     expect(verifyBundle(exportBundle(file), publicKey)).toEqual({ ok: true, reason: 'all 13 records of the log proven under its checkpoint of size 13' });
   });
 
@@ -221,7 +222,8 @@ describe('inclusion proofs and bundles', () => {
       ['one twice', () => ({ ...whole(), proofs: [...whole().proofs, whole().proofs[4]] }), /^proof 14: record 4 of the log is in the bundle twice/],
       ['a window its records are outside', () => ({ ...windowed(), from: '2027-01-01T00:00:00Z', to: '2027-02-01T00:00:00Z' }), /^proof 1: .* outside the bundle's window \[2027-01-01/],
       ['one dropped and the window removed', () => ({ ...windowed(), from: null, to: null }), /holds 2 of the 13/],
-      ['a window that is not a time', () => ({ ...windowed(), from: 'last week' }), /from and to must each be null or an RFC 3339 time/],
+      ['a window that is not a time', () => ({ ...windowed(), from: 'last week' }), /from and to must each be null, a date or an RFC 3339 time with its offset/],
+      ['a window bound without its offset (read in the reader\'s time zone)', () => ({ ...windowed(), from: '2026-11-01T00:00:00' }), /from and to must each be null, a date or an RFC 3339 time with its offset/],
     ];
     for (const [name, make, reason] of edits) expect(verifyBundle(make(), publicKey), name).toEqual({ ok: false, reason: expect.stringMatching(reason) });
   });
