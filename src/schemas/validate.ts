@@ -3,9 +3,10 @@
  *
  * The build writes each schema's validator as standalone code (precompile.ts), so a process validates without
  * loading ajv's compiler or compiling: that was about a quarter of a second of every command's and every batch
- * worker's start-up. A validator is used only when it was generated from the schema as it is now (its SHA-256);
- * otherwise (sources run without a build, or a schema edited since) the schema is compiled here, with the same
- * options, so the result is the same either way; a test checks that they agree.
+ * worker's start-up. A validator is used only when it was generated from the schema as it is now, with these
+ * options and these ajv and ajv-formats versions (its stamp); otherwise (sources run without a build, a schema
+ * edited or a dependency updated since, a damaged file) the schema is compiled here, so the result is the same
+ * either way; a test checks that they agree.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -33,7 +34,11 @@ export function createAjv(source: boolean): Ajv {
   return addFormats(new AjvClass({ ...OPTIONS, code: { ...OPTIONS.code, source } }));
 }
 
-export const schemaSha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+/** What a generated validator depends on: the schema's text, the options, and the versions of ajv and its formats. */
+export function validatorStamp(schemaText: string): string {
+  const version = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
+  return createHash('sha256').update(JSON.stringify({ schema: schemaText, options: OPTIONS, ajv: version('ajv'), formats: version('ajv-formats') })).digest('hex');
+}
 
 /** Where the build writes a schema's standalone validator. */
 export const precompiledFile = (schemaFile: string, dir = PRECOMPILED_DIR): string => path.join(dir, schemaFile.replace(/\.json$/, '.cjs'));
@@ -51,11 +56,19 @@ export function loadValidator(schemaFile: string, dir = PRECOMPILED_DIR): Loaded
   const text = fs.readFileSync(path.join(schemaDir, schemaFile), 'utf8');
   const file = precompiledFile(schemaFile, dir);
   if (fs.existsSync(file)) {
-    const module = require(file) as ValidateFunction & { schemaSha256?: string };
-    if (module.schemaSha256 === schemaSha256(text)) return { validate: module, precompiled: true };
+    let module: (ValidateFunction & { stamp?: string }) | null = null;
+    try {
+      module = require(file) as ValidateFunction & { stamp?: string };
+    } catch {
+      // A damaged file: compiled below instead.
+    }
+    if (module?.stamp === validatorStamp(text)) return { validate: module, precompiled: true };
   }
   runtimeAjv ??= createAjv(false);
-  return { validate: runtimeAjv.compile(JSON.parse(text)), precompiled: false };
+  // ajv keeps every compiled schema under its $id and refuses to compile one twice.
+  const schema = JSON.parse(text) as { $id?: string };
+  if (schema.$id !== undefined) runtimeAjv.removeSchema(schema.$id);
+  return { validate: runtimeAjv.compile(schema), precompiled: false };
 }
 
 const loaded = new Map<string, ValidateFunction>();

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { describe as suite, expect, it } from 'vitest';
-import { createAjv, loadValidator, precompiledFile, schemaSha256 } from '../../src/schemas/validate.js';
+import { createAjv, loadValidator, precompiledFile, validatorStamp } from '../../src/schemas/validate.js';
 import { packagePath } from '../../src/paths.js';
 import { seededRandom, type Random } from '../../src/util/random.js';
 import { creditRecord, dermatologyRecord } from '../audit/fixtures.js';
@@ -80,21 +80,27 @@ suite('precompiled validators', () => {
     expect(loadValidator('model-card.schema.json').validate(documents[4])).toBe(true);
   });
 
-  it('a validator generated from another version of the schema is not used', () => {
+  it('a validator generated from another version of the schema (or options, or ajv) is not used, nor a damaged one', () => {
     const dir = tempDir('validators-');
     const schema = 'credit-case.schema.json';
     const text = fs.readFileSync(packagePath('schemas', schema), 'utf8');
     // A "validator" that accepts anything, stamped first with a stale digest, then with the right one.
-    const write = (digest: string) => fs.writeFileSync(precompiledFile(schema, dir), `module.exports = () => true;\nmodule.exports.schemaSha256 = ${JSON.stringify(digest)};\n`);
-    write(schemaSha256(`${text} `));
+    const write = (digest: string) => fs.writeFileSync(precompiledFile(schema, dir), `module.exports = () => true;\nmodule.exports.stamp = ${JSON.stringify(digest)};\n`);
+    write(validatorStamp(`${text} `));
     const stale = loadValidator(schema, dir);
     expect(stale.precompiled).toBe(false);
     expect(stale.validate({})).toBe(false);
     fs.rmSync(precompiledFile(schema, dir));
     const dir2 = path.join(dir, 'current');
     fs.mkdirSync(dir2);
-    fs.writeFileSync(precompiledFile(schema, dir2), `module.exports = () => true;\nmodule.exports.schemaSha256 = ${JSON.stringify(schemaSha256(text))};\n`);
+    fs.writeFileSync(precompiledFile(schema, dir2), `module.exports = () => true;\nmodule.exports.stamp = ${JSON.stringify(validatorStamp(text))};\n`);
     expect(loadValidator(schema, dir2).precompiled).toBe(true);
     expect(loadValidator(schema, dir2).validate({})).toBe(true);
+    // A damaged file is compiled around, not an internal error.
+    const dir3 = path.join(dir, 'damaged');
+    fs.mkdirSync(dir3);
+    fs.writeFileSync(precompiledFile(schema, dir3), 'module.exports = (');
+    expect(loadValidator(schema, dir3)).toMatchObject({ precompiled: false });
+    expect(loadValidator(schema, dir3).validate({})).toBe(false);
   });
 });

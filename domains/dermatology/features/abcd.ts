@@ -46,10 +46,9 @@ export interface AbcdMeasurement {
 }
 
 /**
- * Every criterion on the lesion's full extent (the outline the report draws). The border is measured on the image
- * itself, near the extent's edge. Asymmetry was measured on the tight Otsu outline, which on a pale lesion with a
- * dark patch is the patch alone: 22 of 150 synthetic lesions got the wrong number of asymmetric axes (mostly 0 → 2,
- * +2.6 TDS); on the extent, Spearman with the true index rises from 0.74–0.86 to 0.90–0.92 (sets 2024, 4004).
+ * Every criterion on the lesion's full extent (the outline the report draws); the border is measured on the image
+ * itself, near the extent's edge. Not asymmetry on the tight Otsu outline: on a pale lesion with a dark patch that
+ * outline is the patch alone (a test checks asymmetry on such lesions).
  */
 export function measureAbcd(rgb: Uint8Array, extent: Mask, skin: readonly [number, number, number], config: AbcdConfig, pixelSpacingMm: number | null): AbcdMeasurement {
   const indices = flipAsymmetry(extent);

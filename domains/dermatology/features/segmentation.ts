@@ -17,7 +17,7 @@ export interface SegmentationConfig {
 export interface Segmentation {
   /**
    * The lesion's full extent: Otsu on log-distance (so light-brown parts of a multi-coloured lesion are not
-   * split off), edge where its lightest colour fades halfway into the skin. For colours and diameter.
+   * split off), edge where its lightest colour fades halfway into the skin. Every ABCD criterion is measured on it.
    */
   readonly extent: Mask;
   readonly threshold: number;
