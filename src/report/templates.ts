@@ -86,6 +86,9 @@ function registerHelpers(hb: typeof Handlebars, messages: Messages, locale: stri
   hb.registerHelper('t', (key: unknown, options: Options) => formatMessage(messages, String(key), options.hash as Record<string, unknown>));
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // A label the model card defines (a class name): in the locale's words where it has them (labels.<group>.<value>),
+  // else as the card writes it; a card's labels cannot all be known to the locale files.
+  hb.registerHelper('label', (group: unknown, value: unknown) => messages.get(`labels.${String(group)}.${String(value)}`) ?? String(value));
   hb.registerHelper('num', (value: unknown, digits: unknown) => formatNumber(value, typeof digits === 'number' ? digits : 2, locale));
   // A no-break space before the sign: a line never ends between a number and its "%".
   hb.registerHelper('pct', (value: unknown, digits: unknown) => `${formatNumber(typeof value === 'number' ? value * 100 : value, typeof digits === 'number' ? digits : 1, locale)}\u00a0%`);

@@ -55,6 +55,9 @@ describe.each(['en', 'zh-CN'])('dermatology case report (%s)', (locale) => {
     }
     expect(text).toContain(t('case.line', { case_id: 'DERM-001', lesion_id: 'L-001' }));
     expect(text).toContain(card.sha256);
+    // The class the model scores, in the locale's words (the Chinese report printed "suspicious").
+    expect(text).toContain(t('output.probability', { class: m.get(`labels.class.${r.context.output.positive_class}`) }));
+    if (locale === 'zh-CN') expect(text).not.toContain('suspicious');
     expect(text).toContain(r.context.explanation.relevance_sha256);
     expect(text).toContain('epsilon-gamma-box');
     // The one line on how the explanation was validated, with the card's evaluation numbers.
