@@ -92,6 +92,12 @@ function registerHelpers(hb: typeof Handlebars, messages: Messages, locale: stri
   hb.registerHelper('num', (value: unknown, digits: unknown) => formatNumber(value, typeof digits === 'number' ? digits : 2, locale));
   // A no-break space before the sign: a line never ends between a number and its "%".
   hb.registerHelper('pct', (value: unknown, digits: unknown) => `${formatNumber(typeof value === 'number' ? value * 100 : value, typeof digits === 'number' ? digits : 1, locale)}\u00a0%`);
+  // A time as people read it in a record, unambiguous in every locale: ISO 8601 date, hours and minutes, UTC.
+  hb.registerHelper('utc', (value: unknown) => {
+    const time = typeof value === 'string' ? new Date(value) : null;
+    if (!time || Number.isNaN(time.getTime())) fail(`a time was expected, got ${JSON.stringify(value)}`);
+    return `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  });
   hb.registerHelper('join', (list: unknown, separator: unknown) => (Array.isArray(list) ? list.map(String).join(typeof separator === 'string' ? separator : ', ') : ''));
 }
 

@@ -54,6 +54,8 @@ describe.each(['en', 'zh-CN'])('dermatology case report (%s)', (locale) => {
       expect(text, key).toContain(t(key));
     }
     expect(text).toContain(t('case.line', { case_id: 'DERM-001', lesion_id: 'L-001' }));
+    // The decision time as people read it (the case says 2026-11-26T09:00:00Z), not JavaScript's ISO string.
+    expect(text).toContain(t('case.report_time', { time: '2026-11-26 09:00 UTC' }));
     expect(text).toContain(card.sha256);
     // The class the model scores, in the locale's words (the Chinese report printed "suspicious").
     expect(text).toContain(t('output.probability', { class: m.get(`labels.class.${r.context.output.positive_class}`) }));
