@@ -27,7 +27,7 @@ export const usage = `lrp-report audit keygen --out DIR
     lrp-report audit check-proof PROOF.json|bundle.json --key PUB.pem
     lrp-report audit check-document LOG FILE.pdf|FILE.html --key PUB.pem   (is this report the one the log records?)
     lrp-report audit export LOG --key PUB.pem --out DIR [--from TIME] [--to TIME]
-    lrp-report audit replay LOG --cases DIR|FILE.csv   (exit 1 on drift)`;
+    lrp-report audit replay LOG --cases DIR|FILE.csv [--key PUB.pem]   (exit 1 on drift; --key: verify the log first)`;
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { keygen, verify, repair, prove, 'check-proof': checkProof, 'check-document': checkDocument, export: exportCommand, replay };
 
@@ -223,9 +223,12 @@ function modelCardsFor(sha256s: readonly string[]): [string, string][] {
  * changes when the model or input does: that is drift to report, not a missing record).
  */
 async function replay(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { cases: { type: 'string' } }, 'audit replay');
+  const { values, positionals } = parse(argv, { cases: { type: 'string' }, key: { type: 'string', multiple: true } }, 'audit replay');
   const log = onePositional(positionals, 'LOG', 'replay');
-  const { records } = readLogContents(log);
+  // With the signing key, the records compared against are first shown to be the ones signed.
+  const verified = values.key ? verifyLog(log, publicKeys(values.key, 'replay')) : null;
+  if (verified && !verified.ok) notVerified(log, verified);
+  const records = verified ? verified.records : readLogContents(log).records;
   if (records.length === 0) fail(`${log}: no records to replay`);
   const key = (r: Pick<AuditRecord, 'domain' | 'profile' | 'case_id' | 'decision_time'>) => `${r.domain}|${r.profile ?? ''}|${r.case_id}|${r.decision_time}`;
   const recorded = new Map(records.map((r) => [key(r), r]));

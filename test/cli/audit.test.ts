@@ -176,9 +176,13 @@ describe('lrp-report audit', () => {
     const cases = path.join(dir, 'cases');
     fs.mkdirSync(cases);
     fs.copyFileSync(creditCase, path.join(cases, 'app.yaml'));
-    let r = run('audit', 'replay', 'audit.log', '--cases', cases);
+    let r = run('audit', 'replay', 'audit.log', '--cases', cases, '--key', PUB());
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/replay: 1 identical, 0 drifted/);
+    // With the key, a log that does not verify is not replayed: its records are not the ones signed.
+    const tampered = run('audit', 'replay', 'tampered.log', '--cases', cases, '--key', PUB());
+    expect(tampered.code).toBe(1);
+    expect(tampered.stderr).toMatch(/^lrp-report: error: tampered\.log: NOT VERIFIED: /);
     const changed = fs.readFileSync(creditCase, 'utf8').replace(/credit_amount: \d+/, 'credit_amount: 999');
     expect(changed).not.toBe(fs.readFileSync(creditCase, 'utf8'));
     fs.writeFileSync(path.join(cases, 'app.yaml'), changed);
