@@ -68,8 +68,11 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
   const clippedShare = skinPixels > 0 ? clipped / skinPixels : 0;
   const colouredShare = coloured / n;
   const flags: QualityFlag[] = [];
-  if (laplacianVariance < config.blur.min_laplacian_variance) flags.push('blur');
-  if (meanL < config.exposure.min_mean_l || meanL > config.exposure.max_mean_l || clippedShare > config.exposure.max_clipped_share) flags.push('exposure');
+  const exposure = meanL < config.exposure.min_mean_l || meanL > config.exposure.max_mean_l || clippedShare > config.exposure.max_clipped_share;
+  // The Laplacian's variance scales with the image's contrast: on a dark or washed-out image it is low however sharp
+  // the image is, so blur is judged only on a well-exposed one (a dark copy was reported "out of focus").
+  if (!exposure && laplacianVariance < config.blur.min_laplacian_variance) flags.push('blur');
+  if (exposure) flags.push('exposure');
   if (hairPixels >= config.hair.min_pixels) flags.push('hair');
   if (inkPixels >= config.ink.min_pixels) flags.push('ink');
   if (rulerShare >= config.ruler.min_share) flags.push('ruler');

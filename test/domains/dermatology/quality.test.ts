@@ -49,6 +49,10 @@ describe('image quality flags', () => {
   it('flag exposure on darkened or washed-out copies, not on the originals; exposure and ink are critical', () => {
     expect(cases.filter((c) => c.quality.flags.includes('exposure'))).toHaveLength(0);
     for (const c of cases.slice(0, 20)) {
+      // At half brightness the image is too dark, not out of focus (it used to be called "blur").
+      const dim = c.assess(c.lesion.rgb.map((v) => v * 0.5));
+      expect(dim.flags).toContain('exposure');
+      expect(dim.flags).not.toContain('blur');
       const dark = c.assess(c.lesion.rgb.map((v) => v * 0.15));
       const bright = c.assess(c.lesion.rgb.map((v) => Math.min(255, v * 2.2)));
       expect(dark.flags).toContain('exposure');
