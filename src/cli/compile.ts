@@ -8,6 +8,7 @@ import type { Model } from '../onnx/ir.js';
 import { encodeModel, initializerBytes, writeModelWithExternalData } from '../onnx/save.js';
 import { EXPLAINER_IO } from '../lrp/compile/compile.js';
 import { parse, parseMethod, parseParams, parseProfile, parseSeed, required } from './args.js';
+import { noteUnusedParams } from './explain.js';
 
 export const usage = `lrp-report compile --model M.onnx [--method lrp|gradient|gradient-x-input] --composite NAME|FILE.yaml [--param k=v …] [--seed logit|one-hot] [--profile fast|low-memory] -o explainer.onnx`;
 
@@ -23,7 +24,9 @@ export async function run(argv: string[]): Promise<number> {
   }, 'compile');
   const model = required(values.model, 'model', 'compile');
   const out = required(values.out, 'out (-o)', 'compile');
-  const compiled = compileModelFile(model, { method: parseMethod(values.method), composite: values.composite, params: parseParams(values.param), seed: parseSeed(values.seed), profile: parseProfile(values.profile) });
+  const params = parseParams(values.param);
+  const compiled = compileModelFile(model, { method: parseMethod(values.method), composite: values.composite, params, seed: parseSeed(values.seed), profile: parseProfile(values.profile) });
+  noteUnusedParams('compile', params, compiled.info.rules);
   if (initializerBytes(compiled.model) > EXTERNAL_DATA_BYTES) writeExternalAtomic(compiled.model, out);
   else writeFileAtomic(out, encodeModel(compiled.model));
   process.stdout.write(

@@ -2,6 +2,8 @@
 import { readNpy, writeNpy } from '../io/npy.js';
 import { writeHeatmapPng } from '../imaging/heatmap.js';
 import { explainModelFile } from '../lrp/api.js';
+import type { LayerRuleRecord } from '../lrp/compile/compile.js';
+import { unusedParams } from '../lrp/composites/assign.js';
 import { parse, parseMethod, parseParams, parseProfile, parseSeed, parseTarget, required } from './args.js';
 
 export const usage = `lrp-report explain --model M.onnx --input X.npy [--method lrp|gradient|gradient-x-input] --composite NAME|FILE.yaml [--param k=v …]
@@ -29,6 +31,7 @@ export async function run(argv: string[]): Promise<number> {
   const seed = parseSeed(values.seed);
   const input = readNpy(inputFile);
   const result = await explainModelFile(model, input, { method: parseMethod(values.method), composite: values.composite, params, target, seed, profile: parseProfile(values.profile) });
+  noteUnusedParams('explain', params, result.rules);
   // Outputs are written only after everything succeeded, each atomically.
   if (values.heatmap) await writeHeatmapPng(values.heatmap, result.relevance, result.dims);
   writeNpy(out, result.relevance, result.dims);
@@ -45,3 +48,14 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 const fmt = (v: number) => v.toPrecision(6);
+
+/** Says on stderr which --param values no layer's rule uses: for this model they change nothing. */
+export function noteUnusedParams(command: string, params: Readonly<Record<string, unknown>>, rules: readonly LayerRuleRecord[]): void {
+  const unused = unusedParams(params, rules);
+  if (unused.length === 0) return;
+  const layers = new Map<string, number>();
+  for (const r of rules) layers.set(r.rule, (layers.get(r.rule) ?? 0) + 1);
+  const here = [...layers].map(([rule, n]) => `${rule} on ${n} layer${n === 1 ? '' : 's'}`).join(', ');
+  const one = unused.length === 1;
+  process.stderr.write(`${command}: note: --param ${unused.join(', ')} ${one ? 'changes' : 'change'} nothing for this model: no layer's rule uses ${one ? 'it' : 'them'} (its rules: ${here})\n`);
+}

@@ -36,10 +36,10 @@ export function compileModelFileTo(modelFile: string, options: Omit<ExplainOptio
   return compiled.info;
 }
 
-export async function explainModelFile(modelFile: string, input: InputBatch, options: ExplainOptions): Promise<Explanation & Pick<ExplainerInfo, 'composite' | 'method'>> {
+export async function explainModelFile(modelFile: string, input: InputBatch, options: ExplainOptions): Promise<Explanation & Pick<ExplainerInfo, 'composite' | 'method' | 'rules'>> {
   const explainer = await openExplainer(modelFile, options);
   try {
-    return { ...(await explainer.explain(input, options.target ?? 'predicted')), composite: explainer.info.composite, method: explainer.info.method };
+    return { ...(await explainer.explain(input, options.target ?? 'predicted')), composite: explainer.info.composite, method: explainer.info.method, rules: explainer.info.rules };
   } finally {
     await explainer.close();
   }

@@ -45,9 +45,16 @@ beforeAll(() => {
 });
 
 describe('explain', () => {
+  it('says which --param values change nothing for the model (zbox on a model without a convolution)', () => {
+    const r = run('compile', '--model', path.join(FIXTURES, 'mlp', 'model.onnx'), '--composite', 'epsilon-gamma-box', '--param', 'low=-3', '--param', 'high=3', '--param', 'epsilon=0.01', '-o', 'mlp-explainer.onnx');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe("compile: note: --param low, high change nothing for this model: no layer's rule uses them (its rules: epsilon on 3 layers)\n");
+  });
+
   it('writes relevance as float32 .npy, a heatmap and JSON with logits, targets and conservation', () => {
     const r = run('explain', '--model', MODEL, '--input', inputNpy, '--composite', 'epsilon-gamma-box', '--param', 'low=-3', '--param', 'high=3', '--seed', 'one-hot', '--out', 'r.npy', '--heatmap', 'h.png', '--json');
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(''); // the CNN's first convolution takes zbox(low, high)
     const json = JSON.parse(r.stdout);
     expect(json.targets).toEqual([1, 1, 1]);
     expect(json.logits).toHaveLength(3);

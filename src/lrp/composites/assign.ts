@@ -26,6 +26,15 @@ export function assignRules(linearNodes: readonly Node[], composite: Composite, 
   return rules;
 }
 
+/**
+ * The parameters a user set that no layer's rule uses: a composite may put a rule only on layers the model does not
+ * have (epsilon-gamma-box's zbox goes on the first convolution only, as in zennit), and then its parameters change
+ * nothing. Said, not refused: the explanation is still the composite's.
+ */
+export function unusedParams(given: Readonly<Record<string, unknown>>, rules: readonly { readonly params: Readonly<Record<string, unknown>> }[]): string[] {
+  return Object.keys(given).filter((name) => !rules.some((r) => name in r.params));
+}
+
 function nameMatches(pattern: string, name: string): boolean {
   const m = /^\/(.*)\/([a-z]*)$/.exec(pattern);
   return m ? new RegExp(m[1], m[2]).test(name) : pattern === name;
