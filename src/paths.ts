@@ -3,16 +3,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-function findRoot(): string {
+interface Manifest {
+  readonly name?: string;
+  readonly version: string;
+}
+
+function findRoot(): { readonly dir: string; readonly manifest: Manifest } {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'lrp-report') return dir;
+    const file = path.join(dir, 'package.json');
+    const manifest = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest) : null;
+    if (manifest?.name === 'lrp-report') return { dir, manifest };
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error('lrp-report package root not found');
     dir = parent;
   }
 }
 
-export const PACKAGE_ROOT = findRoot();
+const root = findRoot();
+export const PACKAGE_ROOT = root.dir;
+/** The package's version (package.json), read once with the root. */
+export const PACKAGE_VERSION = root.manifest.version;
 export const packagePath = (...parts: string[]) => path.join(PACKAGE_ROOT, ...parts);

@@ -5,7 +5,7 @@
  * timestamp of the checkpoint that covers it.
  */
 import fs from 'node:fs';
-import { packagePath } from '../paths.js';
+import { PACKAGE_VERSION, packagePath } from '../paths.js';
 import { canonicalize } from './canonical.js';
 import { sha256Hex } from './hash.js';
 import type { AuditRecord } from './record.js';
@@ -23,7 +23,7 @@ let software: AuditRecord['software'] | undefined;
 /** The package version and the SHA-256 of its lockfile: which code, with which dependencies, decided. */
 export function softwareIdentity(): AuditRecord['software'] {
   software ??= {
-    version: (JSON.parse(fs.readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version,
+    version: PACKAGE_VERSION,
     lockfile_sha256: sha256Hex(fs.readFileSync(packagePath('package-lock.json'))),
   };
   return software;

@@ -174,7 +174,7 @@ function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetu
     interrupt.addEventListener('abort', () => {
       if (stopped) return;
       feeding = false;
-      for (const w of workers) w.postMessage({ type: 'stop' } satisfies ToWorker);
+      sendStop();
       onAllExited = () => {
         commit();
         if (stopped) return;
@@ -184,9 +184,12 @@ function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetu
       if (running === 0) onAllExited();
     }, { once: true });
     const arrived: (FromWorker & { type: 'done' | 'failed' })[] = [];
+    const sendStop = () => {
+      for (const w of workers) w.postMessage({ type: 'stop' } satisfies ToWorker);
+    };
     const stopAll = () => {
       stopped = true;
-      for (const w of workers) w.postMessage({ type: 'stop' } satisfies ToWorker);
+      sendStop();
     };
     const feed = (w: Worker) => {
       if (feeding && next < todo.length) {

@@ -88,8 +88,9 @@ function knownCheckpoints(file: string, keys: readonly KeyObject[]): Checkpoint[
   }
   const holder = typeof value === 'object' && value !== null && !Array.isArray(value) && 'checkpoint' in value ? (value as { checkpoint: unknown }).checkpoint : undefined;
   const list: unknown[] = Array.isArray(value) ? value : holder !== undefined ? [holder] : [value];
+  const ring = keyRing(keys);
   list.forEach((c, i) => {
-    const problem = checkpointProblem(c, keyRing(keys));
+    const problem = checkpointProblem(c, ring);
     if (problem) fail(`--known ${file}: ${list.length > 1 ? `checkpoint ${i + 1}: ` : ''}${problem} (expected checkpoints: a list, one checkpoint, or a proof or bundle.json holding one)`);
   });
   return list as Checkpoint[];

@@ -8,7 +8,7 @@ import type { Model } from '../onnx/ir.js';
 import { encodeModel, initializerBytes, writeModelWithExternalData } from '../onnx/save.js';
 import { EXPLAINER_IO } from '../lrp/compile/compile.js';
 import { parse, parseMethod, parseParams, parseProfile, parseSeed, required } from './args.js';
-import { noteUnusedParams } from './explain.js';
+import { noteUnusedParams } from './params-note.js';
 
 export const usage = `lrp-report compile --model M.onnx [--method lrp|gradient|gradient-x-input] --composite NAME|FILE.yaml [--param k=v …] [--seed logit|one-hot] [--profile fast|low-memory] -o explainer.onnx`;
 

@@ -2,9 +2,8 @@
 import { readNpy, writeNpy } from '../io/npy.js';
 import { writeHeatmapPng } from '../imaging/heatmap.js';
 import { explainModelFile } from '../lrp/api.js';
-import type { LayerRuleRecord } from '../lrp/compile/compile.js';
-import { unusedParams } from '../lrp/composites/assign.js';
 import { parse, parseMethod, parseParams, parseProfile, parseSeed, parseTarget, required } from './args.js';
+import { noteUnusedParams } from './params-note.js';
 
 export const usage = `lrp-report explain --model M.onnx --input X.npy [--method lrp|gradient|gradient-x-input] --composite NAME|FILE.yaml [--param k=v …]
     [--target predicted|K] [--seed logit|one-hot] [--profile fast|low-memory] --out R.npy [--heatmap H.png] [--json]`;
@@ -48,14 +47,3 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 const fmt = (v: number) => v.toPrecision(6);
-
-/** Says on stderr which --param values no layer's rule uses: for this model they change nothing. */
-export function noteUnusedParams(command: string, params: Readonly<Record<string, unknown>>, rules: readonly LayerRuleRecord[]): void {
-  const unused = unusedParams(params, rules);
-  if (unused.length === 0) return;
-  const layers = new Map<string, number>();
-  for (const r of rules) layers.set(r.rule, (layers.get(r.rule) ?? 0) + 1);
-  const here = [...layers].map(([rule, n]) => `${rule} on ${n} layer${n === 1 ? '' : 's'}`).join(', ');
-  const one = unused.length === 1;
-  process.stderr.write(`${command}: note: --param ${unused.join(', ')} ${one ? 'changes' : 'change'} nothing for this model: no layer's rule uses ${one ? 'it' : 'them'} (its rules: ${here})\n`);
-}

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 /** The `lrp-report` command: dispatch, and the one place errors become a one-line message and an exit code. */
-import fs from 'node:fs';
 import v8 from 'node:v8';
 import { Interrupted, UsageError, UserError } from '../errors.js';
-import { packagePath } from '../paths.js';
+import { PACKAGE_VERSION } from '../paths.js';
 
 /** A command's module: `src/cli/<command>.ts`. */
 interface CommandModule {
@@ -40,10 +39,6 @@ const overview = (): string => {
   return `usage: lrp-report <command> [options]   (lrp-report <command> --help for its options; --version)\n\ncommands:\n${lines.join('\n')}\n`;
 };
 
-function version(): string {
-  return (JSON.parse(fs.readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
-}
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -51,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === '--version' || command === '-v') {
-    process.stdout.write(`lrp-report ${version()}\n`);
+    process.stdout.write(`lrp-report ${PACKAGE_VERSION}\n`);
     return 0;
   }
   const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command].load : undefined;

@@ -1,8 +1,8 @@
 /**
  * Image quality flags a clinician must see before trusting a reading: blur, exposure, hair, ink/marker, ruler,
  * partial view, no colour (a greyscale image), lossy compression (a file not stored losslessly: the bundled
- * model's score moved from 79 % to 29–35 % on JPEG, lossy WebP and JPEG-in-TIFF copies of a demo image). Each is a simple, explainable
- * measurement against a threshold in config.yaml.
+ * model's score moved from 79 % to 29–35 % on JPEG, lossy WebP and JPEG-in-TIFF copies of a demo image). Each is
+ * a simple, explainable measurement against a threshold in config.yaml.
  */
 import { dilate } from '../../../src/imaging/mask.js';
 import { rgbToLab } from '../../../src/imaging/lab.js';
