@@ -4,9 +4,9 @@
  * the model card and are checked when the case is encoded (src/models/tabular-encoder.ts).
  */
 import path from 'node:path';
-import YAML from 'yaml';
 import { fail } from '../../src/errors.js';
 import { readUtf8File } from '../../src/io/read.js';
+import { parseYaml } from '../../src/io/yaml.js';
 import { validateWith } from '../../src/schemas/validate.js';
 import { csvRecords } from '../../src/io/csv.js';
 
@@ -30,7 +30,7 @@ export function readCreditCase(file: string): CreditCase {
     return caseFromCsvRecord(records[0], file);
   }
   if (ext === '.json') return parseCreditCase(parseWith(() => JSON.parse(text) as unknown, file, 'JSON'), file);
-  if (ext === '.yaml' || ext === '.yml') return parseCreditCase(parseWith(() => YAML.parse(text) as unknown, file, 'YAML'), file);
+  if (ext === '.yaml' || ext === '.yml') return parseCreditCase(parseYaml(text, file), file);
   fail(`${file}: a case is .yaml, .yml, .json or .csv (got ${ext || 'no extension'})`);
 }
 
