@@ -39,8 +39,23 @@ export function loadPrivateKey(pem: string | Buffer, source: string): KeyObject 
 }
 
 export function loadPublicKey(pem: string | Buffer, source: string): KeyObject {
+  // node derives a public key from a private one; a private key handed where a public one goes would be copied
+  // into auditors' bundles, so it is refused.
+  if (isPrivateKey(pem)) fail(`${source}: this is a private key; give the public key (audit-signing.pub.pem), and keep the private key on the signing host`);
   return ed25519(() => createPublicKey(pem), source, 'public');
 }
+
+function isPrivateKey(pem: string | Buffer): boolean {
+  try {
+    createPrivateKey(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A key as the public-key PEM (SPKI) to publish. */
+export const publicKeyPem = (key: KeyObject): string => (key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'pem' }).toString();
 
 function ed25519(load: () => KeyObject, source: string, kind: string): KeyObject {
   let key: KeyObject;

@@ -5,7 +5,7 @@ import type { KeyObject } from 'node:crypto';
 import { decisionRecord } from '../audit/build.js';
 import { canonicalize } from '../audit/canonical.js';
 import { checkpointProblem, type Checkpoint } from '../audit/checkpoint.js';
-import { generateAuditKeyPair, keyRing, loadPublicKey } from '../audit/keys.js';
+import { generateAuditKeyPair, keyRing, loadPublicKey, publicKeyPem } from '../audit/keys.js';
 import { openLogWriter, readLogContents, verifyLog, type VerifyResult } from '../audit/log.js';
 import { sha256Hex } from '../audit/hash.js';
 import { exportBundle, proveInclusion, verifyBundle, verifyInclusionProof, type AuditBundle } from '../audit/proof.js';
@@ -56,8 +56,7 @@ async function keygen(argv: string[]): Promise<number> {
   for (const f of [privateFile, publicFile]) if (fs.existsSync(f)) fail(`audit keygen: ${f} exists; refusing to overwrite a key`);
   const pair = generateAuditKeyPair();
   writeFileAtomic(publicFile, pair.publicKeyPem);
-  writeFileAtomic(privateFile, pair.privateKeyPem);
-  fs.chmodSync(privateFile, 0o600);
+  writeFileAtomic(privateFile, pair.privateKeyPem, 0o600);
   process.stdout.write(`key id ${pair.keyId}\nprivate key (keep on the signing host, mode 0600): ${privateFile}\npublic key (publish; auditors verify with it): ${publicFile}\n`);
   return 0;
 }
@@ -191,7 +190,7 @@ async function exportCommand(argv: string[]): Promise<number> {
   const files: [string, string | Buffer][] = [
     ['bundle.json', `${JSON.stringify(bundle, null, 2)}\n`],
     ['audit-record.schema.json', fs.readFileSync(packagePath('schemas', 'audit-record.schema.json'))],
-    ...values.key!.map((k, i): [string, Buffer] => [`audit-signing${i ? `-${i + 1}` : ''}.pub.pem`, fs.readFileSync(k)]),
+    ...keys.map((k, i): [string, string] => [`audit-signing${i ? `-${i + 1}` : ''}.pub.pem`, publicKeyPem(k)]),
     ...cards.map(([name, file]): [string, Buffer] => [path.join('model-cards', name), fs.readFileSync(file)]),
     ['README.txt', `lrp-report audit export of ${path.basename(log)}: ${bundle.proofs.length} records decided in [${bundle.from ?? '-∞'}, ${bundle.to ?? '+∞'}).\nEach proof in bundle.json leads from SHA-256(0x00 || SHA-256(RFC 8785 JSON of the record)) to the root of the signed checkpoint (RFC 9162 inclusion proof); the checkpoint is signed with Ed25519 (see the public key). Records follow audit-record.schema.json; model cards are those whose SHA-256 the records name.\nCheck every proof: lrp-report audit check-proof bundle.json --key audit-signing.pub.pem (a single proof from audit prove is checked the same way). It also checks that no record is in the bundle twice and that each was decided within the window; ${bundle.from === null && bundle.to === null ? 'this bundle has no window, so it must hold every record the checkpoint signs, and check-proof fails if one was left out' : 'that no record of the window was left out cannot be shown by a windowed bundle (an export without --from and --to holds every record, and check-proof proves it)'}.\n`],
   ];

@@ -5,13 +5,16 @@ import { threadId } from 'node:worker_threads';
 import path from 'node:path';
 import { fail, systemReason } from '../errors.js';
 
-export function writeFileAtomic(file: string, data: Uint8Array | string): void {
+/** `mode`: the file's permissions from its creation on (a private key is never readable by others, not even briefly). */
+export function writeFileAtomic(file: string, data: Uint8Array | string, mode?: number): void {
   const dir = path.dirname(path.resolve(file));
   // Unique across processes, worker threads (they share the pid) and calls in the same millisecond.
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${threadId}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(temp, data, { flag: 'wx' });
+    fs.writeFileSync(temp, data, { flag: 'wx', mode });
+    // The process's umask may have taken bits off at creation; set exactly what was asked for.
+    if (mode !== undefined) fs.chmodSync(temp, mode);
     fs.renameSync(temp, file);
   } catch (e) {
     try {

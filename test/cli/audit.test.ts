@@ -167,6 +167,13 @@ describe('lrp-report audit', () => {
     const refused = run('audit', 'check-proof', 'doctored-bundle.json', '--key', PUB());
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/doctored-bundle\.json: NOT VERIFIED: proof 2: /);
+    expect(fs.readFileSync(path.join(dir, 'bundle', 'audit-signing.pub.pem'), 'utf8')).toBe(fs.readFileSync(PUB(), 'utf8'));
+    // The private key where the public one goes: refused (the export would have handed it to the auditor).
+    const leak = run('audit', 'export', 'audit.log', '--key', KEY(), '--out', 'bundle-leak');
+    expect(leak.code).toBe(1);
+    expect(leak.stderr.trim()).toMatch(/^lrp-report: .*audit-signing\.key\.pem: this is a private key; give the public key/);
+    expect(fs.existsSync(path.join(dir, 'bundle-leak')) ? fs.readdirSync(path.join(dir, 'bundle-leak')) : []).toEqual([]);
+    expect(run('audit', 'verify', 'audit.log', '--key', KEY()).code).toBe(1);
     const backwards = run('audit', 'export', 'audit.log', '--key', PUB(), '--out', 'bundle2', '--from', '2026-12-01', '--to', '2026-01-01');
     expect(backwards.code).toBe(1);
     expect(backwards.stderr).toMatch(/--from 2026-12-01 is after --to 2026-01-01/);
