@@ -5,11 +5,12 @@
  *   {"checkpoint":{"key_id":…,"root":…,"signature":…,"size":S,"timestamp":…},"digest":H,"prev":P,"type":"checkpoint"}
  *
  * `digest` = SHA-256 of the line's canonical JSON without `digest`; `prev` = the previous line's digest
- * (64 zeros on line 1), so the chain covers checkpoints too and no line can be dropped, moved or inserted
- * unnoticed. `seq` numbers records 0, 1, 2, … (their leaf index). The Merkle tree's leaves are the records'
- * digests (SHA-256 of the canonical record, see record.ts), not the line digests, so that a record alone (as
- * embedded in a PDF) plus its audit path proves its inclusion. A checkpoint follows each signed batch and
- * covers every record before it (size = records so far).
+ * (64 zeros on line 1), so the chain covers checkpoints too. The chain has no key: someone who can write the file
+ * can recompute it; what they cannot forge are the signed checkpoints over the records (and a verifier's copies
+ * of earlier ones, `known`), and a writer never signs a record it did not make (LogWriter.vouchFor). `seq`
+ * numbers records 0, 1, 2, … (their leaf index). The Merkle tree's leaves are the records' digests (SHA-256 of
+ * the canonical record, see record.ts), not the line digests, so that a record alone plus its audit path proves
+ * its inclusion. A checkpoint follows each signed batch and covers every record before it (size = records so far).
  *
  * Appends are crash-safe: each line is written whole with one write and the batch is fsynced before its
  * checkpoint and again after it. A crash mid-write leaves a torn last line (no final newline), which readers
@@ -23,7 +24,7 @@ import { readFileOrFail } from '../io/read.js';
 import { canonicalize } from './canonical.js';
 import { checkpointProblem, signCheckpoint, type Checkpoint } from './checkpoint.js';
 import { HEX64, ZERO_DIGEST, sha256Hex } from './hash.js';
-import { keyRing, type KeyRing } from './keys.js';
+import { keyId, keyRing, type KeyRing } from './keys.js';
 import { leafHash, merkleTree, verifyConsistency } from './merkle.js';
 import { recordDigest, validateRecord, type AuditRecord } from './record.js';
 
@@ -76,7 +77,8 @@ function readRaw(logFile: string): RawLog {
   return { lines, torn: start < data.length ? { offset: start, bytes: data.length - start } : null };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// A byte-order mark is kept (and then refused as not JSON): decoding must not drop bytes the digest does not see.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 type Parsed = { readonly line: LogLine; readonly problem?: undefined } | { readonly line?: undefined; readonly problem: string };
 
@@ -164,8 +166,21 @@ export interface LogWriter {
   /** Bytes of a torn last line that `repair` removed on opening. */
   readonly repairedBytes: number;
   /**
+   * Whether the log holds exactly this record (its id and digest). A record that no checkpoint signs yet and that
+   * this writer did not append (an earlier run crashed before signing it, or an edit added it) is signed only once
+   * the run has made it again and handed it here: a writer never signs what it cannot vouch for.
+   */
+  vouchFor(record: AuditRecord): boolean;
+  /** Records no checkpoint signs that this writer cannot vouch for (yet), in log order. */
+  readonly unvouched: () => readonly { readonly seq: number; readonly recordId: string }[];
+  /** Every record is under a signed checkpoint. */
+  readonly allSigned: () => boolean;
+  /** The operator's explicit word that the unsigned records are genuine (`audit seal`): returns them. */
+  acceptUnsigned(): readonly AuditRecord[];
+  /**
    * Validates every record (nothing is written if one fails), chains them onto the log and, with a key, signs a
-   * checkpoint covering all records, including any a crashed run left unsigned.
+   * checkpoint covering all records, including any a crashed run left unsigned once they are vouched for (see
+   * vouchFor; signing with any left is refused, naming the first).
    */
   append(batch: readonly AuditRecord[], options?: AppendOptions): AppendResult;
 }
@@ -185,9 +200,24 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
   const existing = records(lines);
   // Each record id with its rendered documents (canonical JSON): a second rendering of a decision is told apart.
   const renderings = new Map(existing.map((r) => [r.record_id, canonicalize(r.rendered)]));
-  const leaves = existing.map(recordLeaf);
+  const existingDigests = existing.map(recordDigest);
+  const leaves = existingDigests.map((d) => leafHash(Buffer.from(d, 'hex')));
   let prev = lines.length ? lines[lines.length - 1].digest : ZERO_DIGEST;
-  let signed = checkpoints(lines).at(-1)?.size ?? 0;
+  const head = checkpoints(lines).at(-1);
+  let signed = head?.size ?? 0;
+  const unsigned = new Map(existing.slice(signed).map((r, i) => [r.record_id, { seq: signed + i, digest: existingDigests[signed + i], record: r }]));
+  let headChecked = false;
+  // Before the first signature: the log's last checkpoint must be the head of its records, and signed by this key
+  // if it names it; a writer does not extend a log it could tell was altered.
+  const checkHead = (key: KeyObject) => {
+    if (headChecked || !head) return;
+    const problem = head.key_id === keyId(key) ? checkpointProblem(head, keyRing(key)) : null;
+    if (problem) fail(`${logFile}: its last checkpoint does not verify (${problem}); not signed further: run lrp-report audit verify`);
+    if (head.size > leaves.length || !merkleTree(leaves.slice(0, head.size)).root().equals(Buffer.from(head.root, 'hex'))) {
+      fail(`${logFile}: its last checkpoint is not the head of its records (an edit?); not signed further: run lrp-report audit verify`);
+    }
+    headChecked = true;
+  };
   if (torn) {
     io(logFile, () => {
       const fd = fs.openSync(logFile, 'r+');
@@ -227,6 +257,9 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
     const grown = [...leaves, ...digests.map((d) => leafHash(Buffer.from(d, 'hex')))];
     let checkpoint: Checkpoint | null = null;
     if (key && grown.length > signed) {
+      const [first] = unsigned.values();
+      if (first) fail(unvouchedMessage(logFile, first.seq, first.record.record_id));
+      checkHead(key);
       checkpoint = signCheckpoint(grown.length, merkleTree(grown).root(), key, timestamp ?? new Date().toISOString());
       const line = { type: 'checkpoint' as const, prev: chain, checkpoint };
       chain = lineDigest(line);
@@ -262,8 +295,27 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
     has: (recordId) => renderings.has(recordId),
     hasRendering: (recordId, rendered) => renderings.get(recordId) === canonicalize(rendered),
     repairedBytes: torn?.bytes ?? 0,
+    vouchFor(record) {
+      const left = unsigned.get(record.record_id);
+      if (!left) return renderings.has(record.record_id);
+      if (recordDigest(record) !== left.digest) return false;
+      unsigned.delete(record.record_id);
+      return true;
+    },
+    unvouched: () => [...unsigned.values()].map((u) => ({ seq: u.seq, recordId: u.record.record_id })),
+    allSigned: () => signed === leaves.length,
+    acceptUnsigned() {
+      const accepted = [...unsigned.values()].map((u) => u.record);
+      unsigned.clear();
+      return accepted;
+    },
     append,
   };
+}
+
+/** Why a signature is refused: a record in the log that nobody in this run vouched for. */
+export function unvouchedMessage(logFile: string, seq: number, recordId: string): string {
+  return `${logFile}: record #${seq} (${recordId}) is signed by no checkpoint and was not made again by this run, so nothing is signed: a run that crashed before signing it, or an edit of the log. Run its case again with this log, or check the log with lrp-report audit verify and sign what you have checked with lrp-report audit seal`;
 }
 
 /** Opens the log, appends one batch (see LogWriter.append) and closes it. */
@@ -323,6 +375,8 @@ export interface VerifyOptions {
    * is what catches a log cut back to an earlier checkpoint, which the file alone cannot show.
    */
   readonly known?: readonly Checkpoint[];
+  /** Records after the last checkpoint are no problem (`audit seal` checks everything else before signing them). */
+  readonly unsignedTail?: boolean;
 }
 
 interface Problem {
@@ -401,7 +455,7 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
   if (!problem && raw.torn) {
     problem = { line: raw.lines.length + 1, seq: recs.length, reason: `last line incomplete (${raw.torn.bytes} bytes, a crash mid-write?)` };
   }
-  if (!problem && covered < recs.length) {
+  if (!problem && covered < recs.length && !options.unsignedTail) {
     problem = { line: raw.lines.length, seq: covered, reason: `records ${covered}..${recs.length - 1} are not covered by a signed checkpoint` };
   }
   if (!problem) return { ok: true, size: recs.length, records: recs, checkpoints: verified, reason: `${recs.length} records, ${verified} checkpoints verified` };

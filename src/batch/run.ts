@@ -85,6 +85,13 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   // Group commit: the cases that finished while the last commit was on disk are recorded together, their audit
   // records first (one append, one fsync), then their journal lines (one write, one fsync). A crash between the
   // two leaves records the re-run finds in the log and journals without recording twice.
+  // Journal lines wait until a checkpoint signs their records: a case is journalled (never run again) only once
+  // its record is signed, so after a crash every record no checkpoint signs belongs to a case the re-run makes
+  // again, which is how the writer can vouch for it before signing it (LogWriter.vouchFor).
+  const held: JournalEntry[] = [];
+  const journalSigned = () => {
+    if (!log || log.allSigned()) journal.append(held.splice(0));
+  };
   const onResults = (results: readonly Result[]) => {
     const entries = results.map(entryOf);
     if (log) {
@@ -92,7 +99,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       results.forEach((m, i) => {
         if (m.type !== 'done') return;
         const id = m.record.record_id;
-        if (fresh.has(id) || log.hasRendering(id, m.record.rendered)) return; // recorded already (a re-run, or listed twice)
+        if (fresh.has(id)) return; // listed twice
+        if (log.hasRendering(id, m.record.rendered)) {
+          // Recorded already, by a run that did not journal the case: the same record, or the case is not what it was.
+          if (!log.vouchFor(m.record)) entries[i] = failure(m.key, m.caseId, `${options.audit!.log} holds another record of decision ${id}, signed by no checkpoint (left by an earlier run of different code or settings, or an edit of the log); check it with lrp-report audit verify`);
+          return;
+        }
         if (log.has(id)) {
           // The log's record of this decision lists other documents: these would be outside the audit trail.
           for (const f of m.files) fs.rmSync(f, { force: true });
@@ -103,12 +115,13 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
       });
       if (fresh.size > 0) {
         sinceCheckpoint += fresh.size;
-        const sign = sinceCheckpoint >= options.audit!.checkpointEvery;
+        const sign = sinceCheckpoint >= options.audit!.checkpointEvery && log.unvouched().length === 0;
         log.append([...fresh.values()], sign ? { key: options.audit!.key } : {});
         if (sign) sinceCheckpoint = 0;
       }
     }
-    journal.append(entries);
+    held.push(...entries);
+    journalSigned();
     finished += entries.length;
     failed += entries.filter((e) => e.status === 'failed').length;
     progress.update(finished, failed);
@@ -125,8 +138,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     interrupt.abort();
   };
   process.once('SIGINT', onInterrupt);
-  // Every record, including any an interrupted or crashed run left unsigned, under one signed checkpoint.
-  const sign = () => log?.append([], { key: options.audit!.key });
+  // Every record, including any an interrupted or crashed run left unsigned, under one signed checkpoint; then the
+  // journal lines that waited for it.
+  const sign = () => {
+    log?.append([], { key: options.audit!.key });
+    journalSigned();
+  };
   try {
     await runWorkers(todo, Math.max(1, Math.min(options.workers, todo.length)), { domain: options.domain, profile: options.profile, documents: options.documents, outDir: path.resolve(options.outDir), locale: options.locale, formats: options.formats }, onResults, interrupt.signal);
     sign();

@@ -5,7 +5,7 @@ import type { KeyObject } from 'node:crypto';
 import { decisionRecord } from '../audit/build.js';
 import { canonicalize } from '../audit/canonical.js';
 import { checkpointProblem, type Checkpoint } from '../audit/checkpoint.js';
-import { generateAuditKeyPair, keyRing, loadPublicKey, publicKeyPem } from '../audit/keys.js';
+import { generateAuditKeyPair, keyRing, loadPrivateKey, loadPublicKey, publicKeyPem } from '../audit/keys.js';
 import { openLogWriter, readLogContents, verifyLog, type VerifyResult } from '../audit/log.js';
 import { sha256Hex } from '../audit/hash.js';
 import { exportBundle, proveInclusion, verifyBundle, verifyInclusionProof, type AuditBundle } from '../audit/proof.js';
@@ -23,13 +23,14 @@ import { outputFolder, parse, required } from './args.js';
 export const usage = `lrp-report audit keygen --out DIR
     lrp-report audit verify LOG --key PUB.pem [--key …] [--known KEPT.json]   (checkpoints kept earlier: a list, one, or a bundle.json)
     lrp-report audit repair LOG   (removes an incomplete last line left by a crash mid-write)
+    lrp-report audit seal LOG --key KEY.pem   (signs the records a crashed run left unsigned, after you have checked them)
     lrp-report audit prove LOG --record ID [--out PROOF.json]
     lrp-report audit check-proof PROOF.json|bundle.json --key PUB.pem
     lrp-report audit check-document LOG FILE.pdf|FILE.html --key PUB.pem   (is this report the one the log records?)
     lrp-report audit export LOG --key PUB.pem --out DIR [--from TIME] [--to TIME]
     lrp-report audit replay LOG --cases DIR|FILE.csv [--key PUB.pem]   (exit 1 on drift; --key: verify the log first)`;
 
-const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { keygen, verify, repair, prove, 'check-proof': checkProof, 'check-document': checkDocument, export: exportCommand, replay };
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { keygen, verify, repair, seal, prove, 'check-proof': checkProof, 'check-document': checkDocument, export: exportCommand, replay };
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -131,6 +132,26 @@ async function repair(argv: string[]): Promise<number> {
   if (!fs.existsSync(log)) fail(`cannot read audit log ${log}: no such file (ENOENT)`);
   const { repairedBytes } = openLogWriter(log, { repair: true });
   process.stdout.write(repairedBytes > 0 ? `${log}: removed an incomplete last line (${repairedBytes} bytes)\n` : `${log}: nothing to repair\n`);
+  return 0;
+}
+
+/**
+ * Signs the records no checkpoint signs, which a writer refuses to do for records it did not make itself (a run
+ * that crashed before signing them, or lines an edit added): the operator's explicit word, after checking them.
+ * Everything else in the log must verify under the key first; the records signed are listed.
+ */
+async function seal(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { key: { type: 'string' } }, 'audit seal');
+  const log = onePositional(positionals, 'LOG', 'seal');
+  const keyFile = required(values.key, 'key', 'audit seal');
+  const key = loadPrivateKey(readFileOrFail(keyFile, 'signing key'), keyFile);
+  const check = verifyLog(log, key, { unsignedTail: true });
+  if (!check.ok) fail(`${log}: not sealed: the log does not verify (${check.reason})`);
+  const writer = openLogWriter(log);
+  const accepted = writer.acceptUnsigned();
+  writer.append([], { key });
+  for (const r of accepted) process.stdout.write(`signed: ${r.record_id} (case ${r.case_id}, ${r.output.decision}, decided ${r.decision_time})\n`);
+  process.stdout.write(`${log}: ${accepted.length === 0 ? 'every record was signed already' : `${accepted.length} record${accepted.length === 1 ? '' : 's'} signed`}\n`);
   return 0;
 }
 

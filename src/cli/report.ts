@@ -1,7 +1,7 @@
 /** `lrp-report report`: one case of a domain → its documents (PDF and/or HTML) in a folder. */
 import { fail } from '../errors.js';
 import { reportCase } from '../domain/run.js';
-import { openLogWriter, secondRendering } from '../audit/log.js';
+import { openLogWriter, secondRendering, unvouchedMessage } from '../audit/log.js';
 import type { AuditRecord } from '../audit/record.js';
 import { outputFolder, parse, parseFormats, required } from './args.js';
 import { auditTarget } from './audit-options.js';
@@ -38,15 +38,22 @@ export async function run(argv: string[]): Promise<number> {
     const log = audit ? openLogWriter(audit.log) : null;
     let recorded = false;
     const admit = (record: AuditRecord) => {
-      if (!log || !log.has(record.record_id)) return;
-      if (!log.hasRendering(record.record_id, record.rendered)) fail(secondRendering(audit!.log, record.record_id));
-      recorded = true;
+      if (!log) return;
+      if (log.has(record.record_id)) {
+        if (!log.hasRendering(record.record_id, record.rendered)) fail(secondRendering(audit!.log, record.record_id));
+        if (!log.vouchFor(record)) fail(`${audit!.log} holds another record of decision ${record.record_id}, signed by no checkpoint (left by an earlier run of different code or settings, or an edit of the log); check it with lrp-report audit verify`);
+        recorded = true;
+      }
+      // A log this run cannot sign writes nothing (see LogWriter.vouchFor): refused before the files are written.
+      const [left] = log.unvouched();
+      if (left) fail(unvouchedMessage(audit!.log, left.seq, left.recordId));
     };
     const { outcome, files, record } = await reportCase(session, { file: caseFile }, { domain: domainName, outDir, formats, locale, admit });
     for (const note of outcome.notes) process.stderr.write(`lrp-report: ${outcome.caseId}: ${note}\n`);
     if (recorded) process.stderr.write(`lrp-report: ${outcome.caseId}: this decision is already in ${audit!.log} (record ${record.record_id}); not recorded twice\n`);
-    // The files exist before their record does: a record never points at documents that were not written.
-    else if (log) log.append([record], { key: audit!.key });
+    // The files exist before their record does: a record never points at documents that were not written. A record
+    // already in the log that a crash left unsigned is signed now that this run made it again.
+    if (log) log.append(recorded ? [] : [record], { key: audit!.key });
     if (values.json) process.stdout.write(`${JSON.stringify({ status: outcome.status, files, record_id: record.record_id, ...outcome.summary }, null, 2)}\n`);
     else for (const f of files) process.stdout.write(`${f}\n`);
     return outcome.status === 'escalated' ? EXIT_ESCALATED : 0;

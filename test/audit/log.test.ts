@@ -85,16 +85,86 @@ describe('append and verify', () => {
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
 
-  it('records without a checkpoint do not verify until a later append seals them', () => {
+  it('records without a checkpoint do not verify, and are signed only once a writer vouches for each', () => {
     const file = fresh();
     appendRecords(file, batch(0, 3), { key: privateKey });
     appendRecords(file, batch(3, 2)); // no key: as after a crash between records and checkpoint
     expect(verifyLog(file, publicKey)).toMatchObject({ ok: false, firstBadSeq: 3, firstBadRecordId: 'credit:APP-0003', reason: expect.stringMatching(/records 3..4 are not covered/) });
     // The records it returns are those vouched for: before the first bad one.
     expect(verifyLog(file, publicKey).records.map((r) => r.record_id)).toEqual(batch(0, 3).map((r) => r.record_id));
-    expect(appendRecords(file, [], { key: privateKey }).checkpoint?.size).toBe(5);
+    // A writer that did not make them signs nothing (they could have been added by anyone who can write the file).
+    expect(() => appendRecords(file, [], { key: privateKey })).toThrow(/record #3 \(credit:APP-0003\) is signed by no checkpoint and was not made again by this run, so nothing is signed/);
+    expect(() => appendRecords(file, batch(5, 1), { key: privateKey })).toThrow(/record #3 /);
+    const writer = openLogWriter(file);
+    expect(writer.unvouched()).toEqual([{ seq: 3, recordId: 'credit:APP-0003' }, { seq: 4, recordId: 'credit:APP-0004' }]);
+    // The same decision with another content does not vouch; the same record does.
+    expect(writer.vouchFor({ ...batch(3, 1)[0], case_id: 'SOMEONE-ELSE' } as AuditRecord)).toBe(false);
+    expect(writer.vouchFor(batch(3, 1)[0])).toBe(true);
+    expect(writer.vouchFor(batch(0, 1)[0])).toBe(true); // signed already
+    expect(writer.vouchFor(batch(9, 1)[0])).toBe(false); // not in the log
+    expect(() => writer.append([], { key: privateKey })).toThrow(/record #4 /);
+    expect(writer.vouchFor(batch(4, 1)[0])).toBe(true);
+    expect(writer.allSigned()).toBe(false);
+    expect(writer.append([], { key: privateKey }).checkpoint?.size).toBe(5);
+    expect(writer.allSigned()).toBe(true);
     expect(verifyLog(file, publicKey)).toMatchObject({ ok: true, size: 5, checkpoints: 2 });
     expect(appendRecords(file, [], { key: privateKey }).checkpoint).toBeNull(); // nothing new to sign
+    // Records this writer appends itself are its own to sign.
+    const own = openLogWriter(file);
+    own.append(batch(5, 2));
+    expect(own.append([], { key: privateKey }).checkpoint?.size).toBe(7);
+  });
+
+  it('a record forged onto the end of the log (chain recomputed) is never signed by the next run, and an operator can seal after checking', () => {
+    const file = fresh();
+    appendRecords(file, batch(0, 3), { key: privateKey });
+    const honest = lines(file);
+    const last = honest.at(-1)!;
+    const forged = { ...creditRecord(40), case_id: 'FORGED' } as AuditRecord;
+    const line: Record<string, unknown> = { prev: last.digest, record: forged, seq: 3, type: 'record' };
+    line.digest = sha(canonicalize(line));
+    fs.appendFileSync(file, `${canonicalize(line)}\n`);
+    expect(() => appendRecords(file, batch(3, 1), { key: privateKey })).toThrow(/record #3 \(credit:APP-0040\) is signed by no checkpoint/);
+    expect(lines(file)).toHaveLength(honest.length + 1); // nothing written
+    expect(verifyLog(file, publicKey, { unsignedTail: true })).toMatchObject({ ok: true, size: 4 });
+    const writer = openLogWriter(file);
+    expect(writer.acceptUnsigned().map((r) => r.case_id)).toEqual(['FORGED']);
+    expect(writer.append([], { key: privateKey }).checkpoint?.size).toBe(4);
+  });
+
+  it("a writer does not extend a log whose last checkpoint is not its records' head or does not verify under its key", () => {
+    const file = fresh();
+    appendRecords(file, batch(0, 3), { key: privateKey });
+    // A signed record edited, the chain recomputed (the checkpoint's root no longer matches).
+    const ls = lines(file);
+    ls[1].record.output.probability = 0.01;
+    let prev = ls[0].prev as string;
+    for (const l of ls) {
+      l.prev = prev;
+      delete l.digest;
+      l.digest = sha(canonicalize(l));
+      prev = l.digest;
+    }
+    fs.writeFileSync(file, `${ls.map((l) => canonicalize(l)).join('\n')}\n`);
+    expect(() => appendRecords(file, batch(3, 1), { key: privateKey })).toThrow(/its last checkpoint is not the head of its records/);
+    // A checkpoint that names this key with a signature that does not verify.
+    const file2 = fresh();
+    appendRecords(file2, batch(0, 2), { key: privateKey });
+    const ls2 = lines(file2);
+    const cp = ls2.at(-1)!;
+    cp.checkpoint.signature = cp.checkpoint.signature.replace(/^./, (c: string) => (c === '0' ? '1' : '0'));
+    delete cp.digest;
+    cp.digest = sha(canonicalize(cp));
+    fs.writeFileSync(file2, `${ls2.map((l) => canonicalize(l)).join('\n')}\n`);
+    expect(() => appendRecords(file2, batch(2, 1), { key: privateKey })).toThrow(/its last checkpoint does not verify \(checkpoint signature does not verify\)/);
+  });
+
+  it('a line with a byte-order mark is refused (its bytes are not the canonical form)', () => {
+    const file = fresh();
+    appendRecords(file, batch(0, 2), { key: privateKey });
+    const text = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, `\uFEFF${text}`);
+    expect(verifyLog(file, publicKey)).toMatchObject({ ok: false, line: 1, reason: expect.stringMatching(/line 1: not UTF-8 JSON/) });
   });
 
   it('a torn last line is reported, refused on append, and repaired only when asked', () => {

@@ -225,4 +225,36 @@ describe('lrp-report audit', () => {
     expect(fs.readFileSync(path.join(dir, 'torn.log'))).toEqual(fs.readFileSync(path.join(dir, 'audit.log')));
     expect(run('audit', 'verify', 'torn.log', '--key', PUB()).code).toBe(0);
   }, 60_000);
+
+  it('a record forged onto the log without the key is not signed by the next report or batch; a re-run vouches for its own; audit seal signs after a check', () => {
+    // A crash left the credit decision's record unsigned: the log cut before its checkpoint, a line anyone could write.
+    const signedLines = fs.readFileSync(path.join(dir, 'audit.log'), 'utf8').trimEnd().split('\n');
+    const creditOnly = `${signedLines.slice(0, 1).join('\n')}\n`;
+    fs.writeFileSync(path.join(dir, 'crashed.log'), creditOnly);
+    // Another case's report would sign it: refused before any file is written.
+    const other = run('report', '--domain', 'credit', '--case', packagePath('domains', 'credit', 'demo', 'app-1002-approved.yaml'), '--out', 'out-crashed', '--audit', 'crashed.log', '--audit-key', KEY());
+    expect(other.code).toBe(1);
+    expect(other.stderr.trim().split('\n')).toHaveLength(1);
+    expect(other.stderr).toMatch(/crashed\.log: record #0 \(credit:APP-1001:[0-9a-f]+\) is signed by no checkpoint and was not made again by this run, so nothing is signed/);
+    expect(fs.existsSync(path.join(dir, 'out-crashed')) ? fs.readdirSync(path.join(dir, 'out-crashed')) : []).toEqual([]);
+    // Its own case run again makes the same record, so it is signed.
+    const again = run('report', '--domain', 'credit', '--case', creditCase, '--out', 'out-crashed', '--audit', 'crashed.log', '--audit-key', KEY());
+    expect(again.code, again.stderr).toBe(0);
+    expect(run('audit', 'verify', 'crashed.log', '--key', PUB()).stdout).toMatch(/verified: 1 records, 1 signed checkpoints/);
+    // An edited copy of that record (chain recomputed) is not the record the case makes: not signed, named.
+    const line = JSON.parse(signedLines[0]) as Record<string, unknown> & { record: { output: { decision: string } } };
+    line.record.output.decision = 'approved';
+    delete line.digest;
+    line.digest = sha256Hex(canonicalize(line));
+    fs.writeFileSync(path.join(dir, 'forged.log'), `${canonicalize(line)}\n`);
+    const forged = run('report', '--domain', 'credit', '--case', creditCase, '--out', 'out-forged', '--audit', 'forged.log', '--audit-key', KEY());
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toMatch(/forged\.log holds another record of decision credit:APP-1001:[0-9a-f]+, signed by no checkpoint/);
+    // The operator's explicit word, after checking the rest of the log under the key: the record is listed and signed.
+    const sealed = run('audit', 'seal', 'forged.log', '--key', KEY());
+    expect(sealed.code, sealed.stderr).toBe(0);
+    expect(sealed.stdout).toMatch(/^signed: credit:APP-1001:[0-9a-f]+ \(case APP-1001, approved, decided [^)]+\)\nforged\.log: 1 record signed\n$/);
+    expect(run('audit', 'verify', 'forged.log', '--key', PUB()).code).toBe(0);
+    expect(run('audit', 'seal', 'audit.log', '--key', PUB()).stderr).toMatch(/not a PEM private key/);
+  }, 90_000);
 });
