@@ -20,7 +20,7 @@ import type { DermatologyCase } from './case.js';
 import type { DermatologyConfig } from './config.js';
 import { loadAbcdConfig, loadDermatologyConfig } from './config.js';
 import { measureAbcd, type AbcdMeasurement } from './features/abcd.js';
-import { assessQuality } from './features/quality.js';
+import { assessQuality, type AbcdCriterion, type QualityFlag } from './features/quality.js';
 import { relevanceAsymmetry, relevanceRegion, relevanceShares, shortcutSuspected } from './features/relevance.js';
 import { segmentLesion, type Segmentation } from './features/segmentation.js';
 
@@ -127,8 +127,8 @@ function auditFacts(context: DermatologyContext, model: LesionModel, explanation
     },
     domain_result: {
       abcd: {
-        asymmetry: measured(abcd?.asymmetry.axes),
-        border: measured(abcd?.border.abrupt_sectors),
+        asymmetry: measured(abcd?.asymmetry?.axes),
+        border: measured(abcd?.border?.abrupt_sectors),
         colour: measured(abcd?.colours?.count),
         structures: abcd?.structures ? { score: abcd.structures.value, provenance: 'clinician' } : { score: null, provenance: 'not-assessed' },
       },
@@ -193,9 +193,18 @@ function buildContext(x: ContextInputs) {
   const test = (card.evaluation.test ?? {}) as Record<string, unknown>;
   const metric = (name: string) => (typeof test[name] === 'number' ? (test[name] as number) : null);
   const structures = x.c.clinicianStructures;
-  // A greyscale image shows no colours: C cannot be scored, so neither can the TDS.
-  const colours = abcd && !flags.includes('no_colour') ? abcd.colours.present : null;
-  const tds = abcd && colours !== null && structures !== null ? 1.3 * abcd.asymmetry.axes + 0.1 * abcd.border.abrupt_count + 0.5 * colours.length + 0.5 * structures : null;
+  // Why each automated criterion cannot be assessed, if it cannot: the quality flags that invalidate it (a
+  // greyscale image has no colours, a blurred edge is not abrupt, …), or an outline that could not be traced.
+  const invalidatedBy = (criterion: AbcdCriterion): string[] => [
+    ...x.quality.filter((f) => config.quality.invalidates[f as QualityFlag]?.includes(criterion)),
+    ...(criterion === 'border' && abcd && !Number.isFinite(abcd.border.compactness) ? ['no_outline'] : []),
+  ];
+  const notAssessable = { asymmetry: invalidatedBy('asymmetry'), border: invalidatedBy('border'), colour: invalidatedBy('colour'), diameter: invalidatedBy('diameter') };
+  const asymmetry = abcd && notAssessable.asymmetry.length === 0 ? abcd.asymmetry : null;
+  const border = abcd && notAssessable.border.length === 0 ? abcd.border : null;
+  const colours = abcd && notAssessable.colour.length === 0 ? abcd.colours.present : null;
+  // The TDS only from every criterion: a sum with one left out, or guessed, would read as a finding.
+  const tds = asymmetry && border && colours !== null && structures !== null ? 1.3 * asymmetry.axes + 0.1 * border.abrupt_count + 0.5 * colours.length + 0.5 * structures : null;
   const bands = config.abcd.tds_bands;
   const conservation = x.explanation.conservation[0];
   const warnings = [
@@ -228,12 +237,13 @@ function buildContext(x: ContextInputs) {
       risk_band: critical.length > 0 ? null : x.probability >= threshold ? 'above_threshold' : 'below_threshold',
     },
     abcd: abcd && {
-      asymmetry: { axes: abcd.asymmetry.axes, indices: abcd.asymmetry.indices.map((v) => round(v, 3)), threshold: config.abcd.asymmetry_axis_threshold },
-      border: { abrupt_sectors: abcd.border.abrupt_count, compactness: round(abcd.border.compactness, 3) },
+      asymmetry: asymmetry && { axes: asymmetry.axes, indices: asymmetry.indices.map((v) => round(v, 3)), threshold: config.abcd.asymmetry_axis_threshold },
+      border: border && { abrupt_sectors: border.abrupt_count, compactness: round(border.compactness, 3) },
       colours: colours && { count: colours.length, present: colours },
       structures: structures === null ? null : { value: structures },
+      not_assessable: notAssessable,
       tds: tds === null ? null : { value: round(tds, 2), band: tds < bands.benign_below ? 'benign' : tds <= bands.suspicious_up_to ? 'suspicious' : 'highly_suggestive' },
-      diameter_mm: abcd.diameter.mm === null ? null : round(abcd.diameter.mm, 1),
+      diameter_mm: abcd.diameter.mm === null || notAssessable.diameter.length > 0 ? null : round(abcd.diameter.mm, 1),
       evolution: c.prior
         ? { prior_date: c.prior.acquiredOn, prior_diameter_mm: x.prior?.diameterMm == null ? null : round(x.prior.diameterMm, 1), prior_lesion_found: x.prior?.lesionFound ?? false }
         : null,

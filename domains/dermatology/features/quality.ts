@@ -8,8 +8,13 @@ import { dilate } from '../../../src/imaging/mask.js';
 import { rgbToLab } from '../../../src/imaging/lab.js';
 import type { Segmentation } from './segmentation.js';
 
+/** What the automated ABCD measures: each can be made unassessable by a quality flag. */
+export type AbcdCriterion = 'asymmetry' | 'border' | 'colour' | 'diameter';
+
 export interface QualityConfig {
   readonly critical: readonly QualityFlag[];
+  /** The criteria each flag leaves unassessable. */
+  readonly invalidates: Readonly<Partial<Record<QualityFlag, readonly AbcdCriterion[]>>>;
   readonly ink: { readonly min_a: number; readonly max_b: number; readonly min_pixels: number; readonly lesion_margin_px: number };
   readonly hair: { readonly contrast: number; readonly min_pixels: number };
   readonly ruler: { readonly band_px: number; readonly lighter_than_skin_l: number; readonly min_share: number };

@@ -72,7 +72,7 @@ describe.each(['en', 'zh-CN'])('dermatology case report (%s)', (locale) => {
     expect(text).toContain(t(`risk_band.${r.context.output.risk_band}`).slice(0, 15));
     // TDS from the automated A, B, C and the clinician's D, with its provenance.
     const abcd = r.context.abcd!;
-    const tds = 1.3 * abcd.asymmetry.axes + 0.1 * abcd.border.abrupt_sectors + 0.5 * abcd.colours!.count + 0.5 * 3;
+    const tds = 1.3 * abcd.asymmetry!.axes + 0.1 * abcd.border!.abrupt_sectors + 0.5 * abcd.colours!.count + 0.5 * 3;
     expect(abcd.tds!.value).toBeCloseTo(tds, 2);
     // Table cells wrap, and pdftotext interleaves wrapped cells: look for the short parts.
     expect(text).toContain(abcd.tds!.value.toFixed(2));
@@ -119,33 +119,49 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     for (const finding of ['output.at_or_above', 'output.below']) expect(text).not.toContain(squash(formatMessage(m, finding, {})));
   }, 60_000);
 
-  it('a greyscale image and a JPEG copy are critical flags: C not assessable without colour, the TDS and diameter marked unreliable', async () => {
+  it('a greyscale image and a JPEG copy are critical flags: the criteria they invalidate are not assessable, so there is no TDS; the diameter is marked unreliable', async () => {
     const m = loadMessages('dermatology', 'en');
-    const copy = async (name: string, encode: (image: Sharp) => Sharp) => {
-      await encode(sharp(demo('derm-001.png'))).toFile(path.join(dir, name));
+    const notAssessable = (...reasons: string[]) => squash(formatMessage(m, 'abcd.not_assessable', {}) + reasons.map((r) => formatMessage(m, `abcd.because.${r}`, {})).join(formatMessage(m, 'list_separator', {})));
+    const copy = async (name: string, encode: (image: Sharp) => Sharp | Promise<Sharp>, from = 'derm-001') => {
+      await (await encode(sharp(demo(`${from}.png`)))).toFile(path.join(dir, name));
       const caseFile = path.join(dir, `${name}.yaml`);
-      fs.writeFileSync(caseFile, fs.readFileSync(demo('derm-001.yaml'), 'utf8').replace('image: derm-001.png', `image: ${name}`));
+      fs.writeFileSync(caseFile, fs.readFileSync(demo(`${from}.yaml`), 'utf8').replaceAll(`image: ${from}.png`, `image: ${name}`));
       return report(caseFile, 'en', ['pdf']);
     };
     const grey = await copy('grey.png', (i) => i.greyscale().png());
     expect(grey.context.caution.flags).toContain('no_colour');
     expect(grey.context.abcd!.colours).toBeNull();
+    expect(grey.context.abcd!.not_assessable.colour).toEqual(['no_colour']);
     expect(grey.context.abcd!.tds).toBeNull();
     expect(grey.record.domain_result).toMatchObject({ abcd: { colour: { score: null, provenance: 'not-assessed' } }, tds: null });
     const greyText = pdfText(grey.pdf);
-    for (const key of ['abcd.c_no_colour', 'abcd.tds_no_colour', 'quality.text.no_colour']) expect(greyText, key).toContain(squash(formatMessage(m, key, {})));
+    expect(greyText).toContain(notAssessable('no_colour'));
+    for (const key of ['abcd.tds_not_assessable', 'quality.text.no_colour']) expect(greyText, key).toContain(squash(formatMessage(m, key, {})));
     const jpeg = await copy('lossy.jpg', (i) => i.jpeg({ quality: 85 }));
     expect(jpeg.context.caution.flags).toEqual(['lossy_compression']);
-    expect(jpeg.context.abcd!.tds).not.toBeNull();
+    expect(jpeg.context.abcd).toMatchObject({ asymmetry: { axes: expect.any(Number) }, border: null, colours: null, tds: null, not_assessable: { asymmetry: [], border: ['lossy_compression'], colour: ['lossy_compression'], diameter: [] } });
+    expect(jpeg.record.domain_result).toMatchObject({ abcd: { border: { score: null, provenance: 'not-assessed' }, colour: { score: null, provenance: 'not-assessed' } }, tds: null });
     const jpegText = pdfText(jpeg.pdf);
     expect(jpegText).toContain(squash(formatMessage(m, 'quality.text.lossy_compression', {})));
-    // The TDS band and the diameter each say they are unreliable (the score too, as for any critical flag).
-    expect(jpegText.split(squash(formatMessage(m, 'output.unreliable_note', {})).trim()).length - 1).toBeGreaterThanOrEqual(3);
-    // The original PNG raises neither flag.
+    expect(jpegText).toContain(notAssessable('lossy_compression'));
+    // The diameter says it is unreliable (the score too, as for any critical flag).
+    expect(jpegText.split(squash(formatMessage(m, 'output.unreliable_note', {})).trim()).length - 1).toBeGreaterThanOrEqual(2);
+    // Cut at the edge: shape and size are incomplete.
+    const cropped = await copy('cropped.png', (i) => i.extract({ left: 0, top: 0, width: 64, height: 128 }).png());
+    expect(cropped.context.caution.flags).toContain('partial_view');
+    expect(cropped.context.abcd).toMatchObject({ asymmetry: null, border: null, diameter_mm: null, tds: null });
+    expect(pdfText(cropped.pdf)).toContain(notAssessable('partial_view'));
+    // A heavily compressed copy stored losslessly again: no outline could be traced (it stopped the report, "a number
+    // was expected, got null"); B is not assessable, the rest is reported.
+    const resaved = await copy('resaved.png', async (i) => sharp(await i.jpeg({ quality: 30 }).toBuffer()).png(), 'derm-002');
+    expect(resaved.context.abcd!.border).toBeNull();
+    expect(resaved.context.abcd!.not_assessable.border).toContain('no_outline');
+    // The original PNG raises neither flag, and every criterion is assessed.
     const original = await report(demo('derm-001.yaml'), 'en', ['pdf']);
     expect(original.context.quality.flags.map((f) => f.id)).not.toContain('no_colour');
     expect(original.context.quality.flags.map((f) => f.id)).not.toContain('lossy_compression');
-  }, 60_000);
+    expect(original.context.abcd).toMatchObject({ asymmetry: { axes: 2 }, border: { abrupt_sectors: 5 }, tds: { value: 6.1 } });
+  }, 90_000);
 
   it('a blank image is a flagged report (no lesion found), not a crash', async () => {
     const blank = path.join(dir, 'blank.png');
