@@ -277,6 +277,8 @@ function buildContext(x: ContextInputs) {
       card_file: path.basename(model.loaded.file),
       training_data: card.training_data.name,
       limitations: card.limitations,
+      intended_use: card.intended_use,
+      out_of_scope_use: card.out_of_scope_use,
     },
   };
 }

@@ -67,7 +67,10 @@ describe.each(['en', 'zh-CN'])('dermatology case report (%s)', (locale) => {
     expect(evaluation).toMatchObject({ n: 50, report: 'EVALUATION.md' });
     expect(text).toContain(t('method.evaluated', { n: evaluation.n, beat: evaluation.lrp_beats_random, lrp: '', random: '', report: '' }).slice(0, 25));
     // The words the standards require, in this locale.
-    for (const key of ['intended.adjunctive', 'intended.not_diagnosis', 'intended.clinician_decides', 'intended.research_only', 'method.conservation_note']) expect(text, key).toContain(t(key).slice(0, 20));
+    for (const key of ['intended.card_use', 'intended.card_not_for', 'intended.not_diagnosis', 'intended.clinician_decides', 'intended.research_only', 'method.conservation_note']) expect(text, key).toContain(t(key).slice(0, 20));
+    // The model's own intended and excluded uses, as its card states them (the bundled model excludes clinical use).
+    expect(r.context.model.out_of_scope_use[0]).toMatch(/^Any clinical use/);
+    for (const use of [...r.context.model.intended_use, ...r.context.model.out_of_scope_use]) expect(text).toContain(squash(use).slice(0, 30));
     expect(r.context.output.risk_band).not.toBeNull();
     expect(text).toContain(t(`risk_band.${r.context.output.risk_band}`).slice(0, 15));
     // TDS from the automated A, B, C and the clinician's D, with its provenance.
