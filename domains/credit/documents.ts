@@ -51,6 +51,12 @@ export interface HintsView {
   readonly none_feasible: boolean;
   readonly items: readonly HintView[];
   readonly searched: number;
+  /**
+   * Decimals of the percentages shown with the hints, the threshold's included: the fewest (from the document's
+   * usual) that show every re-scored estimate below the threshold, as it is (12.55 % against 12.56 %, where one
+   * decimal printed 12.6 % against a limit of 12.6 %).
+   */
+  readonly digits: number;
 }
 
 export interface LetterView {
@@ -95,7 +101,8 @@ export interface OfficerView {
   readonly decision: { readonly refused: boolean; readonly outcome_key: string; readonly probability: number; readonly threshold: number; readonly positive_class: string };
   readonly escalated: boolean;
   readonly escalation: { readonly code: string; readonly text_key: string; readonly attributes: readonly { readonly label_key: string; readonly basis: BasisView | null }[] } | null;
-  readonly letter: { readonly status: string; readonly status_key: string; readonly produced: boolean };
+  /** due: a refusal that needs a letter; produced: rendered in this run. */
+  readonly letter: { readonly status: string; readonly status_key: string; readonly due: boolean; readonly produced: boolean };
   readonly factors: readonly FactorView[];
   readonly reasons: readonly {
     readonly rank: number;
@@ -132,9 +139,18 @@ export function valueView(attribute: string, value: string | number, unit?: stri
 
 const basisView = (attribute: string, basis: Basis | null): BasisView | null => (basis ? { kind_key: `basis_kind.${basis.kind}`, basis_key: `basis.${attribute}` } : null);
 
-function hintsView(context: CreditContext): HintsView {
+/** The fewest decimals, from `least`, at which every percentage of `below` rounds under `limit`'s (at most 4). */
+export function percentDigits(below: readonly number[], limit: number, least: number): number {
+  const at = (v: number, digits: number) => Math.round(v * 100 * 10 ** digits);
+  let digits = least;
+  while (digits < 4 && below.some((v) => at(v, digits) >= at(limit, digits))) digits++;
+  return digits;
+}
+
+function hintsView(context: CreditContext, leastDigits: number): HintsView {
   const { hints } = context;
   return {
+    digits: percentDigits(hints.hints.map((h) => h.probability), context.decision.threshold, leastDigits),
     status: hints.status,
     found: hints.status === 'found',
     none_feasible: hints.status === 'none-feasible',
@@ -167,11 +183,12 @@ export function letterView(context: CreditContext, caseId: string, date: DateVie
     reasons: context.reasons.map((r) => ({ rank: r.rank, label_key: `attribute.${r.attribute}`, statement_key: `statement.${r.statement_code}` })),
     right_to_reasons: null,
     decision: { probability: context.decision.probability, threshold: context.decision.threshold },
-    hints: hintsView(context),
+    hints: hintsView(context, 1),
   };
 }
 
-export function officerView(context: CreditContext, caseId: string, date: DateView, datedToday: boolean): OfficerView {
+/** `letterRendered`: this run renders the letter too (a run for the officer report alone must not say it did). */
+export function officerView(context: CreditContext, caseId: string, date: DateView, datedToday: boolean, letterRendered: boolean): OfficerView {
   const { escalation } = context;
   const params = Object.entries(context.explanation.params).map(([k, v]) => `${k} = ${String(v)}`).join(', ');
   return {
@@ -197,7 +214,7 @@ export function officerView(context: CreditContext, caseId: string, date: DateVi
           attributes: escalation.attributes.map((a) => ({ label_key: `attribute.${a}`, basis: basisView(a, basisFrom(context, a)) })),
         }
       : null,
-    letter: { status: context.letter.status, status_key: `letter_status.${context.letter.status}`, produced: context.letter.status === 'ready' },
+    letter: { status: context.letter.status, status_key: `letter_status.${context.letter.status === 'ready' && !letterRendered ? 'ready_not_rendered' : context.letter.status}`, due: context.letter.status === 'ready', produced: context.letter.status === 'ready' && letterRendered },
     factors: context.factors.map((f) => ({
       rank: f.rank,
       label_key: `attribute.${f.attribute}`,
@@ -218,7 +235,7 @@ export function officerView(context: CreditContext, caseId: string, date: DateVi
       form_c1: r.form_c1,
       basis: basisView(r.attribute, r.basis),
     })),
-    hints: hintsView(context),
+    hints: hintsView(context, 2),
     explanation: {
       composite: context.explanation.composite,
       params: params || '–',

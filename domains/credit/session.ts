@@ -115,7 +115,7 @@ export async function openCreditSession(options: CreditSessionOptions = {}): Pro
         }
         if (wanted(OFFICER_TEMPLATE)) {
           const chart = factorChart(context.factors.map((f) => ({ rank: f.rank, relevance: f.relevance })));
-          documents.push({ name: OFFICER_TEMPLATE, template: OFFICER_TEMPLATE, context: officerView(context, caseId, date, datedToday), assets: { factors: chart } });
+          documents.push({ name: OFFICER_TEMPLATE, template: OFFICER_TEMPLATE, context: officerView(context, caseId, date, datedToday, context.letter.status === 'ready' && wanted(LETTER_DOCUMENT)), assets: { factors: chart } });
         }
         // The case's date, at midnight UTC: the same case renders to the same bytes.
         const decisionTime = new Date(`${iso}T00:00:00Z`);

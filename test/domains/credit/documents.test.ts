@@ -16,7 +16,7 @@ import { factorChart } from '../../../domains/credit/chart.js';
 import { DEFAULT_DOMAIN_FILE, loadCreditDomain } from '../../../domains/credit/config.js';
 import type { CreditContext } from '../../../domains/credit/context.js';
 import type { LetterView } from '../../../domains/credit/documents.js';
-import { checkLetter, US_MAX_REASONS } from '../../../domains/credit/documents.js';
+import { checkLetter, percentDigits, US_MAX_REASONS } from '../../../domains/credit/documents.js';
 import { plugin } from '../../../domains/credit/plugin.js';
 import { caseIdOf, openCreditSession } from '../../../domains/credit/session.js';
 import type { DomainSession } from '../../../src/domain/plugin.js';
@@ -192,6 +192,22 @@ describe('credit documents: who gets a letter', () => {
     await expect(plugin.open({ profile: 'us', locales: ['xx'] })).rejects.toThrow(/--locale: "xx" is not available for credit/);
   }, 60_000);
 
+  it('an officer report rendered without the letter says the letter is due, not that it was produced', async () => {
+    const m = loadMessages('credit', 'en');
+    const officerOnly = await plugin.open({ profile: 'us', documents: ['officer-report'], locales: ['en'] });
+    try {
+      const r = await reportCase(officerOnly, { file: REFUSED }, { domain: 'credit', outDir: fs.mkdtempSync(path.join(dir, 'officer-')), formats: ['pdf'], locale: 'en' });
+      expect(r.outcome.documents.map((d) => d.name)).toEqual(['officer-report']);
+      const text = flat(pdfText(r.files[0]));
+      expect(text).toContain(flat(formatMessage(m, 'officer.refused_letter_not_rendered', { profile: 'us' })));
+      expect(text).not.toContain(flat(formatMessage(m, 'officer.refused_letter', { profile: 'us' })));
+    } finally {
+      await officerOnly.close();
+    }
+    const both = await report(REFUSED, 'us', 'en', ['pdf']);
+    expect(flat(pdfText(both.file('officer-report', 'pdf')!))).toContain(flat(formatMessage(m, 'officer.refused_letter', { profile: 'us' })));
+  }, 60_000);
+
   it('an approved applicant gets the officer report only', async () => {
     for (const profile of ['us', 'eu']) {
       const r = await report(APPROVED, profile, 'en');
@@ -226,6 +242,26 @@ describe('credit documents: who gets a letter', () => {
     expect(r.context.decision.outcome).toBe('refused');
     expect(r.context.hints.status).toBe('none-feasible');
     expect(flat(pdfText(r.file('adverse-action-letter', 'pdf')!))).toContain(flat(formatMessage(loadMessages('credit', 'en'), 'hints.none_feasible', {})));
+  }, 60_000);
+
+  it('a hint just under the limit is printed under it: as many decimals as it takes (12.55 % against 12.56 %, not 12.6 % against 12.6 %)', async () => {
+    expect(percentDigits([0.12553], 0.125557, 1)).toBe(2);
+    expect(percentDigits([0.1, 0.11], 0.125557, 1)).toBe(1);
+    expect(percentDigits([0.12553], 0.125557, 2)).toBe(2);
+    expect(percentDigits([0.1255569], 0.125557, 1)).toBe(4); // at most 4
+    // German Credit row 16: its hints re-score to 12.553 % against a limit of 12.5557 %.
+    const [header, , ...rows] = fs.readFileSync(packagePath('models', 'credit', 'data', 'german_credit_tidy.csv'), 'utf8').split('\n');
+    const book = path.join(dir, 'row16.csv');
+    fs.writeFileSync(book, `id,date,${header}\nA0016,2026-11-20,${rows[14]}\n`);
+    const out = fs.mkdtempSync(path.join(dir, 'out-'));
+    const r = await reportCase(sessions.get('us')!, { file: book, row: 1 }, { domain: 'credit', outDir: out, formats: ['pdf'], locale: 'en' });
+    const context = r.outcome.summary as CreditContext;
+    expect(context.hints.hints.length).toBeGreaterThan(0);
+    const text = pdfText(r.files.find((f) => f.includes('adverse-action-letter'))!).replace(/\s+/g, ' ');
+    const limit = Number(/approval limit of ([\d.]+)/.exec(text)![1]);
+    const estimates = [...text.matchAll(/Re-scored estimate: ([\d.]+)/g)].map((m) => Number(m[1]));
+    expect(estimates).toHaveLength(context.hints.hints.length);
+    for (const e of estimates) expect(e).toBeLessThan(limit);
   }, 60_000);
 });
 
