@@ -447,7 +447,10 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
     const size = known.size;
     if (invalid || size > recs.length || !tree.root(size).equals(Buffer.from(known.root, 'hex'))) {
       const why = invalid ?? (size > recs.length ? `the log holds only ${recs.length} records` : 'its root does not match the log');
-      problem = { line: raw.lines.length, seq: Math.min(size, recs.length), reason: `the log does not extend the known checkpoint of size ${size} (${why})` };
+      // A root that does not match vouches for none of the records it signs (which one changed, roots cannot tell);
+      // a log shorter than the checkpoint lacks the records from its end on.
+      const seq = invalid || size > recs.length ? Math.min(size, recs.length) : 0;
+      problem = { line: raw.lines.length, seq, reason: `the log does not extend the known checkpoint of size ${size} (${why})` };
       break;
     }
   }
