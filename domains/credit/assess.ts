@@ -14,7 +14,7 @@ import { CONTEXT_SCHEMA } from './context.js';
 import { attributeEvidence } from './evidence.js';
 import { topFactors } from './factors.js';
 import type { Escalation } from './guard.js';
-import { escalationFor } from './guard.js';
+import { basisOf, decidingProxy, escalationFor, otherValues } from './guard.js';
 import type { HintRequest, HintResult } from './hints.js';
 import { findHints } from './hints.js';
 import type { CreditModel } from './model.js';
@@ -56,6 +56,33 @@ export async function openCreditAssessor(domainFile: string = DEFAULT_DOMAIN_FIL
   }
 }
 
+/**
+ * For each case to check, the escalation if a configured proxy decides its refusal: every other value of each proxy
+ * the model takes, re-scored in one run (decidingProxy).
+ */
+async function proxiesDeciding(config: CreditDomainConfig, model: CreditModel, inputs: readonly CaseInput[], check: readonly boolean[]): Promise<Map<number, Escalation>> {
+  const { pre } = model;
+  const proxies = pre.features.filter((f) => basisOf(config, f.name)?.kind === 'proxy');
+  const variants: { n: number; attribute: string; value: string | number; row: Float32Array }[] = [];
+  inputs.forEach(({ creditCase, source }, n) => {
+    if (!check[n]) return;
+    for (const feature of proxies) {
+      const value = creditCase.attributes[feature.name];
+      if (value === undefined) continue;
+      for (const other of otherValues(feature, value)) variants.push({ n, attribute: feature.name, value: other, row: encodeCase(pre, { ...creditCase.attributes, [feature.name]: other }, source) });
+    }
+  });
+  const decided = new Map<number, Escalation>();
+  if (variants.length === 0) return decided;
+  const rows = new Float32Array(variants.length * pre.columns);
+  variants.forEach((v, k) => rows.set(v.row, k * pre.columns));
+  const scores = await model.score(rows, variants.length);
+  variants.forEach((v, k) => {
+    if (!decided.has(v.n) && !isRefused(scores[k], model.threshold)) decided.set(v.n, decidingProxy(config, v.attribute, v.value));
+  });
+  return decided;
+}
+
 async function assessCases(config: CreditDomainConfig, model: CreditModel, reference: Reference | null, inputs: readonly CaseInput[], profileId: string): Promise<CreditContext[]> {
   if (!Object.prototype.hasOwnProperty.call(config.profiles, profileId)) fail(`profile ${JSON.stringify(profileId)} is not configured; profiles: ${Object.keys(config.profiles).join(', ')}`);
   const profile = config.profiles[profileId];
@@ -72,9 +99,11 @@ async function assessCases(config: CreditDomainConfig, model: CreditModel, refer
     const refused = isRefused(probabilities[n], threshold);
     const evidence = attributeEvidence(config, pre, input.creditCase, encoded[n], explanation.relevance, n, reference);
     const reasons = refused ? principalReasons(evidence, profile.max_reasons, config) : [];
-    const escalation = escalationFor(config, pre, reasons.map((r) => r.attribute)) ?? (refused && reasons.length === 0 ? noReasons : null);
+    const escalation: Escalation | null = escalationFor(config, pre, reasons.map((r) => r.attribute)) ?? (refused && reasons.length === 0 ? noReasons : null);
     return { refused, evidence, reasons, escalation };
   });
+  const decided = await proxiesDeciding(config, model, inputs, analyses.map((a) => a.refused && a.escalation === null));
+  decided.forEach((escalation, n) => (analyses[n].escalation = escalation));
   const refusedIndex = analyses.flatMap((a, n) => (a.refused ? [n] : []));
   const requests: HintRequest[] = refusedIndex.map((n) => ({ creditCase: inputs[n].creditCase, encoded: encoded[n], source: inputs[n].source }));
   const found = await findHints(config, model, requests);

@@ -1,9 +1,10 @@
 /**
  * The prohibited-basis guard. A model fed a prohibited basis cannot back a letter; a prohibited basis or a
- * configured proxy among the principal reasons stops the letter and sends the case to a human. Nothing is
- * dropped: the flagged attributes stay in the factors and reasons, marked with their basis.
+ * configured proxy among the principal reasons stops the letter and sends the case to a human, and so does a proxy
+ * that decides the refusal on its own, whatever its rank (decidingProxy). Nothing is dropped: the flagged
+ * attributes stay in the factors and reasons, marked with their basis.
  */
-import type { TabularPreprocessing } from '../../src/models/card.js';
+import type { TabularFeature, TabularPreprocessing } from '../../src/models/card.js';
 import type { CreditDomainConfig } from './config.js';
 
 export interface Basis {
@@ -12,7 +13,7 @@ export interface Basis {
 }
 
 export interface Escalation {
-  readonly code: 'prohibited-input' | 'proxy-reason' | 'no-adverse-reason';
+  readonly code: 'prohibited-input' | 'proxy-reason' | 'proxy-decides' | 'no-adverse-reason';
   readonly attributes: readonly string[];
   readonly message: string;
 }
@@ -42,6 +43,28 @@ export function escalationFor(config: CreditDomainConfig, pre: TabularPreprocess
     code: 'proxy-reason',
     attributes: proxies,
     message: `a configured proxy of a prohibited basis would be a principal reason (${describe(config, proxies)}): no letter; a human must review the decision`,
+  };
+}
+
+/** A proxy's other values for the decisive check: every other level, or each whole number of its valid range (at most 20; else its ends). */
+export function otherValues(feature: TabularFeature, value: string | number): (string | number)[] {
+  if (feature.type === 'categorical') return feature.levels.filter((l) => l !== value);
+  const [lo, hi] = feature.valid_range;
+  const whole = Number.isInteger(lo) && Number.isInteger(hi) && hi - lo <= 20;
+  const values = whole ? Array.from({ length: hi - lo + 1 }, (_, i) => lo + i) : [lo, hi];
+  return values.filter((v) => v !== Number(value));
+}
+
+/**
+ * The escalation for a refusal that a configured proxy decides: with only the proxy changed (to `value`) the
+ * model approves. A proxy ranked below the stated reasons is not named in the letter, yet it can still decide
+ * the outcome; that is a decision on a prohibited basis all the same.
+ */
+export function decidingProxy(config: CreditDomainConfig, attribute: string, value: string | number): Escalation {
+  return {
+    code: 'proxy-decides',
+    attributes: [attribute],
+    message: `with only ${attribute} (a configured proxy of ${basisOf(config, attribute)!.basis}) changed to ${value}, the model approves: the proxy decides the refusal; no letter; a human must review the decision`,
   };
 }
 

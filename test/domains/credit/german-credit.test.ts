@@ -102,19 +102,30 @@ describe('German Credit, 1000 applicants', () => {
     }
   });
 
-  it('escalates a proxy among the principal reasons, keeping it in the reasons', () => {
-    const proxies = new Set(assessor.config.proxies.map((p) => p.attribute));
-    for (const { c } of refused()) {
-      const flagged = c.reasons.filter((r) => proxies.has(r.attribute));
+  it('escalates a proxy among the principal reasons, keeping it in the reasons, and a proxy that decides the refusal whatever its rank', async () => {
+    const proxies = assessor.config.proxies.map((p) => p.attribute);
+    expect(proxies).toEqual(['people_liable_maintenance']);
+    // Independently: the model run directly on each refused case with only the proxy changed (its card range is 1–2).
+    const cases = refused();
+    const flipped = await scoreDirect(modelPath, pre, card.output.name, cases.map(({ i }) => ({ ...records[i], people_liable_maintenance: String(3 - Number(records[i].people_liable_maintenance)) })));
+    let decides = 0;
+    cases.forEach(({ c }, k) => {
+      const flagged = c.reasons.filter((r) => proxies.includes(r.attribute));
       if (flagged.length > 0) {
         expect(c.escalation?.code).toBe('proxy-reason');
         expect(c.escalation?.attributes).toEqual(flagged.map((r) => r.attribute));
+        expect(c.letter.status).toBe('blocked');
+      } else if (c.reasons.length > 0 && flipped[k] < threshold) {
+        decides++;
+        expect(c.escalation).toMatchObject({ code: 'proxy-decides', attributes: ['people_liable_maintenance'] });
         expect(c.letter.status).toBe('blocked');
       } else if (c.reasons.length > 0) {
         expect(c.escalation).toBeNull();
         expect(c.letter.status).toBe('ready');
       }
-    }
+    });
+    // A reviewer found 57 letters where the number of dependants alone decided the refusal.
+    expect(decides).toBeGreaterThan(20);
   });
 
   it('shows only hints that re-score across the threshold, on actionable attributes in their direction', async () => {

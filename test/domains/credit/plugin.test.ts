@@ -92,7 +92,11 @@ describe('prohibited-basis guard', () => {
         expect(c.letter.status).toBe('blocked');
         expect(c.reasons.find((r) => r.attribute === 'purpose')?.basis).toEqual({ kind: 'proxy', basis: 'test proxy' });
       }
-      for (const c of contexts.filter((x) => !flagged.includes(x) && x.reasons.length > 0)) expect(c.letter.status).toBe('ready');
+      // The others' letters are ready unless the proxy decides their refusal (another purpose would approve them).
+      for (const c of contexts.filter((x) => !flagged.includes(x) && x.reasons.length > 0)) {
+        if (c.escalation) expect(c.escalation).toMatchObject({ code: 'proxy-decides', attributes: ['purpose'] });
+        expect(c.letter.status).toBe(c.escalation ? 'blocked' : 'ready');
+      }
     } finally {
       await assessor.close();
     }
