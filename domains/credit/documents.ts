@@ -5,6 +5,7 @@
  * `level.<name>=<level>`, …), so zh-CN translates the configured English by code, and numbers are passed as
  * numbers. `checkLetter` refuses a letter that misses a Regulation B / GDPR element, naming it.
  */
+import { percentDigits } from '../../src/report/percent.js';
 import { fail } from '../../src/errors.js';
 import type { Messages } from '../../src/report/templates.js';
 import { signed } from './chart.js';
@@ -138,14 +139,6 @@ export function valueView(attribute: string, value: string | number, unit?: stri
 }
 
 const basisView = (attribute: string, basis: Basis | null): BasisView | null => (basis ? { kind_key: `basis_kind.${basis.kind}`, basis_key: `basis.${attribute}` } : null);
-
-/** The fewest decimals, from `least`, at which every percentage of `below` rounds under `limit`'s (at most 4). */
-export function percentDigits(below: readonly number[], limit: number, least: number): number {
-  const at = (v: number, digits: number) => Math.round(v * 100 * 10 ** digits);
-  let digits = least;
-  while (digits < 4 && below.some((v) => at(v, digits) >= at(limit, digits))) digits++;
-  return digits;
-}
 
 function hintsView(context: CreditContext, leastDigits: number): HintsView {
   const { hints } = context;

@@ -4,6 +4,7 @@
  * context (everything the report prints, computed here) plus the report's figures.
  */
 import path from 'node:path';
+import { percentDigits } from '../../src/report/percent.js';
 import { fail } from '../../src/errors.js';
 import type { DecodedImage } from '../../src/imaging/image-input.js';
 import { channelSum } from '../../src/imaging/colormap.js';
@@ -189,7 +190,7 @@ function buildContext(x: ContextInputs) {
   const threshold = card.output.threshold ?? 0.5;
   const flags = [...(x.seg.empty ? ['no_lesion'] : []), ...x.quality];
   const critical = flags.filter((f) => f === 'no_lesion' || (config.quality.critical as readonly string[]).includes(f));
-  const shortcut = shares !== null && shortcutSuspected(shares, config.relevance);
+  const shortcut = shares === null ? null : shortcutSuspected(shares, config.relevance, x.probability >= threshold);
   const test = (card.evaluation.test ?? {}) as Record<string, unknown>;
   const metric = (name: string) => (typeof test[name] === 'number' ? (test[name] as number) : null);
   const structures = x.c.clinicianStructures;
@@ -255,7 +256,11 @@ function buildContext(x: ContextInputs) {
       asymmetry: x.asymmetry === null ? null : round(x.asymmetry, 3),
       min_inside_share: config.relevance.min_inside_share,
       margin_px: config.relevance.margin_px,
-      shortcut_suspected: shortcut,
+      shortcut_suspected: shortcut !== null,
+      // Which share the warning is about, and as many decimals as it takes to print it under its minimum.
+      shortcut_share: shortcut,
+      min_positive_inside_share: config.relevance.min_positive_inside_share,
+      shortcut_digits: shortcut === 'positive' ? percentDigits([shares!.inside], config.relevance.min_positive_inside_share, 0) : shortcut === 'magnitude' ? percentDigits([shares!.insideMagnitude], config.relevance.min_inside_share, 0) : 0,
     },
     figures: { saturated_share: round(1 - config.report.overlay_scale_percentile, 4) },
     quality: { flags: flags.map((id) => ({ id, critical: critical.includes(id) })) },

@@ -21,7 +21,8 @@ export async function openDermatologySession(): Promise<DomainSession> {
       const { context, assets, audit } = await assessLesion(c, await modelFor(c.modelCard));
       const notes = [
         ...(context.caution.shown ? [`caution: ${context.caution.flags.join(', ')} (risk band suppressed)`] : []),
-        ...(context.relevance?.shortcut_suspected ? [`warning: only ${Math.round(context.relevance.inside_share * 100)} % of the relevance lies on the lesion`] : []),
+        ...(context.relevance?.shortcut_share === 'magnitude' ? [`warning: only ${(context.relevance.inside_share * 100).toFixed(context.relevance.shortcut_digits)} % of the relevance lies on the lesion`] : []),
+        ...(context.relevance?.shortcut_share === 'positive' ? [`warning: the model flags the lesion, but only ${(context.relevance.inside_positive_share * 100).toFixed(context.relevance.shortcut_digits)} % of the relevance raising its score lies on it`] : []),
       ];
       return {
         caseId: c.caseId,

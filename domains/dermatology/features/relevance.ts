@@ -19,8 +19,14 @@ import { dilate, principalAxes } from '../../../src/imaging/mask.js';
 export interface RelevanceConfig {
   /** The segmentation's extent is dilated by this many pixels, so that the blurred lesion edge counts as lesion. */
   readonly margin_px: number;
-  /** A possible shortcut is flagged when the relevance magnitude inside the region is below this share. */
+  /** A possible shortcut is flagged when the relevance magnitude inside the region is below this share, */
   readonly min_inside_share: number;
+  /**
+   * or, when the model flags the lesion, when the share of the positive relevance (what raised the score) inside
+   * the region is below this one. Judged only then: a low score has little positive relevance, and where that
+   * little lies says nothing (clean-model lesions scored 3–7 % had positive shares of 0–0.5).
+   */
+  readonly min_positive_inside_share: number;
   /** Half-width (pixels, either side of the region's border) of the border band. */
   readonly band_px: number;
 }
@@ -65,9 +71,13 @@ export function relevanceShares(map: Float32Array, mask: Mask, band: number, sig
   };
 }
 
-/** Possible shortcut: less than the configured share of the relevance magnitude lies on the lesion. */
-export function shortcutSuspected(shares: RelevanceShares, config: Pick<RelevanceConfig, 'min_inside_share'>): boolean {
-  return shares.insideMagnitude < config.min_inside_share;
+/**
+ * Possible shortcut, and on which share: less than the configured share of the relevance magnitude lies on the
+ * lesion ('magnitude'), or the model flags the lesion (`flagged`) on evidence that mostly lies off it ('positive').
+ */
+export function shortcutSuspected(shares: RelevanceShares, config: Pick<RelevanceConfig, 'min_inside_share' | 'min_positive_inside_share'>, flagged: boolean): 'magnitude' | 'positive' | null {
+  if (shares.insideMagnitude < config.min_inside_share) return 'magnitude';
+  return flagged && shares.inside < config.min_positive_inside_share ? 'positive' : null;
 }
 
 /**

@@ -59,17 +59,23 @@ describe('relevance shares', () => {
     expect(region.data[1 * 6 + 2]).toBe(1);
   });
 
-  it('flags a possible shortcut strictly below the configured minimum', () => {
+  it('flags a possible shortcut strictly below the configured minimums', () => {
     const config = loadDermatologyConfig().relevance;
     // The block must exist and be a share, else every case would be flagged (or none).
     expect(config.min_inside_share).toBeGreaterThan(0);
     expect(config.min_inside_share).toBeLessThan(1);
     expect(Number.isInteger(config.margin_px) && config.margin_px >= 0).toBe(true);
     expect(Number.isInteger(config.band_px) && config.band_px >= 0).toBe(true);
-    const at = (insideMagnitude: number) => ({ inside: 1, insideMagnitude, borderBand: 0 });
-    expect(shortcutSuspected(at(config.min_inside_share - 0.01), config)).toBe(true);
-    expect(shortcutSuspected(at(config.min_inside_share), config)).toBe(false);
-    // The positive share plays no part in the flag.
-    expect(shortcutSuspected({ inside: 0, insideMagnitude: 1, borderBand: 0 }, config)).toBe(false);
+    expect(config.min_positive_inside_share).toBeGreaterThan(0);
+    expect(config.min_positive_inside_share).toBeLessThan(1);
+    const at = (insideMagnitude: number, inside = 1) => ({ inside, insideMagnitude, borderBand: 0 });
+    for (const flagged of [false, true]) {
+      expect(shortcutSuspected(at(config.min_inside_share - 0.01), config, flagged)).toBe('magnitude');
+      expect(shortcutSuspected(at(config.min_inside_share), config, flagged)).toBeNull();
+    }
+    // The positive share counts for a lesion the model flags only (a low score has little positive relevance).
+    expect(shortcutSuspected(at(1, config.min_positive_inside_share - 0.01), config, false)).toBeNull();
+    expect(shortcutSuspected(at(1, config.min_positive_inside_share - 0.01), config, true)).toBe('positive');
+    expect(shortcutSuspected(at(1, config.min_positive_inside_share), config, true)).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/temp.js';
 import { plugin } from '../../../domains/dermatology/plugin.js';
+import { generateLesion, imageSeed } from '../../../domains/dermatology/synthetic/generator.js';
 import { recordDigest } from '../../../src/audit/record.js';
 import type { DermatologyContext } from '../../../domains/dermatology/assess.js';
 import type { DomainSession } from '../../../src/domain/plugin.js';
@@ -105,6 +106,24 @@ describe.each(['en', 'zh-CN'])('dermatology case report (%s)', (locale) => {
 });
 
 describe('dermatology report: flags, warnings and reproducibility', () => {
+  it('warns when the model flags a lesion on evidence that mostly lies off it, though most of all the relevance is on it', async () => {
+    // Seed 7007, image 25, with ink, under the shortcut model: 48 % of the positive relevance on the lesion (minimum
+    // 50 %), but more than 55 % of all relevance, so only the positive share shows it.
+    const lesion = generateLesion(imageSeed(7007, 25), { force: { ink: true } });
+    await sharp(Buffer.from(lesion.rgb), { raw: { width: lesion.width, height: lesion.height, channels: 3 } }).png().toFile(path.join(dir, 'ink-25.png'));
+    const caseFile = path.join(dir, 'ink-25.yaml');
+    fs.writeFileSync(caseFile, `schema_version: 1\ncase_id: INK-25\nlesion_id: L\nimage: ink-25.png\npixel_spacing_mm: 0.09\nmodel_card: ${packagePath('models', 'dermatology', 'lesion-classifier-shortcut.card.yaml')}\ndecision_time: 2026-11-26T10:00:00Z\n`);
+    const r = await report(caseFile, 'en', ['pdf']);
+    const rel = r.context.relevance!;
+    expect(r.context.output.at_or_above_threshold).toBe(true);
+    expect(rel.inside_share).toBeGreaterThanOrEqual(rel.min_inside_share);
+    expect(rel.inside_positive_share).toBeLessThan(rel.min_positive_inside_share);
+    expect(rel).toMatchObject({ shortcut_suspected: true, shortcut_share: 'positive' });
+    expect(r.outcome.notes).toContain(`warning: the model flags the lesion, but only ${(rel.inside_positive_share * 100).toFixed(rel.shortcut_digits)} % of the relevance raising its score lies on it`);
+    const m = loadMessages('dermatology', 'en');
+    expect(pdfText(r.pdf)).toContain(squash(formatMessage(m, 'shortcut.text_positive', { share: `${(rel.inside_positive_share * 100).toFixed(rel.shortcut_digits)}\u00a0%`, minimum: '50\u00a0%', class: 'suspicious' })).slice(0, 60));
+  }, 60_000);
+
   it('an ink-marked image gets the caution banner, no risk band, and its score marked unreliable, not compared', async () => {
     const r = await report(demo('derm-003.yaml'), 'en', ['pdf']);
     expect(r.context.quality.flags.map((f) => f.id)).toContain('ink');

@@ -64,7 +64,7 @@ async function flaggedShare(cardName: string, cases: readonly InkCase[]) {
         if (sign > 0) suspicious++;
         const shares = relevanceShares(map, c.region, config.band_px, sign);
         magnitudes.push(shares.insideMagnitude);
-        if (shortcutSuspected(shares, config)) flagged++;
+        if (shortcutSuspected(shares, config, sign > 0)) flagged++;
       }
     }
   } finally {
