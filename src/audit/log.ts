@@ -193,6 +193,14 @@ export function secondRendering(logFile: string, recordId: string): string {
 /** Opens a log for appending (created by the first append); a torn last line is refused unless `repair` truncates it. */
 export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWriter {
   const exists = fs.existsSync(logFile);
+  // Found out now, before the caller writes the documents the records will point at.
+  const folder = path.dirname(path.resolve(logFile));
+  try {
+    fs.accessSync(exists ? logFile : folder, fs.constants.W_OK);
+  } catch (e) {
+    fail(`cannot write ${logFile}: ${systemReason(e)}`);
+  }
+  if (!exists && !fs.statSync(folder).isDirectory()) fail(`cannot write ${logFile}: ${path.dirname(logFile)} is not a folder`);
   const { lines, torn } = exists ? readLog(logFile) : { lines: [], torn: null };
   if (torn && !options.repair) {
     fail(`${logFile}: the last line is incomplete (${torn.bytes} bytes at offset ${torn.offset}, a crash mid-write?); truncate it with: lrp-report audit repair ${logFile}`);

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CaseStatus } from '../domain/plugin.js';
+import { fail, systemReason } from '../errors.js';
 
 export type JournalStatus = CaseStatus | 'failed';
 
@@ -33,8 +34,13 @@ export interface Journal {
 }
 
 export function openJournal(outDir: string): Journal {
-  fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, JOURNAL_FILE);
+  try {
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.accessSync(outDir, fs.constants.W_OK);
+  } catch (e) {
+    fail(`cannot write ${file}: ${systemReason(e)}`);
+  }
   const done = new Map<string, JournalEntry>();
   if (fs.existsSync(file)) {
     const text = fs.readFileSync(file, 'utf8');

@@ -55,7 +55,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const journal = openJournal(options.outDir);
   // The default profile is named, so that a batch begun without --profile may be finished with it spelled out.
   const { defaultProfile } = await loadDomain(options.domain);
-  settleSettings(options.outDir, { domain: options.domain, profile: options.profile ?? defaultProfile, documents: options.documents ?? null, locale: options.locale, formats: [...options.formats].sort() }, { profile: defaultProfile });
+  settleSettings(options.outDir, { domain: options.domain, profile: options.profile ?? defaultProfile, documents: options.documents ?? null, locale: options.locale, formats: [...options.formats].sort(), audit: options.audit ? path.resolve(options.audit.log) : null }, { profile: defaultProfile });
   const log = options.audit ? openLogWriter(options.audit.log, { repair: true }) : null;
   if (log && log.repairedBytes > 0) process.stderr.write(`batch: ${options.audit!.log}: removed an incomplete last line (${log.repairedBytes} bytes) left by an interrupted run\n`);
   // Reported (or escalated) by an earlier run; failed cases run again, as their input or a file they read may be fixed.

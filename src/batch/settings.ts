@@ -14,11 +14,13 @@ export interface BatchSettings {
   readonly documents: readonly string[] | null;
   readonly locale: string;
   readonly formats: readonly string[];
+  /** The audit log (absolute path), or null: a batch begun with a log finishes with it, or its cases go unrecorded. */
+  readonly audit: string | null;
 }
 
 export const SETTINGS_FILE = 'batch-settings.json';
 
-const FLAGS: Record<keyof BatchSettings, string> = { domain: '--domain', profile: '--profile', documents: '--documents', locale: '--locale', formats: '--format' };
+const FLAGS: Record<keyof BatchSettings, string> = { domain: '--domain', profile: '--profile', documents: '--documents', locale: '--locale', formats: '--format', audit: '--audit' };
 
 /**
  * Records the settings of a new batch, or checks a resumed one's. The file is written before any case runs, so
@@ -35,12 +37,15 @@ export function settleSettings(outDir: string, settings: BatchSettings, defaults
       return fail(`${file}: not a batch settings file (JSON); it records how this batch began`);
     }
     for (const key of Object.keys(FLAGS) as (keyof BatchSettings)[]) {
+      // Not recorded by versions before it was kept: nothing to compare.
+      if (key === 'audit' && !Object.hasOwn(earlier, 'audit')) continue;
       const was = earlier[key] ?? defaults[key] ?? null;
-      if (JSON.stringify(was) !== JSON.stringify(settings[key] ?? null)) fail(`${FLAGS[key]}: ${outDir} holds a batch begun with ${FLAGS[key]} ${show(was)}, not ${show(settings[key])}; finish it with the same settings or use another --out`);
+      if (JSON.stringify(was) !== JSON.stringify(settings[key] ?? null)) fail(`${FLAGS[key]}: ${outDir} holds a batch begun with ${show(key, was)}, not ${show(key, settings[key])}; finish it with the same settings or use another --out`);
     }
     return;
   }
   writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`);
 }
 
-const show = (value: unknown) => (value === null || value === undefined ? '(default)' : Array.isArray(value) ? value.join(',') : String(value));
+const show = (key: keyof BatchSettings, value: unknown) =>
+  value === null || value === undefined ? (key === 'audit' ? 'no --audit' : `${FLAGS[key]} (default)`) : `${FLAGS[key]} ${Array.isArray(value) ? value.join(',') : String(value)}`;

@@ -1,4 +1,5 @@
 /** `lrp-report report`: one case of a domain → its documents (PDF and/or HTML) in a folder. */
+import fs from 'node:fs';
 import { fail } from '../errors.js';
 import { reportCase } from '../domain/run.js';
 import { openLogWriter, secondRendering, unvouchedMessage } from '../audit/log.js';
@@ -53,7 +54,16 @@ export async function run(argv: string[]): Promise<number> {
     if (recorded) process.stderr.write(`lrp-report: ${outcome.caseId}: this decision is already in ${audit!.log} (record ${record.record_id}); not recorded twice\n`);
     // The files exist before their record does: a record never points at documents that were not written. A record
     // already in the log that a crash left unsigned is signed now that this run made it again.
-    if (log) log.append(recorded ? [] : [record], { key: audit!.key });
+    if (log) {
+      try {
+        log.append(recorded ? [] : [record], { key: audit!.key });
+      } catch (e) {
+        // Documents without their record would go out unaudited: none is left behind (the documents of a decision
+        // recorded already are that record's, and stay).
+        if (!recorded) for (const f of files) fs.rmSync(f, { force: true });
+        throw e;
+      }
+    }
     if (values.json) process.stdout.write(`${JSON.stringify({ status: outcome.status, files, record_id: record.record_id, ...outcome.summary }, null, 2)}\n`);
     else for (const f of files) process.stdout.write(`${f}\n`);
     return outcome.status === 'escalated' ? EXIT_ESCALATED : 0;

@@ -196,12 +196,12 @@ describe('batch', () => {
     expect(spelled.stdout).toMatch(/\(3 finished by an earlier run\)/);
     const eu = spawnSync(process.execPath, [CLI, 'batch', '--domain', 'credit', '--cases', cases, '--out', path.join(dir, 'out'), '--documents', 'adverse-action-letter', '--profile', 'eu', '--workers', '2'], { encoding: 'utf8' });
     expect(eu.status).toBe(1);
-    expect(eu.stderr).toMatch(/--profile: .*out holds a batch begun with --profile us, not eu/);
+    expect(eu.stderr).toMatch(/--profile: .*out holds a batch begun with --profile us, not --profile eu/);
     // The folder holds a letters-only batch: finishing it with other documents is refused, by name.
     const again = spawnSync(process.execPath, [CLI, 'batch', '--domain', 'credit', '--cases', cases, '--out', path.join(dir, 'out'), '--documents', 'officer-report', '--workers', '2'], { encoding: 'utf8' });
     expect(again.status).toBe(1);
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
-    expect(again.stderr).toMatch(/--documents: .*out holds a batch begun with --documents adverse-action-letter, not officer-report/);
+    expect(again.stderr).toMatch(/--documents: .*out holds a batch begun with --documents adverse-action-letter, not --documents officer-report/);
     // Another folder, every document, the same log: those decisions are recorded with the letters only, so
     // these renderings would be outside the audit trail. Each case fails by name and leaves no file.
     const other = spawnSync(process.execPath, [CLI, 'batch', '--domain', 'credit', '--cases', cases, '--out', path.join(dir, 'out2'), '--audit', log, '--audit-key', path.join(keys, 'audit-signing.key.pem'), '--workers', '2'], { encoding: 'utf8' });

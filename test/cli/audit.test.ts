@@ -206,6 +206,18 @@ describe('lrp-report audit', () => {
     expect(r.stderr).toMatch(/^lrp-report: error: audit replay: no case matched a decision in audit\.log/);
   }, 120_000);
 
+  it('an audit log that cannot be written is refused before any document is written', () => {
+    fs.writeFileSync(path.join(dir, 'notafolder'), 'x');
+    for (const args of [['report', '--domain', 'credit', '--case', creditCase], ['batch', '--domain', 'credit', '--cases', packagePath('domains', 'credit', 'demo')]]) {
+      const r = run(...args, '--out', 'unlogged', '--audit', 'notafolder/audit.log', '--audit-key', KEY());
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/cannot write notafolder\/audit\.log: notafolder is not a folder$/m);
+      const written = fs.existsSync(path.join(dir, 'unlogged')) ? fs.readdirSync(path.join(dir, 'unlogged')).filter((f) => /\.(pdf|html)$/.test(f)) : [];
+      expect(written).toEqual([]);
+    }
+  }, 60_000);
+
   it('refuses an audit log without a signing key, by name', () => {
     const r = run('report', '--domain', 'credit', '--case', creditCase, '--out', 'out2', '--audit', 'other.log');
     expect(r.code).toBe(1);
