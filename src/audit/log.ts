@@ -372,6 +372,8 @@ export interface VerifyResult {
   readonly firstBadSeq?: number;
   /** Its record id, when the line could be read. */
   readonly firstBadRecordId?: string;
+  /** Records read before the problem stopped the check (a bad line after all of them names no record). */
+  readonly recordsRead?: number;
   /** 1-based line of the first problem. */
   readonly line?: number;
   readonly reason: string;
@@ -467,7 +469,7 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
     problem = { line: raw.lines.length + 1, seq: recs.length, reason: `last line incomplete (${raw.torn.bytes} bytes, a crash mid-write?)` };
   }
   if (!problem && covered < recs.length && !options.unsignedTail) {
-    problem = { line: raw.lines.length, seq: covered, reason: `records ${covered}..${recs.length - 1} are not covered by a signed checkpoint` };
+    problem = { line: raw.lines.length, seq: covered, reason: `records ${covered}..${recs.length - 1} are not covered by a signed checkpoint (a run that stopped before signing them: run their cases again with this log, or check them and sign them with lrp-report audit seal)` };
   }
   if (!problem) return { ok: true, size: recs.length, records: recs, checkpoints: verified, reason: `${recs.length} records, ${verified} checkpoints verified` };
   const bad = recs[problem.seq] as AuditRecord | undefined;
@@ -477,6 +479,7 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
     records: recs.slice(0, problem.seq),
     checkpoints: verified,
     firstBadSeq: problem.seq,
+    recordsRead: recs.length,
     ...(bad ? { firstBadRecordId: bad.record_id } : recordIdAt(raw.lines[problem.line - 1])),
     line: problem.line,
     reason: `line ${problem.line}: ${problem.reason}`,

@@ -33,7 +33,11 @@ export interface ProofCheck {
 export function proveInclusion(logFile: string, recordId: string): InclusionProof {
   const { records, checkpoints } = readLogContents(logFile);
   const index = records.findIndex((r) => r.record_id === recordId);
-  if (index < 0) fail(`${logFile}: no record ${recordId}`);
+  if (index < 0) {
+    // A case id instead of a record id is the usual slip: name that case's records.
+    const ofCase = records.filter((r) => r.case_id === recordId).map((r) => r.record_id);
+    fail(`${logFile}: no record ${recordId}${ofCase.length > 0 ? `; the records of case ${recordId}: ${ofCase.join(', ')}` : ' (a record id reads domain:CASE:digest, as report --json and the batch summary print it)'}`);
+  }
   const checkpoint = checkpoints.at(-1);
   if (!checkpoint || checkpoint.size <= index) fail(`${logFile}: record ${recordId} is not covered by a signed checkpoint yet`);
   const tree = merkleTree(records.map(recordLeaf));

@@ -10,13 +10,22 @@ import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>>;
 
-export function parse<T extends Options>(argv: string[], options: T, command: string): Parsed<T> {
+/**
+ * Options, and exactly the arguments named in `positionals` (none by default): a stray word (a typo, a shell glob
+ * that matched two files) is a usage error, not silently ignored.
+ */
+export function parse<T extends Options>(argv: string[], options: T, command: string, positionals: readonly string[] = []): Parsed<T> {
+  let parsed: Parsed<T>;
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
   } catch (e) {
     // parseArgs's first sentence (its advice on positionals that start with '-' is not about this command line).
     throw new UsageError(`${command}: ${(e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '')}`);
   }
+  const got = parsed.positionals;
+  if (positionals.length === 0 && got.length > 0) throw new UsageError(`${command}: unexpected argument "${got[0]}"`);
+  if (got.length !== positionals.length) throw new UsageError(`${command}: expected ${positionals.join(' ')}, got ${got.length === 0 ? 'nothing' : got.map((p) => `"${p}"`).join(' ')}`);
+  return parsed;
 }
 
 export function required(value: string | undefined, flag: string, command: string): string {
@@ -57,10 +66,17 @@ export function parseSeed(value: string | undefined): SeedKind {
   return value;
 }
 
-export function parseMethod(value: string | undefined): AttributionMethod {
+function parseMethod(value: string | undefined): AttributionMethod {
   if (value === undefined) return 'lrp';
   if (value !== 'lrp' && value !== 'gradient' && value !== 'gradient-x-input') fail(`--method ${value}: expected lrp, gradient or gradient-x-input`);
   return value;
+}
+
+/** The method, and LRP's composite: a missing --composite is a usage error of the command line. */
+export function parseMethodAndComposite(method: string | undefined, composite: string | undefined, command: string): { method: AttributionMethod; composite: string | undefined } {
+  const parsed = parseMethod(method);
+  if (parsed === 'lrp' && !composite) throw new UsageError(`${command}: --composite is required for LRP (a built-in composite's name or a composite YAML file)`);
+  return { method: parsed, composite };
 }
 
 export function parseProfile(value: string | undefined): ExplainerProfile {

@@ -35,13 +35,8 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { keyge
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const handler = sub !== undefined && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-  if (!handler) fail(`audit: expected one of ${Object.keys(SUBCOMMANDS).join(', ')}${sub ? `, got "${sub}"` : ''}`);
+  if (!handler) throw new UsageError(`audit: expected one of ${Object.keys(SUBCOMMANDS).join(', ')}${sub ? `, got "${sub}"` : ''}`);
   return handler(rest);
-}
-
-function onePositional(positionals: string[], what: string, command: string): string {
-  if (positionals.length !== 1) fail(`audit ${command}: expected one ${what}, got ${positionals.length}`);
-  return positionals[0];
 }
 
 function publicKeys(files: string[] | undefined, command: string): KeyObject[] {
@@ -63,8 +58,8 @@ async function keygen(argv: string[]): Promise<number> {
 }
 
 async function verify(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true }, known: { type: 'string' } }, 'audit verify');
-  const log = onePositional(positionals, 'LOG', 'verify');
+  const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true }, known: { type: 'string' } }, 'audit verify', ['LOG']);
+  const [log] = positionals;
   const keys = publicKeys(values.key, 'verify');
   const known = values.known ? knownCheckpoints(values.known, keys) : undefined;
   const result = verifyLog(log, keys, { known });
@@ -99,7 +94,9 @@ function knownCheckpoints(file: string, keys: readonly KeyObject[]): Checkpoint[
 function notVerified(log: string, result: VerifyResult): never {
   // The first record the log no longer vouches for: the bad one itself, or, when a signed root does not match, the
   // first of the records it covers (which of them changed cannot be told).
-  const where = result.firstBadSeq !== undefined ? ` (first record not vouched for: #${result.firstBadSeq}${result.firstBadRecordId ? `, ${result.firstBadRecordId}` : ''})` : '';
+  const seq = result.firstBadSeq;
+  const afterAll = seq !== undefined && !result.firstBadRecordId && seq >= (result.recordsRead ?? 0);
+  const where = seq === undefined ? '' : afterAll ? ` (after the ${seq} record${seq === 1 ? '' : 's'} read before it)` : ` (first record not vouched for: #${seq}${result.firstBadRecordId ? `, ${result.firstBadRecordId}` : ''})`;
   fail(`${log}: NOT VERIFIED: ${result.reason}${where}`);
 }
 
@@ -108,8 +105,7 @@ function notVerified(log: string, result: VerifyResult): never {
  * decision record a PDF carries is the logged record without the documents' digests, which it cannot contain.)
  */
 async function checkDocument(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true } }, 'audit check-document');
-  if (positionals.length !== 2) fail(`audit check-document: expected LOG and a report FILE, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`);
+  const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true } }, 'audit check-document', ['LOG', 'FILE']);
   const [log, file] = positionals;
   const digest = sha256Hex(readFileOrFail(file, 'report'));
   const result = verifyLog(log, publicKeys(values.key, 'check-document'));
@@ -126,8 +122,8 @@ async function checkDocument(argv: string[]): Promise<number> {
 
 /** Explicit, never silent: only a line without its newline (a write the crash cut short) is removed. */
 async function repair(argv: string[]): Promise<number> {
-  const { positionals } = parse(argv, {}, 'audit repair');
-  const log = onePositional(positionals, 'LOG', 'repair');
+  const { positionals } = parse(argv, {}, 'audit repair', ['LOG']);
+  const [log] = positionals;
   // A missing log has nothing to repair, but saying so would hide a mistyped name.
   if (!fs.existsSync(log)) fail(`cannot read audit log ${log}: no such file (ENOENT)`);
   const { repairedBytes } = openLogWriter(log, { repair: true });
@@ -141,8 +137,8 @@ async function repair(argv: string[]): Promise<number> {
  * Everything else in the log must verify under the key first; the records signed are listed.
  */
 async function seal(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { key: { type: 'string' } }, 'audit seal');
-  const log = onePositional(positionals, 'LOG', 'seal');
+  const { values, positionals } = parse(argv, { key: { type: 'string' } }, 'audit seal', ['LOG']);
+  const [log] = positionals;
   const keyFile = required(values.key, 'key', 'audit seal');
   const key = loadPrivateKey(readFileOrFail(keyFile, 'signing key'), keyFile);
   const check = verifyLog(log, key, { unsignedTail: true });
@@ -156,8 +152,8 @@ async function seal(argv: string[]): Promise<number> {
 }
 
 async function prove(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { record: { type: 'string' }, out: { type: 'string' } }, 'audit prove');
-  const log = onePositional(positionals, 'LOG', 'prove');
+  const { values, positionals } = parse(argv, { record: { type: 'string' }, out: { type: 'string' } }, 'audit prove', ['LOG']);
+  const [log] = positionals;
   const proof = `${JSON.stringify(proveInclusion(log, required(values.record, 'record', 'audit prove')), null, 2)}\n`;
   if (values.out) writeFileAtomic(values.out, proof);
   else process.stdout.write(proof);
@@ -165,8 +161,8 @@ async function prove(argv: string[]): Promise<number> {
 }
 
 async function checkProof(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true } }, 'audit check-proof');
-  const file = onePositional(positionals, 'PROOF.json', 'check-proof');
+  const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true } }, 'audit check-proof', ['PROOF.json']);
+  const [file] = positionals;
   let proof: unknown;
   try {
     proof = JSON.parse(readFileOrFail(file, 'proof').toString('utf8'));
@@ -200,8 +196,8 @@ const isBundle = (value: unknown): value is AuditBundle =>
 
 /** A bundle an auditor can check without us: records with proofs, the checkpoint, the schema, key and model cards. */
 async function exportCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 'audit export');
-  const log = onePositional(positionals, 'LOG', 'export');
+  const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true }, out: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 'audit export', ['LOG']);
+  const [log] = positionals;
   const out = outputFolder(values.out, 'audit export');
   const keys = publicKeys(values.key, 'export');
   const check = verifyLog(log, keys);
@@ -244,8 +240,8 @@ function modelCardsFor(sha256s: readonly string[]): [string, string][] {
  * changes when the model or input does: that is drift to report, not a missing record).
  */
 async function replay(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { cases: { type: 'string' }, key: { type: 'string', multiple: true } }, 'audit replay');
-  const log = onePositional(positionals, 'LOG', 'replay');
+  const { values, positionals } = parse(argv, { cases: { type: 'string' }, key: { type: 'string', multiple: true } }, 'audit replay', ['LOG']);
+  const [log] = positionals;
   // With the signing key, the records compared against are first shown to be the ones signed.
   const verified = values.key ? verifyLog(log, publicKeys(values.key, 'replay')) : null;
   if (verified && !verified.ok) notVerified(log, verified);

@@ -7,7 +7,7 @@ import { fail, systemReason } from '../errors.js';
 import type { Model } from '../onnx/ir.js';
 import { encodeModel, initializerBytes, writeModelWithExternalData } from '../onnx/save.js';
 import { EXPLAINER_IO } from '../lrp/compile/compile.js';
-import { parse, parseMethod, parseParams, parseProfile, parseSeed, required } from './args.js';
+import { parse, parseMethodAndComposite, parseParams, parseProfile, parseSeed, required } from './args.js';
 import { noteUnusedParams } from './params-note.js';
 
 export const usage = `lrp-report compile --model M.onnx [--method lrp|gradient|gradient-x-input] --composite NAME|FILE.yaml [--param k=v …] [--seed logit|one-hot] [--profile fast|low-memory] -o explainer.onnx`;
@@ -25,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
   const model = required(values.model, 'model', 'compile');
   const out = required(values.out, 'out (-o)', 'compile');
   const params = parseParams(values.param);
-  const compiled = compileModelFile(model, { method: parseMethod(values.method), composite: values.composite, params, seed: parseSeed(values.seed), profile: parseProfile(values.profile) });
+  const compiled = compileModelFile(model, { ...parseMethodAndComposite(values.method, values.composite, 'compile'), params, seed: parseSeed(values.seed), profile: parseProfile(values.profile) });
   noteUnusedParams('compile', params, compiled.info.rules);
   if (initializerBytes(compiled.model) > EXTERNAL_DATA_BYTES) writeExternalAtomic(compiled.model, out);
   else writeFileAtomic(out, encodeModel(compiled.model));

@@ -1,8 +1,9 @@
 /** `lrp-report explain`: relevance of a .npy batch for a model and a composite. */
+import { UsageError } from '../errors.js';
 import { readNpy, writeNpy } from '../io/npy.js';
 import { writeHeatmapPng } from '../imaging/heatmap.js';
 import { explainModelFile } from '../lrp/api.js';
-import { parse, parseMethod, parseParams, parseProfile, parseSeed, parseTarget, required } from './args.js';
+import { parse, parseMethodAndComposite, parseParams, parseProfile, parseSeed, parseTarget, required } from './args.js';
 import { noteUnusedParams } from './params-note.js';
 
 export const usage = `lrp-report explain --model M.onnx --input X.npy [--method lrp|gradient|gradient-x-input] --composite NAME|FILE.yaml [--param k=v …]
@@ -25,11 +26,13 @@ export async function run(argv: string[]): Promise<number> {
   const model = required(values.model, 'model', 'explain');
   const inputFile = required(values.input, 'input', 'explain');
   const out = required(values.out, 'out', 'explain');
+  // The heatmap is a PNG: a file named otherwise would hold what its name does not say.
+  if (values.heatmap !== undefined && !/\.png$/i.test(values.heatmap)) throw new UsageError(`explain: --heatmap ${values.heatmap}: the heatmap is written as PNG; name it .png`);
   const params = parseParams(values.param);
   const target = parseTarget(values.target);
   const seed = parseSeed(values.seed);
   const input = readNpy(inputFile);
-  const result = await explainModelFile(model, input, { method: parseMethod(values.method), composite: values.composite, params, target, seed, profile: parseProfile(values.profile) });
+  const result = await explainModelFile(model, input, { ...parseMethodAndComposite(values.method, values.composite, 'explain'), params, target, seed, profile: parseProfile(values.profile) });
   noteUnusedParams('explain', params, result.rules);
   // Outputs are written only after everything succeeded, each atomically.
   if (values.heatmap) await writeHeatmapPng(values.heatmap, result.relevance, result.dims);

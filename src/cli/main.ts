@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command].load : undefined;
   if (!load) {
-    process.stderr.write(`lrp-report: unknown command "${command}"\n${overview()}`);
+    process.stderr.write(`lrp-report: unknown command "${command}"; the commands: ${Object.keys(COMMANDS).join(', ')} (lrp-report --help says what each does)\n`);
     return 2;
   }
   // The commands that render reports run V8 without TurboFan inlining (the flag is process-wide, so the batch

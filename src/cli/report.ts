@@ -63,7 +63,10 @@ export async function run(argv: string[]): Promise<number> {
         if (!recorded) for (const f of files) fs.rmSync(f, { force: true });
         throw e;
       }
+      if (!recorded) process.stderr.write(`lrp-report: ${outcome.caseId}: recorded in ${audit!.log} as ${record.record_id}\n`);
     }
+    // Nothing on stdout would read as a silent failure.
+    if (files.length === 0 && outcome.status !== 'escalated') process.stderr.write(`lrp-report: ${outcome.caseId}: no document: ${documents ? `none of ${documents.join(', ')} applies to this case` : 'the domain renders none for this case'}\n`);
     if (values.json) process.stdout.write(`${JSON.stringify({ status: outcome.status, files, record_id: record.record_id, ...outcome.summary }, null, 2)}\n`);
     else for (const f of files) process.stdout.write(`${f}\n`);
     return outcome.status === 'escalated' ? EXIT_ESCALATED : 0;

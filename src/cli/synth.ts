@@ -7,7 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import YAML from 'yaml';
 import { generateLesion, imageSeed } from '../../domains/dermatology/synthetic/generator.js';
-import { fail } from '../errors.js';
+import { fail, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { outputFolder, parse, positiveInt, required } from './args.js';
 
@@ -20,8 +20,8 @@ export async function run(argv: string[]): Promise<number> {
     out: { type: 'string' },
     shortcut: { type: 'boolean' },
     ink: { type: 'string' },
-  }, 'synth');
-  if (positionals[0] !== 'lesions' || positionals.length !== 1) fail(`synth: expected "synth lesions", got "synth ${positionals.join(' ')}"`);
+  }, 'synth', ['lesions']);
+  if (positionals[0] !== 'lesions') throw new UsageError(`synth: expected "synth lesions", got "synth ${positionals[0]}"`);
   const n = positiveInt(values.n, 'n', 1);
   const seedText = required(values.seed, 'seed', 'synth');
   if (!/^\d+$/.test(seedText) || Number(seedText) > 0xffffffff) fail(`--seed ${seedText}: expected an integer 0…4294967295`);

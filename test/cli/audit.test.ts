@@ -236,6 +236,9 @@ describe('lrp-report audit', () => {
     expect(repaired.stdout).toMatch(/removed an incomplete last line \(13 bytes\)/);
     expect(fs.readFileSync(path.join(dir, 'torn.log'))).toEqual(fs.readFileSync(path.join(dir, 'audit.log')));
     expect(run('audit', 'verify', 'torn.log', '--key', PUB()).code).toBe(0);
+    // A whole line that is no record, after every record: named by its place, not as a record that is not there.
+    fs.appendFileSync(path.join(dir, 'torn.log'), '\n');
+    expect(run('audit', 'verify', 'torn.log', '--key', PUB()).stderr).toMatch(/NOT VERIFIED: line \d+: not UTF-8 JSON \(after the 2 records read before it\)\n$/);
   }, 60_000);
 
   it('a record forged onto the log without the key is not signed by the next report or batch; a re-run vouches for its own; audit seal signs after a check', () => {

@@ -227,10 +227,18 @@ describe('dispatch', () => {
     for (const name of ['frobnicate', 'toString', '__proto__', 'constructor']) {
       const r = run(name);
       expect(r.code, name).toBe(2);
-      expect(r.stderr.split('\n')[0]).toBe(`lrp-report: unknown command "${name}"`);
+      // One line, naming the commands.
+      expect(r.stderr).toMatch(new RegExp(`^lrp-report: unknown command "${name}"; the commands: report, batch, audit, .*\\n$`));
     }
     // The batch's help says what a CSV loan book holds.
     expect(run('batch', '--help').stdout).toMatch(/columns named as the model card's attributes/);
+    // A stray argument, an unknown subcommand, a missing LOG or composite: usage errors, exit 2, one line.
+    for (const args of [['report', '--domain', 'credit', 'stray'], ['audit', 'verfy', 'x.log'], ['audit', 'verify', '--key', 'k.pem'], ['explain', '--model', 'm.onnx', '--input', 'x.npy', '--out', 'r.npy'], ['synth', 'lesions', 'extra']]) {
+      const r = run(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+    expect(run('audit', 'verify', '--key', 'k.pem').stderr).toMatch(/audit verify: expected LOG, got nothing/);
     // A wrong command line exits 2, as usage errors do; a wrong value in a right one exits 1.
     const misspelt = run('batch', '--domain', 'credit', '--formt', 'pdf');
     expect(misspelt.code).toBe(2);
