@@ -31,6 +31,12 @@ export interface ActionConfig {
   readonly order?: readonly (string | readonly string[])[];
   readonly step_cost: number;
   readonly text: string;
+  /**
+   * A numeric attribute that changes with this one in proportion (new/old), rounded down to its own step: a
+   * shorter term at the same amount means larger installments, which the model's other inputs would not show;
+   * with the amount scaled, the installment stays as it was.
+   */
+  readonly scales?: string;
 }
 
 export interface ReasonConfig {
@@ -160,7 +166,7 @@ export function checkConfigForCard(config: CreditDomainConfig, card: ModelCard, 
     for (const level of Object.keys(attribute.level_text ?? {})) {
       if (feature.type === 'numeric' || !feature.levels.includes(level)) fail(`${file}: attributes.${feature.name}.level_text: ${JSON.stringify(level)} is not a level of ${feature.name}`);
     }
-    if (attribute.action) checkAction(feature, attribute.action, `${file}: attributes.${feature.name}.action`);
+    if (attribute.action) checkAction(feature, attribute.action, `${file}: attributes.${feature.name}.action`, pre.features, config);
   }
   return pre;
 }
@@ -177,18 +183,24 @@ function checkReasons(feature: TabularFeature, reason: ReasonConfig, at: string)
   if (uncovered.length > 0 && !reason.default) fail(`${at}: no statement for level ${JSON.stringify(uncovered[0])} and no default`);
 }
 
-function checkAction(feature: TabularFeature, action: ActionConfig, at: string): void {
+function checkAction(feature: TabularFeature, action: ActionConfig, at: string, features: readonly TabularFeature[], config: CreditDomainConfig): void {
   if (feature.type === 'numeric') {
     if (action.step === undefined || action.bounds === undefined || action.max_steps === undefined) fail(`${at}: numeric attribute ${feature.name} needs step, bounds and max_steps`);
     if (action.order) fail(`${at}.order: applies to categorical attributes only`);
     const [lo, hi] = action.bounds;
     const [vlo, vhi] = feature.valid_range;
     if (!(lo < hi) || lo < vlo || hi > vhi) fail(`${at}.bounds: [${lo}, ${hi}] must be increasing and inside the card's valid range [${vlo}, ${vhi}]`);
+    if (action.scales !== undefined) {
+      const scaled = features.find((f) => f.name === action.scales);
+      if (!scaled || scaled.type !== 'numeric' || scaled.name === feature.name) fail(`${at}.scales: ${action.scales} is not another numeric attribute of the model`);
+      // Its change is worded as its own action in the documents.
+      if (!config.attributes[scaled.name]?.action) fail(`${at}.scales: ${action.scales} has no action (its wording in the documents)`);
+    }
     return;
   }
   if (!action.order) fail(`${at}: categorical attribute ${feature.name} needs an order of levels`);
-  if (action.step !== undefined || action.bounds !== undefined || action.max_steps !== undefined || action.max_relative_change !== undefined) {
-    fail(`${at}: step, bounds, max_steps and max_relative_change apply to numeric attributes only`);
+  if (action.step !== undefined || action.bounds !== undefined || action.max_steps !== undefined || action.max_relative_change !== undefined || action.scales !== undefined) {
+    fail(`${at}: step, bounds, max_steps, max_relative_change and scales apply to numeric attributes only`);
   }
   const seen = new Set<string>();
   for (const level of action.order.flat()) {

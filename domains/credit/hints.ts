@@ -47,12 +47,14 @@ export interface HintRequest {
 }
 
 interface Move {
+  /** The attribute acted on. */
   readonly feature: number;
-  readonly to: string | number;
   readonly steps: number;
   readonly cost: number;
-  /** The feature's encoded columns after the change. */
-  readonly patch: Float32Array;
+  /** What changes: the attribute acted on, then the one it scales if any (ActionConfig.scales). */
+  readonly changes: readonly { readonly feature: number; readonly to: string | number }[];
+  /** The changed features' encoded columns: at `start`, `values`. */
+  readonly patches: readonly { readonly start: number; readonly values: Float32Array }[];
 }
 
 interface Candidate {
@@ -81,7 +83,7 @@ async function findBatch(config: CreditDomainConfig, model: CreditModel, request
   requests.forEach((r, k) => {
     for (const candidate of perRequest[k]) {
       rows.set(r.encoded, row * width);
-      for (const move of candidate.moves) rows.set(move.patch, row * width + spans[move.feature][0]);
+      for (const move of candidate.moves) for (const p of move.patches) rows.set(p.values, row * width + p.start);
       row++;
     }
   });
@@ -102,26 +104,56 @@ async function findBatch(config: CreditDomainConfig, model: CreditModel, request
   });
 }
 
-/** Single moves of every actionable attribute, then pairs of moves on two different attributes. */
+/**
+ * Single moves of every actionable attribute, then pairs of moves on different attributes, as long as they change
+ * at most `max_attributes` attributes in all (a move that scales another attribute changes two).
+ */
 function candidatesOf(config: CreditDomainConfig, model: CreditModel, request: HintRequest, spans: readonly [number, number][]): Candidate[] {
-  const singles = model.pre.features.flatMap((feature, f) => {
+  const { features } = model.pre;
+  const attributes = request.creditCase.attributes;
+  const singles = features.flatMap((feature, f) => {
     const action = config.attributes[feature.name].action;
     if (!action) return [];
-    return targetsOf(feature, action, request.creditCase.attributes[feature.name]).map(({ to, steps }): Move => {
-      const encoded = encodeCase(model.pre, { ...request.creditCase.attributes, [feature.name]: to }, request.source);
-      const [start, width] = spans[f];
-      return { feature: f, to, steps, cost: steps * action.step_cost, patch: encoded.slice(start, start + width) };
+    const scaled = action.scales === undefined ? -1 : features.findIndex((g) => g.name === action.scales);
+    return targetsOf(feature, action, attributes[feature.name]).flatMap(({ to, steps }): Move[] => {
+      const changes: { feature: number; to: string | number }[] = [{ feature: f, to }];
+      let cost = steps * action.step_cost;
+      if (scaled >= 0) {
+        const scaledAction = config.attributes[features[scaled].name].action!;
+        const before = Number(attributes[features[scaled].name]);
+        const value = scaledValue(features[scaled], scaledAction, before, Number(to) / Number(attributes[feature.name]));
+        if (value === null) return [];
+        changes.push({ feature: scaled, to: value });
+        // What the scaled change asks of the applicant counts too, in its own steps.
+        cost += Math.round(Math.abs(before - value) / (scaledAction.step ?? 1)) * scaledAction.step_cost;
+      }
+      const encoded = encodeCase(model.pre, { ...attributes, ...Object.fromEntries(changes.map((c) => [features[c.feature].name, c.to])) }, request.source);
+      const patches = changes.map((c) => ({ start: spans[c.feature][0], values: encoded.slice(spans[c.feature][0], spans[c.feature][0] + spans[c.feature][1]) }));
+      return [{ feature: f, steps, cost, changes, patches }];
     });
   });
   const candidates: Candidate[] = singles.map((m) => ({ moves: [m], cost: m.cost }));
-  if (config.hints.max_attributes === 2) {
-    for (let i = 0; i < singles.length; i++) {
-      for (let j = i + 1; j < singles.length; j++) {
-        if (singles[i].feature !== singles[j].feature) candidates.push({ moves: [singles[i], singles[j]], cost: singles[i].cost + singles[j].cost });
+  for (let i = 0; i < singles.length; i++) {
+    for (let j = i + 1; j < singles.length; j++) {
+      const changed = new Set([...singles[i].changes, ...singles[j].changes].map((c) => c.feature));
+      if (changed.size === singles[i].changes.length + singles[j].changes.length && changed.size <= config.hints.max_attributes) {
+        candidates.push({ moves: [singles[i], singles[j]], cost: singles[i].cost + singles[j].cost });
       }
     }
   }
   return candidates;
+}
+
+/**
+ * `value` scaled by `ratio`, rounded down to the attribute's step (so that the installment does not grow), or null
+ * when that leaves its bounds (its action's, else the card's valid range).
+ */
+function scaledValue(feature: TabularFeature, action: ActionConfig, value: number, ratio: number): number | null {
+  if (feature.type !== 'numeric') return null;
+  const step = action.step ?? 1;
+  const scaled = Number((Math.floor((value * ratio) / step) * step).toPrecision(12));
+  const [lo, hi] = action.bounds ?? feature.valid_range;
+  return scaled >= lo && scaled <= hi ? scaled : null;
 }
 
 /** Values reachable from `value` in the allowed direction: grid multiples of step within bounds, or later levels. */
@@ -168,7 +200,7 @@ const dominates = (a: Candidate, b: Candidate) => a.moves.every((m) => b.moves.s
 async function verify(model: CreditModel, requests: readonly HintRequest[], chosen: readonly Candidate[][]): Promise<number[][]> {
   const width = model.pre.columns;
   const changed = requests.flatMap((r, k) =>
-    chosen[k].map((c) => encodeCase(model.pre, { ...r.creditCase.attributes, ...Object.fromEntries(c.moves.map((m) => [model.pre.features[m.feature].name, m.to])) }, r.source)),
+    chosen[k].map((c) => encodeCase(model.pre, { ...r.creditCase.attributes, ...Object.fromEntries(c.moves.flatMap((m) => m.changes.map((ch) => [model.pre.features[ch.feature].name, ch.to]))) }, r.source)),
   );
   const rows = new Float32Array(changed.length * width);
   changed.forEach((e, i) => rows.set(e, i * width));
@@ -182,19 +214,22 @@ async function verify(model: CreditModel, requests: readonly HintRequest[], chos
 }
 
 function describeHint(config: CreditDomainConfig, model: CreditModel, creditCase: CreditCase, candidate: Candidate, probability: number): Hint {
-  const changes = candidate.moves.map((m): HintChange => {
-    const feature = model.pre.features[m.feature];
-    const attribute = config.attributes[feature.name];
-    const from = creditCase.attributes[feature.name];
-    return {
-      attribute: feature.name,
-      label: attribute.label,
-      ...(attribute.unit ? { unit: attribute.unit } : {}),
-      from: feature.type === 'numeric' ? Number(from) : from,
-      to: m.to,
-      steps: m.steps,
-      action: attribute.action!.text,
-    };
-  });
+  const changes = candidate.moves.flatMap((m) =>
+    m.changes.map((ch, i): HintChange => {
+      const feature = model.pre.features[ch.feature];
+      const attribute = config.attributes[feature.name];
+      const from = creditCase.attributes[feature.name];
+      return {
+        attribute: feature.name,
+        label: attribute.label,
+        ...(attribute.unit ? { unit: attribute.unit } : {}),
+        from: feature.type === 'numeric' ? Number(from) : from,
+        to: ch.to,
+        // The scaled attribute moves with the one acted on: its own steps are not what the hint costs.
+        steps: i === 0 ? m.steps : 0,
+        action: attribute.action!.text,
+      };
+    }),
+  );
   return { changes, cost: candidate.cost, probability, decision: 'approved' };
 }

@@ -250,10 +250,10 @@ describe('credit documents: who gets a letter', () => {
     expect(percentDigits([0.1, 0.11], 0.125557, 1)).toBe(1);
     expect(percentDigits([0.12553], 0.125557, 2)).toBe(2);
     expect(percentDigits([0.1255569], 0.125557, 1)).toBe(4); // at most 4
-    // German Credit row 16: its hints re-score to 12.553 % against a limit of 12.5557 %.
+    // German Credit row 870: a hint re-scores to 12.551 % against a limit of 12.5557 %.
     const [header, , ...rows] = fs.readFileSync(packagePath('models', 'credit', 'data', 'german_credit_tidy.csv'), 'utf8').split('\n');
-    const book = path.join(dir, 'row16.csv');
-    fs.writeFileSync(book, `id,date,${header}\nA0016,2026-11-20,${rows[14]}\n`);
+    const book = path.join(dir, 'row870.csv');
+    fs.writeFileSync(book, `id,date,${header}\nA0870,2026-11-20,${rows[868]}\n`);
     const out = fs.mkdtempSync(path.join(dir, 'out-'));
     const r = await reportCase(sessions.get('us')!, { file: book, row: 1 }, { domain: 'credit', outDir: out, formats: ['pdf'], locale: 'en' });
     const context = r.outcome.summary as CreditContext;

@@ -134,6 +134,7 @@ describe('German Credit, 1000 applicants', () => {
     const expected: number[] = [];
     const oneStepLess: Record<string, string | number>[] = [];
     let found = 0;
+    let terms = 0;
     for (const { c, i } of refused()) {
       if (c.hints.status === 'none-feasible') expect(c.hints.hints).toEqual([]);
       else found++;
@@ -154,6 +155,16 @@ describe('German Credit, 1000 applicants', () => {
             expect(action.direction === 'increase-only' ? rank(ch.to) > rank(ch.from) : rank(ch.to) < rank(ch.from)).toBe(true);
           }
         }
+        // A shorter term comes with the amount scaled by new/old term, rounded down to 500 DM: the installment does
+        // not grow (alone, a halved term doubled it, and 104 of 274 such hints then no longer approved).
+        const term = h.changes.find((ch) => ch.attribute === 'duration_months');
+        if (term) {
+          terms++;
+          const amount = h.changes.find((ch) => ch.attribute === 'credit_amount');
+          expect(amount, 'a term hint scales the amount').toBeDefined();
+          expect(amount!.to).toBe(Math.floor((Number(records[i].credit_amount) * Number(term.to)) / Number(term.from) / 500) * 500);
+        }
+        expect(h.changes.map((ch) => ch.attribute)).not.toContain('installment_rate_pct_income');
         changed.push({ ...records[i], ...Object.fromEntries(h.changes.map((ch) => [ch.attribute, ch.to])) });
         expected.push(h.probability);
         // Smallest: one grid step less of a single numeric change does not get the applicant approved.
@@ -174,6 +185,7 @@ describe('German Credit, 1000 applicants', () => {
     notEnough.forEach((p) => expect(p).toBeGreaterThanOrEqual(threshold));
     console.log(`credit: ${refused().length} refused of 1000; hints for ${found} (${((100 * found) / refused().length).toFixed(1)} %), ${changed.length} hints re-scored, ${oneStepLess.length} one-step-less checks; escalations ${contexts.filter((c) => c.escalation).length}`);
     expect(found).toBeGreaterThan(0);
+    expect(terms).toBeGreaterThan(20);
   });
 
   it('keeps the top reason under tiny numeric perturbations for at least 95 % of refused applicants', async () => {
