@@ -55,11 +55,19 @@ export interface AttributeConfig {
   readonly action?: ActionConfig;
 }
 
+/** FCRA 615(a): a consumer report behind the decision, and the agency that supplied it (name, address, phone). */
+export interface ConsumerReportConfig {
+  readonly used: boolean;
+  readonly agency?: Party & { readonly phone: string };
+}
+
 export interface ProfileConfig {
   readonly jurisdiction: string;
   readonly max_reasons: number;
   readonly law: string;
   readonly agency: Party;
+  /** US profiles say whether a consumer report was used (FCRA); not applicable elsewhere. */
+  readonly consumer_report?: ConsumerReportConfig;
 }
 
 export type ReferenceMethod = 'none' | 'near-cutoff' | 'all';
@@ -98,6 +106,7 @@ export function loadCreditDomain(file: string = DEFAULT_DOMAIN_FILE): LoadedDoma
   const config = validateWith<CreditDomainConfig>('credit-domain.schema.json', merged, file);
   checkGenericReasons(config, file);
   checkBases(config, file);
+  checkConsumerReports(config, file);
   return { config, file: path.resolve(file) };
 }
 
@@ -126,6 +135,20 @@ function resolvePaths(raw: Json, dir: string): Json {
     ...(raw.model === undefined ? {} : { model: at(raw.model, 'card') }),
     ...(raw.reference === undefined ? {} : { reference: at(raw.reference, 'data') }),
   };
+}
+
+/**
+ * A US letter must carry the FCRA 615(a) disclosure when the decision rests on a consumer report: each US profile
+ * says whether one was used (no silent default), and with one, names the agency.
+ */
+function checkConsumerReports(config: CreditDomainConfig, file: string): void {
+  for (const [id, profile] of Object.entries(config.profiles)) {
+    const report = profile.consumer_report;
+    const at = `${file}: profiles.${id}.consumer_report`;
+    if (profile.jurisdiction === 'US' && report === undefined) fail(`${at}: a US profile states whether a consumer report was used (used: false, or used: true with the agency's name, address and phone)`);
+    if (report?.used && !report.agency) fail(`${at}.agency: a consumer report was used; the letter must name the agency that supplied it (name, address, phone)`);
+    if (report && !report.used && report.agency) fail(`${at}.agency: no consumer report was used (used: false), so no agency`);
+  }
 }
 
 /** Reg B commentary 9(b)(2)-1: a reason must name the factor, never "internal standards" or "score too low". */

@@ -77,6 +77,11 @@ export interface LetterView {
   readonly right_to_reasons: { readonly days: number } | null;
   readonly decision: { readonly probability: number; readonly threshold: number };
   readonly hints: HintsView;
+  /**
+   * US, FCRA 615(a): the consumer reporting agency behind the decision, and the score used (the model's estimated
+   * risk, 615(a)(2)); null when no consumer report was used.
+   */
+  readonly consumer_report: { readonly agency: Party & { readonly phone: string } } | null;
 }
 
 export interface FactorView {
@@ -177,6 +182,7 @@ export function letterView(context: CreditContext, caseId: string, date: DateVie
     right_to_reasons: null,
     decision: { probability: context.decision.probability, threshold: context.decision.threshold },
     hints: hintsView(context, 1),
+    consumer_report: context.profile.jurisdiction === 'US' && context.profile.consumer_report?.used ? { agency: context.profile.consumer_report.agency! } : null,
   };
 }
 
@@ -289,6 +295,12 @@ export function checkLetter(view: LetterView, locales: ReadonlyMap<string, Messa
   for (const r of view.reasons) words(`principal reason ${r.rank}`, r.statement_key);
   if (jurisdiction === 'us') {
     words('the ECOA notice (12 CFR 1002.9(b)(1))', 'letter_us.ecoa_notice', ['agency_name', 'agency_address']);
+    if (view.consumer_report) {
+      const { agency } = view.consumer_report;
+      for (const field of ['name', 'address', 'phone'] as const) if (blank(agency[field])) lacks(`the consumer reporting agency's ${field} (FCRA 615(a))`, `profiles.<profile>.consumer_report.agency.${field}`);
+      words('the FCRA notice (615(a))', 'letter_us.fcra_notice', ['agency_name', 'agency_address', 'agency_phone']);
+      words('the credit score used (FCRA 615(a)(2))', 'letter_us.fcra_score', ['score', 'creditor', 'date']);
+    }
   } else {
     words('the right to human intervention (GDPR Art. 22(3))', 'letter_eu.right_human');
     words('the right to express a point of view (GDPR Art. 22(3))', 'letter_eu.right_view');

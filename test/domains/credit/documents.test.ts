@@ -385,6 +385,35 @@ describe('letter validation', () => {
     expect(() => checkLetter(view, new Map([...words, ['en', en]]), 'case.yaml')).toThrow(/lacks the ECOA notice .*does not state \{agency_name\}/);
   });
 
+  it('a lender that used a consumer report sends the FCRA disclosure with the agency and the score; one that did not, none', async () => {
+    const m = loadMessages('credit', 'en');
+    const without = await report(REFUSED, 'us', 'en', ['pdf']);
+    expect(flat(pdfText(without.file('adverse-action-letter', 'pdf')!))).not.toContain(flat(formatMessage(m, 'letter_us.fcra_title', {})));
+    const profiles = loadCreditDomain().config.profiles;
+    const agency = { name: 'Example Consumer Reporting Agency', address: '1 Bureau Road, Springfield, XX 00001', phone: '1-800-555-0100' };
+    const variant = path.join(dir, 'bureau.yaml');
+    fs.writeFileSync(variant, `extends: ${JSON.stringify(DEFAULT_DOMAIN_FILE)}\nprofiles: ${JSON.stringify({ ...profiles, us: { ...profiles.us, consumer_report: { used: true, agency } } })}\n`);
+    const session = await openCreditSession({ profile: 'us', domainFile: variant });
+    try {
+      const out = fs.mkdtempSync(path.join(dir, 'bureau-'));
+      const r = await reportCase(session, { file: REFUSED }, { domain: 'credit', outDir: out, formats: ['pdf'], locale: 'en' });
+      const context = r.outcome.summary as CreditContext;
+      const text = flat(pdfText(r.files.find((f) => f.includes('adverse-action-letter'))!));
+      expect(text).toContain(flat(formatMessage(m, 'letter_us.fcra_notice', { agency_name: agency.name, agency_address: agency.address, agency_phone: agency.phone })));
+      expect(text).toContain(flat(`The credit score we used: an estimated risk of ${pct(context.decision.probability, 1, 'en')}`));
+    } finally {
+      await session.close();
+    }
+    // A US profile must say whether it used one; with one, name the agency.
+    const { us: _, ...others } = profiles;
+    const silent = path.join(dir, 'silent.yaml');
+    fs.writeFileSync(silent, `extends: ${JSON.stringify(DEFAULT_DOMAIN_FILE)}\nprofiles: ${JSON.stringify({ ...others, us: { ...profiles.us, consumer_report: undefined } })}\n`);
+    expect(() => loadCreditDomain(silent)).toThrow(/silent\.yaml: profiles\.us\.consumer_report: a US profile states whether a consumer report was used/);
+    const nameless = path.join(dir, 'nameless.yaml');
+    fs.writeFileSync(nameless, `extends: ${JSON.stringify(DEFAULT_DOMAIN_FILE)}\nprofiles: ${JSON.stringify({ ...profiles, us: { ...profiles.us, consumer_report: { used: true } } })}\n`);
+    expect(() => loadCreditDomain(nameless)).toThrow(/profiles\.us\.consumer_report\.agency: a consumer report was used; the letter must name the agency/);
+  }, 60_000);
+
   it('the plugin refuses to produce a letter with a blank creditor address, and nothing is written', async () => {
     const variant = path.join(dir, 'blank-lender.yaml');
     fs.writeFileSync(variant, `extends: ${JSON.stringify(DEFAULT_DOMAIN_FILE)}\nlender: { name: Example Lender, address: " " }\n`);
