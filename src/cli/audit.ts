@@ -8,7 +8,7 @@ import { checkpointProblem, type Checkpoint } from '../audit/checkpoint.js';
 import { generateAuditKeyPair, keyRing, loadPrivateKey, loadPublicKey, publicKeyPem } from '../audit/keys.js';
 import { openLogWriter, readLogContents, verifyLog, type VerifyResult } from '../audit/log.js';
 import { sha256Hex } from '../audit/hash.js';
-import { exportBundle, proveInclusion, verifyBundle, verifyInclusionProof, type AuditBundle } from '../audit/proof.js';
+import { exportBundle, proveConsistency, proveInclusion, verifyBundle, verifyConsistencyProof, verifyInclusionProof, type AuditBundle, type ConsistencyProof } from '../audit/proof.js';
 import type { AuditRecord } from '../audit/record.js';
 import { listCases } from '../batch/cases.js';
 import type { DomainSession } from '../domain/plugin.js';
@@ -24,8 +24,9 @@ export const usage = `lrp-report audit keygen --out DIR
     lrp-report audit verify LOG --key PUB.pem [--key …] [--known KEPT.json]   (checkpoints kept earlier: a list, one, or a bundle.json)
     lrp-report audit repair LOG   (removes an incomplete last line left by a crash mid-write)
     lrp-report audit seal LOG --key KEY.pem   (signs the records a crashed run left unsigned, after you have checked them)
-    lrp-report audit prove LOG --record ID [--out PROOF.json]
-    lrp-report audit check-proof PROOF.json|bundle.json --key PUB.pem
+    lrp-report audit prove LOG --record ID [--out PROOF.json]   (inclusion)
+    lrp-report audit prove LOG --since KEPT.json --key PUB.pem [--out PROOF.json]   (consistency: the log only grew since a kept checkpoint)
+    lrp-report audit check-proof PROOF.json|bundle.json --key PUB.pem   (an inclusion or consistency proof, or an export's bundle)
     lrp-report audit check-document LOG FILE.pdf|FILE.html --key PUB.pem   (is this report the one the log records?)
     lrp-report audit export LOG --key PUB.pem --out DIR [--from TIME] [--to TIME]
     lrp-report audit replay LOG --cases DIR|FILE.csv [--key PUB.pem]   (exit 1 on drift; --key: verify the log first)`;
@@ -73,20 +74,20 @@ async function verify(argv: string[]): Promise<number> {
  * (each holds the checkpoint it was made under). Each must be signed by one of the keys: a bad one is the file's
  * fault, not the log's.
  */
-function knownCheckpoints(file: string, keys: readonly KeyObject[]): Checkpoint[] {
+function knownCheckpoints(file: string, keys: readonly KeyObject[], flag = '--known'): Checkpoint[] {
   let value: unknown;
   try {
     value = JSON.parse(readFileOrFail(file, 'known checkpoints').toString('utf8'));
   } catch (e) {
     if (e instanceof UserError) throw e;
-    fail(`--known ${file}: not JSON`);
+    fail(`${flag} ${file}: not JSON`);
   }
   const holder = typeof value === 'object' && value !== null && !Array.isArray(value) && 'checkpoint' in value ? (value as { checkpoint: unknown }).checkpoint : undefined;
   const list: unknown[] = Array.isArray(value) ? value : holder !== undefined ? [holder] : [value];
   const ring = keyRing(keys);
   list.forEach((c, i) => {
     const problem = checkpointProblem(c, ring);
-    if (problem) fail(`--known ${file}: ${list.length > 1 ? `checkpoint ${i + 1}: ` : ''}${problem} (expected checkpoints: a list, one checkpoint, or a proof or bundle.json holding one)`);
+    if (problem) fail(`${flag} ${file}: ${list.length > 1 ? `checkpoint ${i + 1}: ` : ''}${problem} (expected checkpoints: a list, one checkpoint, or a proof or bundle.json holding one)`);
   });
   return list as Checkpoint[];
 }
@@ -151,10 +152,27 @@ async function seal(argv: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * `--record ID`: an inclusion proof (the record is in the log under its latest checkpoint). `--since KEPT.json` (a
+ * checkpoint an auditor kept, or a proof or bundle.json holding one; checked with --key): a consistency proof that
+ * the log under its latest checkpoint extends the kept one, checkable without the log.
+ */
 async function prove(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { record: { type: 'string' }, out: { type: 'string' } }, 'audit prove', ['LOG']);
+  const { values, positionals } = parse(argv, { record: { type: 'string' }, since: { type: 'string' }, key: { type: 'string', multiple: true }, out: { type: 'string' } }, 'audit prove', ['LOG']);
   const [log] = positionals;
-  const proof = `${JSON.stringify(proveInclusion(log, required(values.record, 'record', 'audit prove')), null, 2)}\n`;
+  if ((values.record === undefined) === (values.since === undefined)) throw new UsageError('audit prove: give --record ID (inclusion) or --since KEPT.json (consistency), one of them');
+  let made: unknown;
+  if (values.record !== undefined) made = proveInclusion(log, values.record);
+  else {
+    const keys = publicKeys(values.key, 'prove --since');
+    const kept = knownCheckpoints(values.since!, keys, '--since').at(-1)!;
+    const consistency = proveConsistency(log, kept);
+    // A proof that would not check is refused here, where the log is, naming why.
+    const check = verifyConsistencyProof(consistency, keys);
+    if (!check.ok) fail(`${log}: no consistency proof: ${check.reason}`);
+    made = consistency;
+  }
+  const proof = `${JSON.stringify(made, null, 2)}\n`;
   if (values.out) writeFileAtomic(values.out, proof);
   else process.stdout.write(proof);
   return 0;
@@ -184,12 +202,21 @@ async function checkProof(argv: string[]): Promise<number> {
     process.stdout.write(`${file}: verified: ${bundleCheck.reason}, signed at ${proof.checkpoint.timestamp}\n`);
     return 0;
   }
+  if (isConsistencyProof(proof)) {
+    const consistency = verifyConsistencyProof(proof, keys);
+    if (!consistency.ok) fail(`${file}: NOT VERIFIED: ${consistency.reason}`);
+    process.stdout.write(`${file}: verified: ${consistency.reason} (signed at ${proof.to.timestamp} and ${proof.from.timestamp}): the log only grew\n`);
+    return 0;
+  }
   const check = verifyInclusionProof(proof, keys);
   if (!check.ok) fail(`${file}: NOT VERIFIED: ${check.reason}`);
   const p = proof as { record: AuditRecord; tree_size: number; checkpoint: Checkpoint };
   process.stdout.write(`${file}: verified: record ${p.record.record_id} is in the log of ${p.tree_size} records signed at ${p.checkpoint.timestamp}\n`);
   return 0;
 }
+
+const isConsistencyProof = (value: unknown): value is ConsistencyProof =>
+  typeof value === 'object' && value !== null && 'from' in value && 'to' in value && Array.isArray((value as { proof?: unknown }).proof);
 
 const isBundle = (value: unknown): value is AuditBundle =>
   typeof value === 'object' && value !== null && Array.isArray((value as { proofs?: unknown }).proofs) && typeof (value as { checkpoint?: unknown }).checkpoint === 'object';

@@ -148,6 +148,30 @@ describe('lrp-report audit', () => {
     expect(run('audit', 'check-proof', 'doctored.json', '--key', PUB()).stderr).toMatch(/NOT VERIFIED/);
   });
 
+  it('proves offline that the log only grew since a kept checkpoint, and refuses one the log does not extend', () => {
+    fs.copyFileSync(path.join(dir, 'audit.log'), path.join(dir, 'growing.log'));
+    expect(run('audit', 'export', 'growing.log', '--key', PUB(), '--out', 'kept-then').code).toBe(0);
+    const grown = run('report', '--domain', 'credit', '--case', packagePath('domains', 'credit', 'demo', 'app-1003-no-hint.yaml'), '--out', 'out-grown', '--audit', 'growing.log', '--audit-key', KEY());
+    expect(grown.code, grown.stderr).toBe(0);
+    const made = run('audit', 'prove', 'growing.log', '--since', path.join('kept-then', 'bundle.json'), '--key', PUB(), '--out', 'consistency.json');
+    expect(made.code, made.stderr).toBe(0);
+    const checked = run('audit', 'check-proof', 'consistency.json', '--key', PUB());
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stdout).toMatch(/consistency\.json: verified: the log of 3 records extends the checkpoint of size 2 \(signed at .*\): the log only grew\n$/);
+    // A doctored proof, and a kept checkpoint of another history (a fork), are refused.
+    const proof = JSON.parse(fs.readFileSync(path.join(dir, 'consistency.json'), 'utf8')) as { proof: string[] };
+    proof.proof[0] = proof.proof[0].replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    fs.writeFileSync(path.join(dir, 'doctored-consistency.json'), JSON.stringify(proof));
+    expect(run('audit', 'check-proof', 'doctored-consistency.json', '--key', PUB()).stderr).toMatch(/NOT VERIFIED: the checkpoint of size 3 does not extend the checkpoint of size 2/);
+    // Another history of three records: its latest checkpoint does not extend the kept one.
+    for (const name of ['app-1003-no-hint.yaml', 'app-1002-approved.yaml', 'app-1001-refused.yaml']) {
+      const r = run('report', '--domain', 'credit', '--case', packagePath('domains', 'credit', 'demo', name), '--out', 'out-other', '--audit', 'other.log', '--audit-key', KEY());
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect(run('audit', 'prove', 'other.log', '--since', path.join('kept-then', 'bundle.json'), '--key', PUB()).stderr).toMatch(/other\.log: no consistency proof: the checkpoint of size 3 does not extend the checkpoint of size 2/);
+    expect(run('audit', 'prove', 'growing.log', '--key', PUB()).code).toBe(2);
+  }, 90_000);
+
   it('exports a bundle an auditor can check alone', () => {
     const r = run('audit', 'export', 'audit.log', '--key', PUB(), '--out', 'bundle', '--from', '2026-01-01T00:00:00Z', '--to', '2027-01-01T00:00:00Z');
     expect(r.code, r.stderr).toBe(0);
