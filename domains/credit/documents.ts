@@ -82,6 +82,8 @@ export interface LetterView {
    * risk, 615(a)(2)); null when no consumer report was used.
    */
   readonly consumer_report: { readonly agency: Party & { readonly phone: string } } | null;
+  /** What the reasons were ranked against: the reference population's method (the letter says so). */
+  readonly reference: 'near-cutoff' | 'all' | 'none';
 }
 
 export interface FactorView {
@@ -183,6 +185,7 @@ export function letterView(context: CreditContext, caseId: string, date: DateVie
     decision: { probability: context.decision.probability, threshold: context.decision.threshold },
     hints: hintsView(context, 1),
     consumer_report: context.profile.jurisdiction === 'US' && context.profile.consumer_report?.used ? { agency: context.profile.consumer_report.agency! } : null,
+    reference: context.explanation.reference?.method ?? 'none',
   };
 }
 

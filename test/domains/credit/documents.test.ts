@@ -388,7 +388,11 @@ describe('letter validation', () => {
   it('a lender that used a consumer report sends the FCRA disclosure with the agency and the score; one that did not, none', async () => {
     const m = loadMessages('credit', 'en');
     const without = await report(REFUSED, 'us', 'en', ['pdf']);
-    expect(flat(pdfText(without.file('adverse-action-letter', 'pdf')!))).not.toContain(flat(formatMessage(m, 'letter_us.fcra_title', {})));
+    const letterText = flat(pdfText(without.file('adverse-action-letter', 'pdf')!));
+    expect(letterText).not.toContain(flat(formatMessage(m, 'letter_us.fcra_title', {})));
+    // The reasons say what they were ranked against: the approved applicants nearest the cut-off, here.
+    expect(without.context.explanation.reference?.method).toBe('near-cutoff');
+    expect(letterText).toContain(flat(formatMessage(m, 'letter_us.reasons_note.near-cutoff', {})));
     const profiles = loadCreditDomain().config.profiles;
     const agency = { name: 'Example Consumer Reporting Agency', address: '1 Bureau Road, Springfield, XX 00001', phone: '1-800-555-0100' };
     const variant = path.join(dir, 'bureau.yaml');
