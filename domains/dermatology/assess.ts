@@ -210,7 +210,7 @@ function buildContext(x: ContextInputs) {
   const conservation = x.explanation.conservation[0];
   const warnings = [
     ...(shortcut ? ['shortcut'] : []),
-    ...(critical.length > 0 ? ['risk_band_suppressed'] : []),
+    ...(critical.length > 0 || shortcut ? ['risk_band_suppressed'] : []),
     ...(c.pixelSpacingMm === null ? ['no_spacing'] : []),
   ];
   return {
@@ -235,7 +235,9 @@ function buildContext(x: ContextInputs) {
       specificity: metric('specificity'),
       validated_on: typeof test.n === 'number' ? test.n : null,
       // A critical quality flag means the reading may not be about this lesion: no band is shown then.
-      risk_band: critical.length > 0 ? null : x.probability >= threshold ? 'above_threshold' : 'below_threshold',
+      // Nor when the model may be looking outside the lesion: a bold band beside that warning would read as a finding.
+      risk_band: critical.length > 0 || shortcut ? null : x.probability >= threshold ? 'above_threshold' : 'below_threshold',
+      band_suppressed_by: critical.length > 0 ? 'quality' : shortcut ? 'shortcut' : null,
     },
     abcd: abcd && {
       asymmetry: asymmetry && { axes: asymmetry.axes, indices: asymmetry.indices.map((v) => round(v, 3)), threshold: config.abcd.asymmetry_axis_threshold },

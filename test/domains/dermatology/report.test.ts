@@ -119,6 +119,8 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     expect(rel.inside_share).toBeGreaterThanOrEqual(rel.min_inside_share);
     expect(rel.inside_positive_share).toBeLessThan(rel.min_positive_inside_share);
     expect(rel).toMatchObject({ shortcut_suspected: true, shortcut_share: 'positive' });
+    // No bold risk band beside the warning (the ink mark, a critical flag, suppresses it first here).
+    expect(r.context.output).toMatchObject({ risk_band: null, band_suppressed_by: r.context.caution.shown ? 'quality' : 'shortcut' });
     expect(r.outcome.notes).toContain(`warning: the model flags the lesion, but only ${(rel.inside_positive_share * 100).toFixed(rel.shortcut_digits)} % of the relevance raising its score lies on it`);
     const m = loadMessages('dermatology', 'en');
     expect(pdfText(r.pdf)).toContain(squash(formatMessage(m, 'shortcut.text_positive', { share: `${(rel.inside_positive_share * 100).toFixed(rel.shortcut_digits)}\u00a0%`, minimum: '50\u00a0%', class: 'suspicious' })).slice(0, 60));
