@@ -8,7 +8,7 @@ import { percentDigits } from '../../src/report/percent.js';
 import { fail } from '../../src/errors.js';
 import type { DecodedImage } from '../../src/imaging/image-input.js';
 import { channelSum } from '../../src/imaging/colormap.js';
-import { decodeImage, decodeImageBytes, imageToTensor, storedLosslessly } from '../../src/imaging/image-input.js';
+import { decodeImage, decodeImageBytes, imageToTensor, jpegBlockiness, storedLosslessly } from '../../src/imaging/image-input.js';
 import { contourPixels, encodePng, legendPixels, overlayPixels, resampleBilinear, resampleMask, resampleRelevance, resizeLongSide, robustScale } from '../../src/imaging/overlay.js';
 import { readFileOrFail } from '../../src/io/read.js';
 import type { DecisionFacts } from '../../src/audit/build.js';
@@ -77,7 +77,7 @@ export async function assessLesion(c: DermatologyCase, model: LesionModel): Prom
   const analysis = await resizeLongSide(image, config.analysis.long_side_px);
   const spacing = c.pixelSpacingMm === null ? null : (c.pixelSpacingMm * image.width) / analysis.width;
   const seg = segmentLesion(analysis.rgb, analysis.width, analysis.height, config.segmentation);
-  const quality = assessQuality(analysis.rgb, analysis.width, analysis.height, seg, config.quality, { lossy: !storedLosslessly(imageBytes) });
+  const quality = assessQuality(analysis.rgb, analysis.width, analysis.height, seg, config.quality, { lossy: !storedLosslessly(imageBytes), blockiness: jpegBlockiness(image) });
   const abcd = seg.empty ? null : measureAbcd(analysis.rgb, seg.extent, seg.skin, loadAbcdConfig(), spacing);
 
   const [, channels, mh, mw] = dims;

@@ -20,16 +20,20 @@ export interface QualityConfig {
   readonly ruler: { readonly band_px: number; readonly lighter_than_skin_l: number; readonly min_share: number };
   readonly blur: { readonly min_laplacian_variance: number };
   readonly exposure: { readonly min_mean_l: number; readonly max_mean_l: number; readonly max_clipped_share: number };
+  /** JPEG block edges in the pixels above this (jpegBlockiness) count as lossy compression, as a lossy file does. */
+  readonly compression: { readonly max_blockiness: number };
   /** A pixel is coloured above this CIELAB chroma; an image with fewer coloured pixels than the share has no colour. */
   readonly colour: { readonly min_chroma: number; readonly min_coloured_share: number };
 }
 
 export type QualityFlag = 'blur' | 'exposure' | 'hair' | 'ink' | 'ruler' | 'partial_view' | 'no_colour' | 'lossy_compression';
 
-/** What the file says about the image beyond its pixels. */
+/** What the file and the full-size pixels say about the image beyond the analysed pixels. */
 export interface ImageSource {
   /** Not stored losslessly (storedLosslessly in src/imaging/image-input.ts). */
   readonly lossy: boolean;
+  /** JPEG blockiness of the full-size pixels (jpegBlockiness): compressed once, whatever the file is now. */
+  readonly blockiness: number;
 }
 
 export interface QualityReport {
@@ -83,7 +87,7 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
   if (rulerShare >= config.ruler.min_share) flags.push('ruler');
   if (partialView) flags.push('partial_view');
   if (colouredShare < config.colour.min_coloured_share) flags.push('no_colour');
-  if (source.lossy) flags.push('lossy_compression');
+  if (source.lossy || source.blockiness > config.compression.max_blockiness) flags.push('lossy_compression');
   return { flags, critical: flags.some((f) => config.critical.includes(f)), measurements: { inkPixels, hairPixels, rulerShare, laplacianVariance, meanL, clippedShare, colouredShare } };
 }
 
