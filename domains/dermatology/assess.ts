@@ -208,9 +208,14 @@ function buildContext(x: ContextInputs) {
   const tds = asymmetry && border && colours !== null && structures !== null ? 1.3 * asymmetry.axes + 0.1 * border.abrupt_count + 0.5 * colours.length + 0.5 * structures : null;
   const bands = config.abcd.tds_bands;
   const conservation = x.explanation.conservation[0];
+  // A critical flag means the reading may not be about this lesion, and a suspected shortcut that it may be driven by
+  // something else: no risk band then (a bold band beside either would read as a finding).
+  const bandSuppressedBy = critical.length > 0 ? 'quality' : shortcut ? 'shortcut' : null;
+  // The share the shortcut warning is about, and its minimum.
+  const judged = shortcut && shares && { magnitude: [shares.insideMagnitude, config.relevance.min_inside_share], positive: [shares.inside, config.relevance.min_positive_inside_share] }[shortcut];
   const warnings = [
     ...(shortcut ? ['shortcut'] : []),
-    ...(critical.length > 0 || shortcut ? ['risk_band_suppressed'] : []),
+    ...(bandSuppressedBy ? ['risk_band_suppressed'] : []),
     ...(c.pixelSpacingMm === null ? ['no_spacing'] : []),
   ];
   return {
@@ -234,10 +239,8 @@ function buildContext(x: ContextInputs) {
       sensitivity: metric('sensitivity'),
       specificity: metric('specificity'),
       validated_on: typeof test.n === 'number' ? test.n : null,
-      // A critical quality flag means the reading may not be about this lesion: no band is shown then.
-      // Nor when the model may be looking outside the lesion: a bold band beside that warning would read as a finding.
-      risk_band: critical.length > 0 || shortcut ? null : x.probability >= threshold ? 'above_threshold' : 'below_threshold',
-      band_suppressed_by: critical.length > 0 ? 'quality' : shortcut ? 'shortcut' : null,
+      risk_band: bandSuppressedBy ? null : x.probability >= threshold ? 'above_threshold' : 'below_threshold',
+      band_suppressed_by: bandSuppressedBy,
     },
     abcd: abcd && {
       asymmetry: asymmetry && { axes: asymmetry.axes, indices: asymmetry.indices.map((v) => round(v, 3)), threshold: config.abcd.asymmetry_axis_threshold },
@@ -262,7 +265,7 @@ function buildContext(x: ContextInputs) {
       // Which share the warning is about, and as many decimals as it takes to print it under its minimum.
       shortcut_share: shortcut,
       min_positive_inside_share: config.relevance.min_positive_inside_share,
-      shortcut_digits: shortcut === 'positive' ? percentDigits([shares!.inside], config.relevance.min_positive_inside_share, 0) : shortcut === 'magnitude' ? percentDigits([shares!.insideMagnitude], config.relevance.min_inside_share, 0) : 0,
+      shortcut_digits: judged ? percentDigits([judged[0]], judged[1], 0) : 0,
     },
     figures: { saturated_share: round(1 - config.report.overlay_scale_percentile, 4) },
     quality: { flags: flags.map((id) => ({ id, critical: critical.includes(id) })) },

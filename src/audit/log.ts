@@ -321,6 +321,11 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
   };
 }
 
+/** The log's unsigned record of a decision differs from the one this run made: it cannot be vouched for. */
+export function otherRecord(logFile: string, recordId: string): string {
+  return `${logFile} holds another record of decision ${recordId}, signed by no checkpoint (left by an earlier run of different code or settings, or an edit of the log); check it with lrp-report audit verify`;
+}
+
 /** Why a signature is refused: a record in the log that nobody in this run vouched for. */
 export function unvouchedMessage(logFile: string, seq: number, recordId: string): string {
   return `${logFile}: record #${seq} (${recordId}) is signed by no checkpoint and was not made again by this run, so nothing is signed: a run that crashed before signing it, or an edit of the log. Run its case again with this log, or check the log with lrp-report audit verify and sign what you have checked with lrp-report audit seal`;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LogWriter } from '../audit/log.js';
 import type { AuditRecord } from '../audit/record.js';
-import { openLogWriter, secondRendering } from '../audit/log.js';
+import { openLogWriter, otherRecord, secondRendering } from '../audit/log.js';
 import fs from 'node:fs';
 import { fail, Interrupted, UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -102,7 +102,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         if (fresh.has(id)) return; // listed twice
         if (log.hasRendering(id, m.record.rendered)) {
           // Recorded already, by a run that did not journal the case: the same record, or the case is not what it was.
-          if (!log.vouchFor(m.record)) entries[i] = failure(m.key, m.caseId, `${options.audit!.log} holds another record of decision ${id}, signed by no checkpoint (left by an earlier run of different code or settings, or an edit of the log); check it with lrp-report audit verify`);
+          if (!log.vouchFor(m.record)) entries[i] = failure(m.key, m.caseId, otherRecord(options.audit!.log, id));
           return;
         }
         if (log.has(id)) {

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { fail } from '../errors.js';
 import { reportCase } from '../domain/run.js';
-import { openLogWriter, secondRendering, unvouchedMessage } from '../audit/log.js';
+import { openLogWriter, otherRecord, secondRendering, unvouchedMessage } from '../audit/log.js';
 import type { AuditRecord } from '../audit/record.js';
 import { outputFolder, parse, parseFormats, required } from './args.js';
 import { auditTarget } from './audit-options.js';
@@ -42,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
       if (!log) return;
       if (log.has(record.record_id)) {
         if (!log.hasRendering(record.record_id, record.rendered)) fail(secondRendering(audit!.log, record.record_id));
-        if (!log.vouchFor(record)) fail(`${audit!.log} holds another record of decision ${record.record_id}, signed by no checkpoint (left by an earlier run of different code or settings, or an edit of the log); check it with lrp-report audit verify`);
+        if (!log.vouchFor(record)) fail(otherRecord(audit!.log, record.record_id));
         recorded = true;
       }
       // A log this run cannot sign writes nothing (see LogWriter.vouchFor): refused before the files are written.
