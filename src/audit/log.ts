@@ -20,12 +20,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { fail, systemReason, UserError } from '../errors.js';
-import { readFileOrFail } from '../io/read.js';
-import { canonicalize } from './canonical.js';
+import { forEachLine, type TornTail } from '../io/lines.js';
+import { canonicalize, certainlyCanonical } from './canonical.js';
 import { checkpointProblem, signCheckpoint, type Checkpoint } from './checkpoint.js';
-import { HEX64, ZERO_DIGEST, sha256Hex } from './hash.js';
+import { HEX64, ZERO_DIGEST, sha256, sha256Hex } from './hash.js';
 import { keyId, keyRing, type KeyRing } from './keys.js';
-import { leafHash, merkleTree, verifyConsistency } from './merkle.js';
+import { leafHash, merkleTree, treeFrontier, verifyConsistency, type TreeFrontier } from './merkle.js';
 import { recordDigest, validateRecord, type AuditRecord } from './record.js';
 
 export interface RecordLine {
@@ -59,28 +59,26 @@ export function recordLeaf(record: AuditRecord): Buffer {
 // ---------------------------------------------------------------------------------------------------------------
 // Reading
 
-interface RawLog {
-  /** Complete lines (each ended by "\n"), without the newline. */
-  readonly lines: readonly Buffer[];
-  /** Bytes after the last newline: a line torn by a crash mid-write. */
-  readonly torn: { readonly offset: number; readonly bytes: number } | null;
-}
-
-function readRaw(logFile: string): RawLog {
-  const data = readFileOrFail(logFile, 'audit log');
-  const lines: Buffer[] = [];
-  let start = 0;
-  for (let nl = data.indexOf(0x0a); nl !== -1; nl = data.indexOf(0x0a, start)) {
-    lines.push(data.subarray(start, nl));
-    start = nl + 1;
-  }
-  return { lines, torn: start < data.length ? { offset: start, bytes: data.length - start } : null };
-}
-
 // A byte-order mark is kept (and then refused as not JSON): decoding must not drop bytes the digest does not see.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-type Parsed = { readonly line: LogLine; readonly problem?: undefined } | { readonly line?: undefined; readonly problem: string };
+// A record line's canonical text is {"digest":D,"prev":P,"record":R,"seq":N,"type":"record"} with D and P 64 hex
+// digits. Once a line is known to be canonical, R is the record's canonical text (what its digest is over) and the
+// line from "prev" on is the line without its digest: both are hashed where they lie, not serialized again.
+const BODY_AT = '{"digest":"'.length + 64 + '",'.length;
+const RECORD_AT = BODY_AT + '"prev":"'.length + 64 + '","record":'.length;
+const SEQ_KEY = Buffer.from(',"seq":');
+const OPEN_BRACE = Buffer.from('{');
+
+interface ParsedLine {
+  readonly line: LogLine;
+  /** The digest the line should carry (lineDigest). */
+  readonly lineDigest: string;
+  /** A record line's recordDigest; null for a checkpoint. */
+  readonly recordDigest: string | null;
+}
+
+type Parsed = { readonly parsed: ParsedLine; readonly problem?: undefined } | { readonly parsed?: undefined; readonly problem: string };
 
 /** Parses one line and checks its form (not its place in the chain). */
 function parseLine(bytes: Buffer): Parsed {
@@ -92,14 +90,16 @@ function parseLine(bytes: Buffer): Parsed {
   } catch {
     return { problem: 'not UTF-8 JSON' };
   }
-  let canonical: string;
-  try {
-    canonical = canonicalize(value);
-  } catch (e) {
-    return { problem: `not canonical JSON (${(e as Error).message})` };
-  }
   // Exactly one byte form per line: any changed byte changes the value, hence a digest.
-  if (canonical !== text) return { problem: 'not in canonical form (RFC 8785)' };
+  if (!certainlyCanonical(text, value)) {
+    let canonical: string;
+    try {
+      canonical = canonicalize(value);
+    } catch (e) {
+      return { problem: `not canonical JSON (${(e as Error).message})` };
+    }
+    if (canonical !== text) return { problem: 'not in canonical form (RFC 8785)' };
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'not a JSON object' };
   const v = value as Record<string, unknown>;
   const keys = Object.keys(v).sort().join();
@@ -108,22 +108,31 @@ function parseLine(bytes: Buffer): Parsed {
   if (v.type === 'record') {
     if (keys !== 'digest,prev,record,seq,type') return { problem: 'a record line has exactly digest, prev, record, seq, type' };
     if (!Number.isSafeInteger(v.seq) || (v.seq as number) < 0) return { problem: 'seq must be a non-negative integer' };
-  } else if (v.type === 'checkpoint') {
-    if (keys !== 'checkpoint,digest,prev,type') return { problem: 'a checkpoint line has exactly checkpoint, digest, prev, type' };
-  } else {
-    return { problem: 'type must be "record" or "checkpoint"' };
+    const line = v as unknown as RecordLine;
+    return {
+      parsed: { line, lineDigest: sha256(OPEN_BRACE, bytes.subarray(BODY_AT)).toString('hex'), recordDigest: sha256Hex(bytes.subarray(RECORD_AT, bytes.lastIndexOf(SEQ_KEY))) },
+    };
   }
-  return { line: v as unknown as LogLine };
+  if (v.type === 'checkpoint') {
+    if (keys !== 'checkpoint,digest,prev,type') return { problem: 'a checkpoint line has exactly checkpoint, digest, prev, type' };
+    const line = v as unknown as CheckpointLine;
+    return { parsed: { line, lineDigest: lineDigest(line), recordDigest: null } };
+  }
+  return { problem: 'type must be "record" or "checkpoint"' };
 }
 
 /** The log's lines, parsed (a malformed line is a UserError), and its torn tail if any. */
-function readLog(logFile: string): { lines: LogLine[]; torn: RawLog['torn'] } {
-  const raw = readRaw(logFile);
-  const lines = raw.lines.map((bytes, i) => {
-    const parsed = parseLine(bytes);
-    return parsed.line ?? fail(`${logFile}: line ${i + 1}: ${parsed.problem} (run audit verify)`);
+function readLog(logFile: string): { lines: LogLine[]; torn: TornTail | null } {
+  const lines: LogLine[] = [];
+  const torn = forEachLine(logFile, 'audit log', (bytes, i) => {
+    lines.push(parsedOrFail(logFile, bytes, i).line);
   });
-  return { lines, torn: raw.torn };
+  return { lines, torn };
+}
+
+function parsedOrFail(logFile: string, bytes: Buffer, index: number): ParsedLine {
+  const { parsed, problem } = parseLine(bytes);
+  return parsed ?? fail(`${logFile}: line ${index + 1}: ${problem} (run audit verify)`);
 }
 
 const records = (lines: readonly LogLine[]): AuditRecord[] => lines.flatMap((l) => (l.type === 'record' ? [l.record] : []));
@@ -190,6 +199,47 @@ export function secondRendering(logFile: string, recordId: string): string {
   return `${logFile} already records decision ${recordId} with other documents (another --documents, --format or --locale); record a second rendering in its own log`;
 }
 
+/** What a writer keeps of a log: enough to append and sign, not the records (a log grows for years). */
+interface AppendState {
+  readonly frontier: TreeFrontier;
+  /** The last line's digest: the next line's prev. */
+  readonly prev: string;
+  /** Record id → renderingKey of its documents: a decision is recorded once, a second rendering told apart. */
+  readonly renderings: Map<string, string>;
+  /** The last checkpoint, with the number of records and the tree head where it stands. */
+  readonly head: { readonly checkpoint: Checkpoint; readonly recordsBefore: number; readonly rootThen: Buffer } | null;
+  /** Records after the last checkpoint, by id. */
+  readonly unsigned: Map<string, { readonly seq: number; readonly digest: string; readonly record: AuditRecord }>;
+  readonly torn: TornTail | null;
+}
+
+const emptyLog = (): AppendState => ({ frontier: treeFrontier(), prev: ZERO_DIGEST, renderings: new Map(), head: null, unsigned: new Map(), torn: null });
+
+/** One pass over the log's lines (form checked, chain left to audit verify), keeping an AppendState. */
+function scanForAppend(logFile: string): AppendState {
+  const frontier = treeFrontier();
+  const renderings = new Map<string, string>();
+  let unsigned: AppendState['unsigned'] = new Map();
+  let head: AppendState['head'] = null;
+  let prev = ZERO_DIGEST;
+  const torn = forEachLine(logFile, 'audit log', (bytes, i) => {
+    const { line, recordDigest } = parsedOrFail(logFile, bytes, i);
+    prev = line.digest;
+    if (line.type === 'checkpoint') {
+      head = { checkpoint: line.checkpoint, recordsBefore: frontier.size(), rootThen: frontier.root() };
+      unsigned = new Map();
+      return;
+    }
+    unsigned.set(line.record.record_id, { seq: frontier.size(), digest: recordDigest!, record: line.record });
+    frontier.push(leafHash(Buffer.from(recordDigest!, 'hex')));
+    renderings.set(line.record.record_id, renderingKey(line.record.rendered));
+  });
+  return { frontier, prev, renderings, head, unsigned, torn };
+}
+
+/** A record's documents in a short fixed-size form (a writer holds one per record). */
+const renderingKey = (rendered: AuditRecord['rendered']): string => sha256Hex(canonicalize(rendered));
+
 /** Opens a log for appending (created by the first append); a torn last line is refused unless `repair` truncates it. */
 export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWriter {
   const exists = fs.existsSync(logFile);
@@ -201,27 +251,22 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
     fail(`cannot write ${logFile}: ${systemReason(e)}`);
   }
   if (!exists && !fs.statSync(folder).isDirectory()) fail(`cannot write ${logFile}: ${path.dirname(logFile)} is not a folder`);
-  const { lines, torn } = exists ? readLog(logFile) : { lines: [], torn: null };
+  const { frontier, prev: lastDigest, renderings, head, unsigned, torn } = exists ? scanForAppend(logFile) : emptyLog();
   if (torn && !options.repair) {
     fail(`${logFile}: the last line is incomplete (${torn.bytes} bytes at offset ${torn.offset}, a crash mid-write?); truncate it with: lrp-report audit repair ${logFile}`);
   }
-  const existing = records(lines);
-  // Each record id with its rendered documents (canonical JSON): a second rendering of a decision is told apart.
-  const renderings = new Map(existing.map((r) => [r.record_id, canonicalize(r.rendered)]));
-  const existingDigests = existing.map(recordDigest);
-  const leaves = existingDigests.map((d) => leafHash(Buffer.from(d, 'hex')));
-  let prev = lines.length ? lines[lines.length - 1].digest : ZERO_DIGEST;
-  const head = checkpoints(lines).at(-1);
-  let signed = head?.size ?? 0;
-  const unsigned = new Map(existing.slice(signed).map((r, i) => [r.record_id, { seq: signed + i, digest: existingDigests[signed + i], record: r }]));
+  let tree = frontier;
+  let prev = lastDigest;
+  let signed = head?.checkpoint.size ?? 0;
   let headChecked = false;
   // Before the first signature: the log's last checkpoint must be the head of its records, and signed by this key
   // if it names it; a writer does not extend a log it could tell was altered.
   const checkHead = (key: KeyObject) => {
     if (headChecked || !head) return;
-    const problem = head.key_id === keyId(key) ? checkpointProblem(head, keyRing(key)) : null;
+    const { checkpoint, recordsBefore, rootThen } = head;
+    const problem = checkpoint.key_id === keyId(key) ? checkpointProblem(checkpoint, keyRing(key)) : null;
     if (problem) fail(`${logFile}: its last checkpoint does not verify (${problem}); not signed further: run lrp-report audit verify`);
-    if (head.size > leaves.length || !merkleTree(leaves.slice(0, head.size)).root().equals(Buffer.from(head.root, 'hex'))) {
+    if (checkpoint.size !== recordsBefore || !rootThen.equals(Buffer.from(checkpoint.root, 'hex'))) {
       fail(`${logFile}: its last checkpoint is not the head of its records (an edit?); not signed further: run lrp-report audit verify`);
     }
     headChecked = true;
@@ -258,17 +303,18 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
     });
     let chain = prev;
     const lines = valid.map((record, i) => {
-      const line = { type: 'record' as const, seq: leaves.length + i, prev: chain, record };
+      const line = { type: 'record' as const, seq: tree.size() + i, prev: chain, record };
       chain = lineDigest(line);
       return lineText({ ...line, digest: chain });
     });
-    const grown = [...leaves, ...digests.map((d) => leafHash(Buffer.from(d, 'hex')))];
+    const grown = tree.copy();
+    for (const d of digests) grown.push(leafHash(Buffer.from(d, 'hex')));
     let checkpoint: Checkpoint | null = null;
-    if (key && grown.length > signed) {
+    if (key && grown.size() > signed) {
       const [first] = unsigned.values();
       if (first) fail(unvouchedMessage(logFile, first.seq, first.record.record_id));
       checkHead(key);
-      checkpoint = signCheckpoint(grown.length, merkleTree(grown).root(), key, timestamp ?? new Date().toISOString());
+      checkpoint = signCheckpoint(grown.size(), grown.root(), key, timestamp ?? new Date().toISOString());
       const line = { type: 'checkpoint' as const, prev: chain, checkpoint };
       chain = lineDigest(line);
       lines.push(lineText({ ...line, digest: chain }));
@@ -292,16 +338,16 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
     broken = false;
     created = false;
     prev = chain;
-    for (let i = leaves.length; i < grown.length; i++) leaves.push(grown[i]);
-    for (const r of valid) renderings.set(r.record_id, canonicalize(r.rendered));
+    tree = grown;
+    for (const r of valid) renderings.set(r.record_id, renderingKey(r.rendered));
     if (checkpoint) signed = checkpoint.size;
-    return { size: grown.length, digests, checkpoint };
+    return { size: grown.size(), digests, checkpoint };
   };
 
   return {
-    size: () => leaves.length,
+    size: () => tree.size(),
     has: (recordId) => renderings.has(recordId),
-    hasRendering: (recordId, rendered) => renderings.get(recordId) === canonicalize(rendered),
+    hasRendering: (recordId, rendered) => renderings.get(recordId) === renderingKey(rendered),
     repairedBytes: torn?.bytes ?? 0,
     vouchFor(record) {
       const left = unsigned.get(record.record_id);
@@ -311,7 +357,7 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
       return true;
     },
     unvouched: () => [...unsigned.values()].map((u) => ({ seq: u.seq, recordId: u.record.record_id })),
-    allSigned: () => signed === leaves.length,
+    allSigned: () => signed === tree.size(),
     acceptUnsigned() {
       const accepted = [...unsigned.values()].map((u) => u.record);
       unsigned.clear();
@@ -409,38 +455,46 @@ interface Problem {
  */
 export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyObject[], options: VerifyOptions = {}): VerifyResult {
   const keys = keyRing(publicKeys);
-  const raw = readRaw(logFile);
   const recs: AuditRecord[] = [];
+  const leaves: Buffer[] = [];
   const cps: { line: number; checkpoint: Checkpoint }[] = [];
   const ids = new Set<string>();
   let prev = ZERO_DIGEST;
   let problem: Problem | null = null;
+  let lineCount = 0;
+  // The record id the last line read names (the problem's line, or the log's last): the bytes are gone once read.
+  let lastLineId: { firstBadRecordId?: string } = {};
 
-  // Pass 1: form, chain, records; checkpoint signatures and sizes.
-  for (const [i, bytes] of raw.lines.entries()) {
+  // Pass 1, streaming: form, chain, records; checkpoint signatures and sizes.
+  const torn = forEachLine(logFile, 'audit log', (bytes, i) => {
+    lineCount = i + 1;
     const at = (reason: string): Problem => ({ line: i + 1, seq: recs.length, reason });
-    const parsed = parseLine(bytes);
-    if (!parsed.line) {
-      problem = at(parsed.problem);
-      break;
+    const { parsed, problem: malformed } = parseLine(bytes);
+    if (!parsed) problem = at(malformed);
+    else if (parsed.line.prev !== prev) problem = at('prev is not the digest of the line before (chain broken)');
+    else if (parsed.line.digest !== parsed.lineDigest) problem = at('digest does not match the line');
+    else if (parsed.line.type === 'record') problem = recordProblem(parsed.line, recs.length, ids, at);
+    else problem = checkpointLineProblem(parsed.line.checkpoint, recs.length, cps.at(-1)?.checkpoint, keys, at);
+    if (problem) {
+      lastLineId = recordIdAt(bytes);
+      return false;
     }
-    const line = parsed.line;
-    if (line.prev !== prev) problem = at('prev is not the digest of the line before (chain broken)');
-    else if (line.digest !== lineDigest(line)) problem = at('digest does not match the line');
-    else if (line.type === 'record') problem = recordProblem(line, recs.length, ids, at);
-    else problem = checkpointLineProblem(line.checkpoint, recs.length, cps.at(-1)?.checkpoint, keys, at);
-    if (problem) break;
+    const { line, recordDigest } = parsed!;
     if (line.type === 'record') {
       recs.push(line.record);
+      leaves.push(leafHash(Buffer.from(recordDigest!, 'hex')));
       ids.add(line.record.record_id);
+      lastLineId = { firstBadRecordId: line.record.record_id };
     } else {
       cps.push({ line: i + 1, checkpoint: line.checkpoint });
+      lastLineId = {};
     }
     prev = line.digest;
-  }
+    return true;
+  });
 
   // Pass 2: tree heads and consistency of the checkpoints read (all before any pass-1 problem).
-  const tree = merkleTree(recs.map(recordLeaf));
+  const tree = merkleTree(leaves);
   let verified = 0;
   for (const [k, { line, checkpoint }] of cps.entries()) {
     const before = k > 0 ? cps[k - 1].checkpoint : null;
@@ -465,16 +519,16 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
       // A root that does not match vouches for none of the records it signs (which one changed, roots cannot tell);
       // a log shorter than the checkpoint lacks the records from its end on.
       const seq = invalid || size > recs.length ? Math.min(size, recs.length) : 0;
-      problem = { line: raw.lines.length, seq, reason: `the log does not extend the known checkpoint of size ${size} (${why})` };
+      problem = { line: lineCount, seq, reason: `the log does not extend the known checkpoint of size ${size} (${why})` };
       break;
     }
   }
   const covered = cps.at(-1)?.checkpoint.size ?? 0;
-  if (!problem && raw.torn) {
-    problem = { line: raw.lines.length + 1, seq: recs.length, reason: `last line incomplete (${raw.torn.bytes} bytes, a crash mid-write?)` };
+  if (!problem && torn) {
+    problem = { line: lineCount + 1, seq: recs.length, reason: `last line incomplete (${torn.bytes} bytes, a crash mid-write?)` };
   }
   if (!problem && covered < recs.length && !options.unsignedTail) {
-    problem = { line: raw.lines.length, seq: covered, reason: `records ${covered}..${recs.length - 1} are not covered by a signed checkpoint (a run that stopped before signing them: run their cases again with this log, or check them and sign them with lrp-report audit seal)` };
+    problem = { line: lineCount, seq: covered, reason: `records ${covered}..${recs.length - 1} are not covered by a signed checkpoint (a run that stopped before signing them: run their cases again with this log, or check them and sign them with lrp-report audit seal)` };
   }
   if (!problem) return { ok: true, size: recs.length, records: recs, checkpoints: verified, reason: `${recs.length} records, ${verified} checkpoints verified` };
   const bad = recs[problem.seq] as AuditRecord | undefined;
@@ -485,7 +539,7 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
     checkpoints: verified,
     firstBadSeq: problem.seq,
     recordsRead: recs.length,
-    ...(bad ? { firstBadRecordId: bad.record_id } : recordIdAt(raw.lines[problem.line - 1])),
+    ...(bad ? { firstBadRecordId: bad.record_id } : problem.line === lineCount ? lastLineId : {}),
     line: problem.line,
     reason: `line ${problem.line}: ${problem.reason}`,
   };

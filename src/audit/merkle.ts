@@ -87,6 +87,46 @@ export function merkleTree(leafHashes: readonly Buffer[]): MerkleTree {
   };
 }
 
+/**
+ * The tree head kept current as leaves are appended, without the leaves: the heads of the perfect subtrees that
+ * the binary digits of n cut the tree into, largest first ("peaks"). RFC 6962 splits off the largest power of two,
+ * so MTH(D[0:n]) is these peaks folded from the right. An append costs O(log n) hashes amortised, a head O(log n):
+ * what a writer needs to sign a checkpoint over a log of any length (merkleTree would rehash every leaf).
+ */
+export interface TreeFrontier {
+  readonly size: () => number;
+  push(leafHash: Buffer): void;
+  /** MTH(D[0:size]). */
+  root(): Buffer;
+  /** An independent copy (a writer grows a copy and keeps it only once its lines are written). */
+  copy(): TreeFrontier;
+}
+
+export function treeFrontier(peaks: readonly { readonly height: number; readonly hash: Buffer }[] = []): TreeFrontier {
+  const stack = peaks.slice();
+  let size = stack.reduce((n, p) => n + 2 ** p.height, 0);
+  return {
+    size: () => size,
+    push(leafHash) {
+      let peak = { height: 0, hash: leafHash };
+      // Two peaks of one height are siblings: merge them, as a binary counter carries.
+      while (stack.length > 0 && stack[stack.length - 1].height === peak.height) {
+        const left = stack.pop()!;
+        peak = { height: peak.height + 1, hash: nodeHash(left.hash, peak.hash) };
+      }
+      stack.push(peak);
+      size++;
+    },
+    root() {
+      if (stack.length === 0) return EMPTY_ROOT;
+      let head = stack[stack.length - 1].hash;
+      for (let i = stack.length - 2; i >= 0; i--) head = nodeHash(stack[i].hash, head);
+      return head;
+    },
+    copy: () => treeFrontier(stack),
+  };
+}
+
 /** The largest power of two smaller than n (n ≥ 2): RFC 6962's split. */
 function splitPoint(n: number): number {
   let k = 1;

@@ -1,6 +1,8 @@
 /** RFC 8785 examples, written from the RFC text: they are the independent reference. */
 import { describe, expect, it } from 'vitest';
-import { canonicalize } from '../../src/audit/canonical.js';
+import { canonicalize, certainlyCanonical } from '../../src/audit/canonical.js';
+import type { Random } from '../../src/util/random.js';
+import { rng } from '../helpers/random.js';
 
 const fromBits = (hex: string): number => Buffer.from(hex, 'hex').readDoubleBE(0);
 
@@ -94,3 +96,54 @@ describe('canonicalize (RFC 8785)', () => {
     expect(canonicalize({ a: shared, b: shared })).toBe('{"a":{"k":1},"b":{"k":1}}');
   });
 });
+
+/** Random JSON with the awkward parts: index-like and non-ASCII keys, escapes, surrogates, number forms. */
+function randomJson(random: Random, depth = 0): unknown {
+  const kind = random.int(0, depth > 3 ? 3 : 5);
+  if (kind === 0) return random.pick([0, -0, 1, -1.5, 1e21, 1e-7, 333333333.33333329, 2 ** 53, 5e-324, random.normal() * 1e6]);
+  if (kind === 1) return random.pick(['', 'a', 'é€', '\ud83d\ude00', 'quote " and \\', 'tab\tnl\n', '\u0001', '\u2028', 'x'.repeat(random.int(0, 5))]);
+  if (kind === 2) return random.pick([true, false, null]);
+  if (kind === 3) return [];
+  if (kind === 4) return Array.from({ length: random.int(0, 4) }, () => randomJson(random, depth + 1));
+  const keys = ['a', 'b', 'B', '', '1', '10', '9', 'é', '\ud83d\ude00', '\ufb33', 'digest', 'record_id'];
+  return Object.fromEntries(Array.from({ length: random.int(0, 5) }, () => [random.pick(keys), randomJson(random, depth + 1)]));
+}
+
+describe('certainlyCanonical (the fast check every log line goes through)', () => {
+  it('never vouches for a text that canonicalize would not produce, over 3000 random and hand-picked texts', () => {
+    const random = rng(8785);
+    const texts: string[] = [
+      '{"b":1,"a":2}', '{"a":1,"a":2}', '{ "a":1}', '{"a":1.0}', '{"a":1E2}', '{"a":-0}', '{"a":"\\u0041"}', '{"a":"\\ud800"}',
+      '{"a":"\\uD800"}', '{"a":"\\ud83d\\ude00"}', '{"__proto__":1}', '{"10":1,"9":2}', '{"9":2,"10":1}', '{"a":1e999}', '["\\u001F"]',
+    ];
+    for (let i = 0; i < 1000; i++) {
+      const value = randomJson(random);
+      texts.push(canonicalize(value), JSON.stringify(value), JSON.stringify(value, null, random.int(0, 1)));
+    }
+    let vouched = 0;
+    for (const text of texts) {
+      const value = JSON.parse(text) as unknown;
+      let canonical: string | null;
+      try {
+        canonical = canonicalize(value);
+      } catch {
+        canonical = null;
+      }
+      if (certainlyCanonical(text, value)) {
+        vouched++;
+        expect(canonical, text).toBe(text);
+      }
+    }
+    // And it does settle most canonical texts by itself (else it would save nothing).
+    expect(vouched).toBeGreaterThan(900);
+  });
+
+  it('settles a canonical audit-like line, and leaves index-like keys to canonicalize', () => {
+    const line = canonicalize({ digest: 'f'.repeat(64), prev: '0'.repeat(64), record: { b: [1, { y: 'é', x: null }], a: 0.1 }, seq: 3, type: 'record' });
+    expect(certainlyCanonical(line, JSON.parse(line))).toBe(true);
+    const numeric = canonicalize({ '10': 1, '9': 2 });
+    expect(numeric).toBe('{"10":1,"9":2}');
+    expect(certainlyCanonical(numeric, JSON.parse(numeric))).toBe(false);
+  });
+});
+

@@ -4,7 +4,7 @@
  * definitions written here from scratch, for every size 1..40.
  */
 import { describe, expect, it } from 'vitest';
-import { EMPTY_ROOT, leafHash, merkleTree, nodeHash, verifyConsistency, verifyInclusion } from '../../src/audit/merkle.js';
+import { EMPTY_ROOT, leafHash, merkleTree, nodeHash, treeFrontier, verifyConsistency, verifyInclusion } from '../../src/audit/merkle.js';
 import { H, naiveConsistency, naiveInclusion, naiveMth, naivePath, naiveRootFromPath, naiveSubproof } from './naive.js';
 
 const hex = (bs: readonly Buffer[]): string[] => bs.map((b) => b.toString('hex'));
@@ -174,3 +174,21 @@ function tamperedPaths(path: readonly Buffer[], root: Buffer): Buffer[][] {
   out.push([...path, root], [root, ...path], [...path, EMPTY_ROOT]);
   return out;
 }
+
+describe('tree frontier (the head kept while appending, without the leaves)', () => {
+  it('its head after each of 0..70 appends is the naive MTH; a copy grows on its own', () => {
+    const leaves = Array.from({ length: 70 }, (_, i) => Buffer.from(`frontier leaf ${i}`));
+    const frontier = treeFrontier();
+    expect(frontier.root().equals(EMPTY_ROOT)).toBe(true);
+    for (let n = 1; n <= leaves.length; n++) {
+      frontier.push(leafHash(leaves[n - 1]));
+      expect(frontier.size()).toBe(n);
+      expect(frontier.root().toString('hex'), `n=${n}`).toBe(naiveMth(leaves.slice(0, n)).toString('hex'));
+    }
+    const copy = frontier.copy();
+    copy.push(leafHash(Buffer.from('one more')));
+    expect(copy.root().toString('hex')).toBe(naiveMth([...leaves, Buffer.from('one more')]).toString('hex'));
+    expect(frontier.size()).toBe(70);
+    expect(frontier.root().toString('hex')).toBe(naiveMth(leaves).toString('hex'));
+  });
+});
