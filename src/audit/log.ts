@@ -121,22 +121,11 @@ function parseLine(bytes: Buffer): Parsed {
   return { problem: 'type must be "record" or "checkpoint"' };
 }
 
-/** The log's lines, parsed (a malformed line is a UserError), and its torn tail if any. */
-function readLog(logFile: string): { lines: LogLine[]; torn: TornTail | null } {
-  const lines: LogLine[] = [];
-  const torn = forEachLine(logFile, 'audit log', (bytes, i) => {
-    lines.push(parsedOrFail(logFile, bytes, i).line);
-  });
-  return { lines, torn };
-}
-
 function parsedOrFail(logFile: string, bytes: Buffer, index: number): ParsedLine {
   const { parsed, problem } = parseLine(bytes);
   return parsed ?? fail(`${logFile}: line ${index + 1}: ${problem} (run audit verify)`);
 }
 
-const records = (lines: readonly LogLine[]): AuditRecord[] => lines.flatMap((l) => (l.type === 'record' ? [l.record] : []));
-const checkpoints = (lines: readonly LogLine[]): Checkpoint[] => lines.flatMap((l) => (l.type === 'checkpoint' ? [l.checkpoint] : []));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Appending
@@ -415,7 +404,7 @@ export interface VerifyResult {
   readonly ok: boolean;
   /** Records read in order up to the first problem (all of them when ok). */
   readonly size: number;
-  /** Those records (a command that verifies a log then reads it needs no second parse). */
+  /** Those of them that `keep` chose (a command that verifies a log then reads it needs no second parse). */
   readonly records: readonly AuditRecord[];
   /** Checkpoints verified. */
   readonly checkpoints: number;
@@ -438,6 +427,8 @@ export interface VerifyOptions {
   readonly known?: readonly Checkpoint[];
   /** Records after the last checkpoint are no problem (`audit seal` checks everything else before signing them). */
   readonly unsignedTail?: boolean;
+  /** Which verified records to return (default none: a log may hold millions). */
+  readonly keep?: (record: AuditRecord) => boolean;
 }
 
 interface Problem {
@@ -455,7 +446,9 @@ interface Problem {
  */
 export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyObject[], options: VerifyOptions = {}): VerifyResult {
   const keys = keyRing(publicKeys);
-  const recs: AuditRecord[] = [];
+  const recordIds: string[] = [];
+  const kept: { seq: number; record: AuditRecord }[] = [];
+  const keep = options.keep ?? (() => false);
   const leaves: Buffer[] = [];
   const cps: { line: number; checkpoint: Checkpoint }[] = [];
   const ids = new Set<string>();
@@ -468,20 +461,21 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
   // Pass 1, streaming: form, chain, records; checkpoint signatures and sizes.
   const torn = forEachLine(logFile, 'audit log', (bytes, i) => {
     lineCount = i + 1;
-    const at = (reason: string): Problem => ({ line: i + 1, seq: recs.length, reason });
+    const at = (reason: string): Problem => ({ line: i + 1, seq: recordIds.length, reason });
     const { parsed, problem: malformed } = parseLine(bytes);
     if (!parsed) problem = at(malformed);
     else if (parsed.line.prev !== prev) problem = at('prev is not the digest of the line before (chain broken)');
     else if (parsed.line.digest !== parsed.lineDigest) problem = at('digest does not match the line');
-    else if (parsed.line.type === 'record') problem = recordProblem(parsed.line, recs.length, ids, at);
-    else problem = checkpointLineProblem(parsed.line.checkpoint, recs.length, cps.at(-1)?.checkpoint, keys, at);
+    else if (parsed.line.type === 'record') problem = recordProblem(parsed.line, recordIds.length, ids, at);
+    else problem = checkpointLineProblem(parsed.line.checkpoint, recordIds.length, cps.at(-1)?.checkpoint, keys, at);
     if (problem) {
       lastLineId = recordIdAt(bytes);
       return false;
     }
     const { line, recordDigest } = parsed!;
     if (line.type === 'record') {
-      recs.push(line.record);
+      if (keep(line.record)) kept.push({ seq: recordIds.length, record: line.record });
+      recordIds.push(line.record.record_id);
       leaves.push(leafHash(Buffer.from(recordDigest!, 'hex')));
       ids.add(line.record.record_id);
       lastLineId = { firstBadRecordId: line.record.record_id };
@@ -514,32 +508,32 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
   for (const known of problem ? [] : (options.known ?? [])) {
     const invalid = checkpointProblem(known, keys);
     const size = known.size;
-    if (invalid || size > recs.length || !tree.root(size).equals(Buffer.from(known.root, 'hex'))) {
-      const why = invalid ?? (size > recs.length ? `the log holds only ${recs.length} records` : 'its root does not match the log');
+    if (invalid || size > recordIds.length || !tree.root(size).equals(Buffer.from(known.root, 'hex'))) {
+      const why = invalid ?? (size > recordIds.length ? `the log holds only ${recordIds.length} records` : 'its root does not match the log');
       // A root that does not match vouches for none of the records it signs (which one changed, roots cannot tell);
       // a log shorter than the checkpoint lacks the records from its end on.
-      const seq = invalid || size > recs.length ? Math.min(size, recs.length) : 0;
+      const seq = invalid || size > recordIds.length ? Math.min(size, recordIds.length) : 0;
       problem = { line: lineCount, seq, reason: `the log does not extend the known checkpoint of size ${size} (${why})` };
       break;
     }
   }
   const covered = cps.at(-1)?.checkpoint.size ?? 0;
   if (!problem && torn) {
-    problem = { line: lineCount + 1, seq: recs.length, reason: `last line incomplete (${torn.bytes} bytes, a crash mid-write?)` };
+    problem = { line: lineCount + 1, seq: recordIds.length, reason: `last line incomplete (${torn.bytes} bytes, a crash mid-write?)` };
   }
-  if (!problem && covered < recs.length && !options.unsignedTail) {
-    problem = { line: lineCount, seq: covered, reason: `records ${covered}..${recs.length - 1} are not covered by a signed checkpoint (a run that stopped before signing them: run their cases again with this log, or check them and sign them with lrp-report audit seal)` };
+  if (!problem && covered < recordIds.length && !options.unsignedTail) {
+    problem = { line: lineCount, seq: covered, reason: `records ${covered}..${recordIds.length - 1} are not covered by a signed checkpoint (a run that stopped before signing them: run their cases again with this log, or check them and sign them with lrp-report audit seal)` };
   }
-  if (!problem) return { ok: true, size: recs.length, records: recs, checkpoints: verified, reason: `${recs.length} records, ${verified} checkpoints verified` };
-  const bad = recs[problem.seq] as AuditRecord | undefined;
+  if (!problem) return { ok: true, size: recordIds.length, records: kept.map((k) => k.record), checkpoints: verified, reason: `${recordIds.length} records, ${verified} checkpoints verified` };
+  const bad = recordIds[problem.seq] as string | undefined;
   return {
     ok: false,
-    size: Math.min(recs.length, problem.seq),
-    records: recs.slice(0, problem.seq),
+    size: Math.min(recordIds.length, problem.seq),
+    records: kept.filter((k) => k.seq < problem!.seq).map((k) => k.record),
     checkpoints: verified,
     firstBadSeq: problem.seq,
-    recordsRead: recs.length,
-    ...(bad ? { firstBadRecordId: bad.record_id } : problem.line === lineCount ? lastLineId : {}),
+    recordsRead: recordIds.length,
+    ...(bad ? { firstBadRecordId: bad } : problem.line === lineCount ? lastLineId : {}),
     line: problem.line,
     reason: `line ${problem.line}: ${problem.reason}`,
   };
@@ -574,14 +568,29 @@ function recordIdAt(bytes: Buffer | undefined): { firstBadRecordId?: string } {
 // ---------------------------------------------------------------------------------------------------------------
 // Reading for proofs (proof.ts)
 
+/** A log's contents for proofs: every leaf, the records a caller asked for, the checkpoints. */
 export interface LogContents {
-  readonly records: readonly AuditRecord[];
+  /** Every record's Merkle leaf, in log order. */
+  readonly leaves: readonly Buffer[];
+  /** The records `keep` chose, with their leaf index (only those: a log may hold millions). */
+  readonly records: readonly { readonly seq: number; readonly record: AuditRecord }[];
   readonly checkpoints: readonly Checkpoint[];
 }
 
-/** Records and checkpoints in order; refuses a malformed or torn log (proofs come from complete logs only). */
-export function readLogContents(logFile: string): LogContents {
-  const { lines, torn } = readLog(logFile);
+/** Reads a log for proofs; refuses a malformed or torn log (proofs come from complete logs only). */
+export function readLogContents(logFile: string, keep: (record: AuditRecord) => boolean): LogContents {
+  const leaves: Buffer[] = [];
+  const records: { seq: number; record: AuditRecord }[] = [];
+  const checkpoints: Checkpoint[] = [];
+  const torn = forEachLine(logFile, 'audit log', (bytes, i) => {
+    const { line, recordDigest } = parsedOrFail(logFile, bytes, i);
+    if (line.type === 'checkpoint') {
+      checkpoints.push(line.checkpoint);
+      return;
+    }
+    if (keep(line.record)) records.push({ seq: leaves.length, record: line.record });
+    leaves.push(leafHash(Buffer.from(recordDigest!, 'hex')));
+  });
   if (torn) fail(`${logFile}: the last line is incomplete (a crash mid-write?); repair the log first`);
-  return { records: records(lines), checkpoints: checkpoints(lines) };
+  return { leaves, records, checkpoints };
 }

@@ -31,24 +31,24 @@ export interface ProofCheck {
 
 /** Proves `recordId`'s inclusion under the log's latest checkpoint. */
 export function proveInclusion(logFile: string, recordId: string): InclusionProof {
-  const { records, checkpoints } = readLogContents(logFile);
-  const index = records.findIndex((r) => r.record_id === recordId);
-  if (index < 0) {
-    // A case id instead of a record id is the usual slip: name that case's records.
-    const ofCase = records.filter((r) => r.case_id === recordId).map((r) => r.record_id);
+  // A case id instead of a record id is the usual slip: that case's records are kept too, to name them.
+  const { leaves, records, checkpoints } = readLogContents(logFile, (r) => r.record_id === recordId || r.case_id === recordId);
+  const found = records.find(({ record }) => record.record_id === recordId);
+  if (!found) {
+    const ofCase = records.map(({ record }) => record.record_id);
     fail(`${logFile}: no record ${recordId}${ofCase.length > 0 ? `; the records of case ${recordId}: ${ofCase.join(', ')}` : ' (a record id reads domain:CASE:digest, as report --json and the batch summary print it)'}`);
   }
   const checkpoint = checkpoints.at(-1);
-  if (!checkpoint || checkpoint.size <= index) fail(`${logFile}: record ${recordId} is not covered by a signed checkpoint yet`);
-  const tree = merkleTree(records.map(recordLeaf));
+  if (!checkpoint || checkpoint.size <= found.seq) fail(`${logFile}: record ${recordId} is not covered by a signed checkpoint yet`);
+  const tree = merkleTree(leaves);
   // A proof from records that no longer match the checkpoint would be refused by anyone who checks it.
   if (!tree.root(checkpoint.size).equals(Buffer.from(checkpoint.root, 'hex'))) fail(`${logFile}: its records do not match its latest checkpoint, so no proof can be made (run audit verify)`);
-  return proofFor(tree, records, index, checkpoint);
+  return proofFor(tree, found.record, found.seq, checkpoint);
 }
 
-function proofFor(tree: ReturnType<typeof merkleTree>, records: readonly AuditRecord[], index: number, checkpoint: Checkpoint): InclusionProof {
+function proofFor(tree: ReturnType<typeof merkleTree>, record: AuditRecord, index: number, checkpoint: Checkpoint): InclusionProof {
   return {
-    record: records[index],
+    record,
     leaf_index: index,
     tree_size: checkpoint.size,
     audit_path: tree.inclusionProof(index, checkpoint.size).map((h) => h.toString('hex')),
@@ -105,17 +105,17 @@ export function exportBundle(logFile: string, range: { readonly from?: string; r
   const lo = range.from === undefined ? -Infinity : parseTime(range.from, 'from');
   const hi = range.to === undefined ? Infinity : parseTime(range.to, 'to');
   if (lo > hi) fail(`--from ${range.from} is after --to ${range.to}`);
-  const { records, checkpoints } = readLogContents(logFile);
+  const { leaves, records, checkpoints } = readLogContents(logFile, (record) => {
+    const t = Date.parse(record.decision_time);
+    return t >= lo && t < hi;
+  });
   const checkpoint = checkpoints.at(-1);
   if (!checkpoint) fail(`${logFile}: no signed checkpoint`);
-  const tree = merkleTree(records.map(recordLeaf));
-  const proofs: InclusionProof[] = [];
-  for (const [index, record] of records.entries()) {
-    const t = Date.parse(record.decision_time);
-    if (t < lo || t >= hi) continue;
-    if (index >= checkpoint.size) fail(`${logFile}: record ${record.record_id} is not covered by a signed checkpoint yet`);
-    proofs.push(proofFor(tree, records, index, checkpoint));
-  }
+  const tree = merkleTree(leaves);
+  const proofs = records.map(({ seq, record }) => {
+    if (seq >= checkpoint.size) fail(`${logFile}: record ${record.record_id} is not covered by a signed checkpoint yet`);
+    return proofFor(tree, record, seq, checkpoint);
+  });
   return { from: range.from ?? null, to: range.to ?? null, checkpoint, proofs };
 }
 
@@ -184,11 +184,11 @@ export interface ConsistencyProof {
 }
 
 export function proveConsistency(logFile: string, from: Checkpoint): ConsistencyProof {
-  const { records, checkpoints } = readLogContents(logFile);
+  const { leaves, checkpoints } = readLogContents(logFile, () => false);
   const to = checkpoints.at(-1);
   if (!to) fail(`${logFile}: no signed checkpoint`);
   if (from.size > to.size) fail(`${logFile}: the latest checkpoint (size ${to.size}) is older than the one given (size ${from.size})`);
-  const proof = merkleTree(records.map(recordLeaf)).consistencyProof(from.size, to.size);
+  const proof = merkleTree(leaves).consistencyProof(from.size, to.size);
   return { from, to, proof: proof.map((h) => h.toString('hex')) };
 }
 

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp.js';
 import { loadPublicKey } from '../../src/audit/keys.js';
-import { readLogContents, verifyLog } from '../../src/audit/log.js';
+import { verifyLog } from '../../src/audit/log.js';
+import { logRecords } from '../helpers/audit-log.js';
 import { csvRecords } from '../../src/io/csv.js';
 import { packagePath } from '../../src/paths.js';
 import { seededRandom } from '../../src/util/random.js';
@@ -82,7 +83,7 @@ describe('batch', () => {
     const verified = verifyLog(path.join(dir, 'audit.log'), key);
     expect(verified.ok, verified.reason).toBe(true);
     expect(verified.size).toBe(CASES);
-    const { records } = readLogContents(path.join(dir, 'audit.log'));
+    const records = logRecords(path.join(dir, 'audit.log'));
     expect(records).toHaveLength(CASES);
     expect(new Set(records.map((r) => r.case_id)).size).toBe(CASES);
     expect(new Set(records.map((r) => r.record_id))).toEqual(new Set(summary.map((r) => r.record_id)));
@@ -185,7 +186,7 @@ describe('batch', () => {
     expect(r.status, r.stderr).toBe(0);
     const files = fs.readdirSync(path.join(dir, 'out')).filter((f) => !/\.(csv|jsonl)$|^batch-settings\.json$/.test(f)).sort();
     expect(files).toEqual(['APP-1001.adverse-action-letter.html', 'APP-1001.adverse-action-letter.pdf']);
-    const { records } = readLogContents(log);
+    const records = logRecords(log);
     expect(records.map((rec) => rec.case_id).sort()).toEqual(['APP-1001', 'APP-1002']);
     const summary = csvRecords(fs.readFileSync(path.join(dir, 'out', 'summary.csv'), 'utf8'), 'summary');
     expect(summary).toHaveLength(3);
@@ -210,6 +211,6 @@ describe('batch', () => {
     expect(failures.map((f) => f.status)).toEqual(['failed', 'failed', 'failed']);
     for (const f of failures) expect(f.error).toMatch(/already records decision credit:APP-100[12]:\w+ with other documents/);
     expect(fs.readdirSync(path.join(dir, 'out2')).filter((f) => /\.(pdf|html)$/.test(f))).toEqual([]);
-    expect(readLogContents(log).records).toHaveLength(2);
+    expect(logRecords(log)).toHaveLength(2);
   }, 120_000);
 });

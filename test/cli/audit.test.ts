@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp.js';
 import { canonicalize } from '../../src/audit/canonical.js';
 import { sha256Hex } from '../../src/audit/hash.js';
-import { readLogContents } from '../../src/audit/log.js';
+import { logRecords } from '../helpers/audit-log.js';
 import { packagePath } from '../../src/paths.js';
 
 const CLI = packagePath('dist', 'src', 'cli', 'main.js');
@@ -39,7 +39,7 @@ describe('lrp-report audit', () => {
     const again = run('report', '--domain', 'credit', '--case', creditCase, '--out', 'out', '--audit', 'audit.log', '--audit-key', KEY());
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/already in audit\.log .* not recorded twice/);
-    const { records } = readLogContents(path.join(dir, 'audit.log'));
+    const records = logRecords(path.join(dir, 'audit.log'));
     expect(records.map((r) => r.domain)).toEqual(['credit', 'dermatology']);
     const v = run('audit', 'verify', 'audit.log', '--key', PUB());
     expect(v.code, v.stderr).toBe(0);
@@ -55,7 +55,7 @@ describe('lrp-report audit', () => {
     // In a log of its own, the second rendering is recorded.
     const own = run('report', '--domain', 'credit', '--case', creditCase, '--out', 'letters-only', '--audit', 'letters.log', '--audit-key', KEY(), '--documents', 'adverse-action-letter');
     expect(own.code, own.stderr).toBe(0);
-    expect(readLogContents(path.join(dir, 'letters.log')).records[0].rendered.documents.map((d) => d.name)).toEqual(['adverse-action-letter', 'adverse-action-letter']);
+    expect(logRecords(path.join(dir, 'letters.log'))[0].rendered.documents.map((d) => d.name)).toEqual(['adverse-action-letter', 'adverse-action-letter']);
   }, 60_000);
 
   it('a letter PDF carries its decision record, and the log holds that record with the PDF\'s digest', () => {
@@ -63,7 +63,7 @@ describe('lrp-report audit', () => {
     const detached = fs.mkdtempSync(path.join(dir, 'detach-'));
     execFileSync('pdfdetach', ['-saveall', '-o', detached, pdf]);
     const attached = JSON.parse(fs.readFileSync(path.join(detached, 'lrp-report-decision-record.json'), 'utf8')) as Record<string, unknown>;
-    const logged = readLogContents(path.join(dir, 'audit.log')).records[0];
+    const logged = logRecords(path.join(dir, 'audit.log'))[0];
     const { rendered, ...decision } = logged;
     expect(canonicalize(attached)).toBe(canonicalize(decision));
     expect(rendered.documents.find((d) => d.name === 'adverse-action-letter' && d.format === 'pdf')!.sha256).toBe(sha256Hex(fs.readFileSync(pdf)));
@@ -114,7 +114,7 @@ describe('lrp-report audit', () => {
     const v = run('audit', 'verify', 'rechained.log', '--key', PUB());
     expect(v.code).toBe(1);
     // No proof is made from such a log: anyone checking it would refuse it.
-    const id = readLogContents(path.join(dir, 'rechained.log')).records[0].record_id;
+    const id = logRecords(path.join(dir, 'rechained.log'))[0].record_id;
     const proof = run('audit', 'prove', 'rechained.log', '--record', id, '--out', 'rechained-proof.json');
     expect(proof.stderr).toMatch(/rechained\.log: its records do not match its latest checkpoint, so no proof can be made/);
     expect(fs.existsSync(path.join(dir, 'rechained-proof.json'))).toBe(false);
@@ -137,7 +137,7 @@ describe('lrp-report audit', () => {
   });
 
   it('proves a record offline, and refuses a doctored proof', () => {
-    const id = readLogContents(path.join(dir, 'audit.log')).records[0].record_id;
+    const id = logRecords(path.join(dir, 'audit.log'))[0].record_id;
     expect(run('audit', 'prove', 'audit.log', '--record', id, '--out', 'proof.json').code).toBe(0);
     const ok = run('audit', 'check-proof', 'proof.json', '--key', PUB());
     expect(ok.code, ok.stderr).toBe(0);
