@@ -11,15 +11,17 @@ import type { CreditDomainConfig } from './config.js';
 import { DEFAULT_DOMAIN_FILE, loadCreditDomain } from './config.js';
 import type { CreditContext } from './context.js';
 import { CONTEXT_SCHEMA } from './context.js';
+import type { AttributeEvidence } from './evidence.js';
 import { attributeEvidence } from './evidence.js';
 import { topFactors } from './factors.js';
 import type { Escalation } from './guard.js';
-import { basisOf, decidingProxy, escalationFor, otherValues } from './guard.js';
+import { basisOf, decidingProxy, escalationFor } from './guard.js';
 import type { HintRequest, HintResult } from './hints.js';
 import { findHints } from './hints.js';
 import type { CreditModel } from './model.js';
 import { isRefused, openCreditModel } from './model.js';
-import { principalReasons } from './reasons.js';
+import { principalReasons, rankAdverse } from './reasons.js';
+import { otherValues, scoreVariants, type Variant } from './variants.js';
 import type { Reference } from './reference.js';
 import { buildReference } from './reference.js';
 
@@ -61,26 +63,56 @@ export async function openCreditAssessor(domainFile: string = DEFAULT_DOMAIN_FIL
  * the model takes, re-scored in one run (decidingProxy).
  */
 async function proxiesDeciding(config: CreditDomainConfig, model: CreditModel, inputs: readonly CaseInput[], check: readonly boolean[]): Promise<Map<number, Escalation>> {
-  const { pre } = model;
-  const proxies = pre.features.filter((f) => basisOf(config, f.name)?.kind === 'proxy');
-  const variants: { n: number; attribute: string; value: string | number; row: Float32Array }[] = [];
+  const proxies = model.pre.features.filter((f) => basisOf(config, f.name)?.kind === 'proxy');
+  const variants: (Variant & { n: number })[] = [];
   inputs.forEach(({ creditCase, source }, n) => {
     if (!check[n]) return;
     for (const feature of proxies) {
       const value = creditCase.attributes[feature.name];
       if (value === undefined) continue;
-      for (const other of otherValues(feature, value)) variants.push({ n, attribute: feature.name, value: other, row: encodeCase(pre, { ...creditCase.attributes, [feature.name]: other }, source) });
+      for (const other of otherValues(feature, value)) variants.push({ n, creditCase, source, attribute: feature.name, value: other });
     }
   });
+  const scores = await scoreVariants(model, variants);
   const decided = new Map<number, Escalation>();
-  if (variants.length === 0) return decided;
-  const rows = new Float32Array(variants.length * pre.columns);
-  variants.forEach((v, k) => rows.set(v.row, k * pre.columns));
-  const scores = await model.score(rows, variants.length);
   variants.forEach((v, k) => {
     if (!decided.has(v.n) && !isRefused(scores[k], model.threshold)) decided.set(v.n, decidingProxy(config, v.attribute, v.value));
   });
   return decided;
+}
+
+/**
+ * For each refused case, its adverse attributes (ranked) that counted against it: with only that attribute changed
+ * to another of its values the model's risk is lower (a numeric one only toward the other side of its statement:
+ * lower for "high", higher for "low"); at most `wanted`. Tried a round at a time, each round the next attributes a
+ * case still needs, all in one run: most cases need one round.
+ */
+async function adverseThatCounts(model: CreditModel, inputs: readonly CaseInput[], probabilities: Float32Array, ranked: readonly (readonly AttributeEvidence[])[], wanted: number): Promise<AttributeEvidence[][]> {
+  const counted = ranked.map((): AttributeEvidence[] => []);
+  const tried = ranked.map(() => 0);
+  for (;;) {
+    const tests: { n: number; evidence: AttributeEvidence; variants: number }[] = [];
+    const variants: Variant[] = [];
+    ranked.forEach((list, n) => {
+      const { creditCase, source } = inputs[n];
+      for (let need = wanted - counted[n].length; need > 0 && tried[n] < list.length; need--) {
+        const evidence = list[tried[n]++];
+        const feature = model.pre.features.find((f) => f.name === evidence.attribute)!;
+        const current = Number(evidence.value);
+        const direction = evidence.statement.direction;
+        const others = otherValues(feature, evidence.value).filter((v) => direction === undefined || (direction === 'high' ? Number(v) < current : Number(v) > current));
+        tests.push({ n, evidence, variants: others.length });
+        for (const value of others) variants.push({ creditCase, source, attribute: evidence.attribute, value });
+      }
+    });
+    if (tests.length === 0) return counted;
+    const scores = await scoreVariants(model, variants);
+    let at = 0;
+    for (const { n, evidence, variants: count } of tests) {
+      if (scores.subarray(at, at + count).some((p) => p < probabilities[n])) counted[n].push(evidence);
+      at += count;
+    }
+  }
 }
 
 async function assessCases(config: CreditDomainConfig, model: CreditModel, reference: Reference | null, inputs: readonly CaseInput[], profileId: string): Promise<CreditContext[]> {
@@ -95,12 +127,14 @@ async function assessCases(config: CreditDomainConfig, model: CreditModel, refer
   const probabilities = await model.score(rows, inputs.length);
   const explanation = await model.explain(rows, inputs.length);
 
-  const analyses = inputs.map((input, n) => {
-    const refused = isRefused(probabilities[n], threshold);
-    const evidence = attributeEvidence(config, pre, input.creditCase, encoded[n], explanation.relevance, n, reference);
-    const reasons = refused ? principalReasons(evidence, profile.max_reasons, config) : [];
+  const refusedAt = inputs.map((_, n) => isRefused(probabilities[n], threshold));
+  const evidenceOf = inputs.map((input, n) => attributeEvidence(config, pre, input.creditCase, encoded[n], explanation.relevance, n, reference));
+  const adverse = await adverseThatCounts(model, inputs, probabilities, evidenceOf.map((e, n) => (refusedAt[n] ? rankAdverse(e) : [])), profile.max_reasons);
+  const analyses = inputs.map((_, n) => {
+    const refused = refusedAt[n];
+    const reasons = principalReasons(adverse[n], config);
     const escalation: Escalation | null = escalationFor(config, pre, reasons.map((r) => r.attribute)) ?? (refused && reasons.length === 0 ? noReasons : null);
-    return { refused, evidence, reasons, escalation };
+    return { refused, evidence: evidenceOf[n], reasons, escalation };
   });
   const decided = await proxiesDeciding(config, model, inputs, analyses.map((a) => a.refused && a.escalation === null));
   decided.forEach((escalation, n) => (analyses[n].escalation = escalation));
@@ -162,7 +196,7 @@ async function assessCases(config: CreditDomainConfig, model: CreditModel, refer
 const noReasons: Escalation = {
   code: 'no-adverse-reason',
   attributes: [],
-  message: 'refused, but no attribute has adverse relevance: specific reasons cannot be stated; a human must review the decision',
+  message: 'refused, but no attribute both has adverse relevance and would, changed, have lowered the risk: specific reasons cannot be stated; a human must review the decision',
 };
 
 function letterStatus(refused: boolean, escalation: Escalation | null): CreditContext['letter'] {

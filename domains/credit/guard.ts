@@ -4,7 +4,7 @@
  * that decides the refusal on its own, whatever its rank (decidingProxy). Nothing is dropped: the flagged
  * attributes stay in the factors and reasons, marked with their basis.
  */
-import type { TabularFeature, TabularPreprocessing } from '../../src/models/card.js';
+import type { TabularPreprocessing } from '../../src/models/card.js';
 import type { CreditDomainConfig } from './config.js';
 
 export interface Basis {
@@ -44,15 +44,6 @@ export function escalationFor(config: CreditDomainConfig, pre: TabularPreprocess
     attributes: proxies,
     message: `a configured proxy of a prohibited basis would be a principal reason (${describe(config, proxies)}): no letter; a human must review the decision`,
   };
-}
-
-/** A proxy's other values for the decisive check: every other level, or each whole number of its valid range (at most 20; else its ends). */
-export function otherValues(feature: TabularFeature, value: string | number): (string | number)[] {
-  if (feature.type === 'categorical') return feature.levels.filter((l) => l !== value);
-  const [lo, hi] = feature.valid_range;
-  const whole = Number.isInteger(lo) && Number.isInteger(hi) && hi - lo <= 20;
-  const values = whole ? Array.from({ length: hi - lo + 1 }, (_, i) => lo + i) : [lo, hi];
-  return values.filter((v) => v !== Number(value));
 }
 
 /**

@@ -1,7 +1,11 @@
 /**
  * Principal reasons (Reg B 1002.9(b)(2)): attributes the model scored that pushed this applicant toward
  * refusal (relevance > 0) and, with a reference population, more than they pushed the reference applicants
- * (excess > 0); ranked by excess; at most the profile's max_reasons.
+ * (excess > 0); ranked by excess; of those, only attributes that counted against the applicant: another value of
+ * theirs, the rest of the case unchanged, would have lowered the risk (assess.ts checks this with the model). A
+ * present level's relevance is measured against "no level at all", so a level in the applicant's favour ("no
+ * other installment plans") can carry positive relevance; stated as a reason, it would be a fact in their favour.
+ * At most the profile's max_reasons.
  */
 import type { CreditDomainConfig } from './config.js';
 import type { AttributeEvidence } from './evidence.js';
@@ -27,18 +31,17 @@ export function rankAdverse(evidence: readonly AttributeEvidence[]): AttributeEv
   return evidence.filter((e) => e.relevance > 0 && e.excess > 0).sort((a, b) => b.excess - a.excess || a.attribute.localeCompare(b.attribute));
 }
 
-export function principalReasons(evidence: readonly AttributeEvidence[], maxReasons: number, config: CreditDomainConfig): Reason[] {
-  return rankAdverse(evidence)
-    .slice(0, maxReasons)
-    .map((e, i) => ({
-      rank: i + 1,
-      attribute: e.attribute,
-      label: e.label,
-      statement: e.statement.text,
-      statement_code: e.statement.code,
-      form_c1: config.form_c1_reasons.includes(e.statement.text),
-      adverse_relevance: e.excess,
-      relevance: e.relevance,
-      basis: e.basis,
-    }));
+/** The reasons from adverse attributes already ranked and checked (rankAdverse, then the counterfactual check). */
+export function principalReasons(adverse: readonly AttributeEvidence[], config: CreditDomainConfig): Reason[] {
+  return adverse.map((e, i) => ({
+    rank: i + 1,
+    attribute: e.attribute,
+    label: e.label,
+    statement: e.statement.text,
+    statement_code: e.statement.code,
+    form_c1: config.form_c1_reasons.includes(e.statement.text),
+    adverse_relevance: e.excess,
+    relevance: e.relevance,
+    basis: e.basis,
+  }));
 }

@@ -6,6 +6,8 @@ export interface Statement {
   /** Stable key for translation and audit: `attribute.high`, `attribute.low` or `attribute=level`. */
   readonly code: string;
   readonly text: string;
+  /** A numeric value's side of the training average (what the statement says of it). */
+  readonly direction?: 'high' | 'low';
 }
 
 /**
@@ -15,7 +17,7 @@ export interface Statement {
 export function statementFor(feature: TabularFeature, attribute: AttributeConfig, value: string | number, encoded: number): Statement {
   if (feature.type === 'numeric') {
     const direction = encoded > 0 ? 'high' : 'low';
-    return { code: `${feature.name}.${direction}`, text: attribute.reason[direction]! };
+    return { code: `${feature.name}.${direction}`, text: attribute.reason[direction]!, direction };
   }
   const level = String(value);
   const text = attribute.reason.levels?.[level] ?? attribute.reason.default!.replaceAll('{value}', levelText(attribute, level));
