@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { fail, systemReason, UserError } from '../errors.js';
-import { forEachLine, type TornTail } from '../io/lines.js';
+import { forEachLine, type LinePosition, type TornTail } from '../io/lines.js';
 import { canonicalize, certainlyCanonical } from './canonical.js';
 import { checkpointProblem, signCheckpoint, type Checkpoint } from './checkpoint.js';
 import { HEX64, ZERO_DIGEST, sha256, sha256Hex } from './hash.js';
@@ -204,26 +204,90 @@ interface AppendState {
 
 const emptyLog = (): AppendState => ({ frontier: treeFrontier(), prev: ZERO_DIGEST, renderings: new Map(), head: null, unsigned: new Map(), torn: null });
 
-/** One pass over the log's lines (form checked, chain left to audit verify), keeping an AppendState. */
+/**
+ * One pass over the log's lines, keeping an AppendState. Records under the last checkpoint are read only for what
+ * a writer keeps of them (skimRecordLine); the lines after it, which the writer may come to sign, are parsed and
+ * checked whole. The chain and the signed records are audit verify's business: a signed record that was altered
+ * no longer hashes to its checkpoint's root, so the writer refuses to sign on (checkHead).
+ */
 function scanForAppend(logFile: string): AppendState {
   const frontier = treeFrontier();
   const renderings = new Map<string, string>();
-  let unsigned: AppendState['unsigned'] = new Map();
   let head: AppendState['head'] = null;
   let prev = ZERO_DIGEST;
-  const torn = forEachLine(logFile, 'audit log', (bytes, i) => {
-    const { line, recordDigest } = parsedOrFail(logFile, bytes, i);
+  // The first line after the last checkpoint: the lines from there on are parsed whole at the end.
+  let sinceHead: LinePosition | null = null;
+  let recordsAtHead = 0;
+  const torn = forEachLine(logFile, 'audit log', (bytes, at) => {
+    const skimmed = skimRecordLine(bytes);
+    if (skimmed) {
+      sinceHead ??= at;
+      frontier.push(leafHash(Buffer.from(skimmed.recordDigest, 'hex')));
+      renderings.set(skimmed.recordId, renderingKey(skimmed.rendered));
+      prev = skimmed.digest;
+      return;
+    }
+    const { line, recordDigest } = parsedOrFail(logFile, bytes, at.index);
     prev = line.digest;
     if (line.type === 'checkpoint') {
       head = { checkpoint: line.checkpoint, recordsBefore: frontier.size(), rootThen: frontier.root() };
-      unsigned = new Map();
+      recordsAtHead = frontier.size();
+      sinceHead = null;
       return;
     }
-    unsigned.set(line.record.record_id, { seq: frontier.size(), digest: recordDigest!, record: line.record });
+    // Parsed, but not laid out as skimRecordLine expects: it is parsed again with the rest.
+    sinceHead ??= at;
     frontier.push(leafHash(Buffer.from(recordDigest!, 'hex')));
     renderings.set(line.record.record_id, renderingKey(line.record.rendered));
   });
+  const unsigned: AppendState['unsigned'] = new Map();
+  let seq = recordsAtHead;
+  if (sinceHead) {
+    forEachLine(logFile, 'audit log', (bytes, at) => {
+      const { line, recordDigest } = parsedOrFail(logFile, bytes, at.index);
+      if (line.type === 'record') unsigned.set(line.record.record_id, { seq: seq++, digest: recordDigest!, record: line.record });
+    }, { from: sinceHead });
+  }
   return { frontier, prev, renderings, head, unsigned, torn };
+}
+
+const RECORD_LINE_START = Buffer.from('{"digest":"');
+const RECORD_LINE_PREV = Buffer.from('","prev":"');
+const RECORD_LINE_RECORD = Buffer.from('","record":');
+const RECORD_ID_KEY = Buffer.from('"record_id":"');
+const RECORD_LINE_END = /^,"seq":(0|[1-9][0-9]*),"type":"record"}$/;
+const isHexAt = (bytes: Buffer, from: number, to: number): boolean => {
+  for (let k = from; k < to; k++) if (!((bytes[k] >= 0x30 && bytes[k] <= 0x39) || (bytes[k] >= 0x61 && bytes[k] <= 0x66))) return false;
+  return true;
+};
+
+/**
+ * What a writer keeps of a record line, read without parsing the record: its digest, the record digest (hashed over
+ * the record's bytes, as parseLine does), the record id and rendered documents (from the record's last members,
+ * record_id to status, in canonical order). Null when the line is not laid out so; the caller then parses it whole.
+ * The last members parse as one object only when the slice starts at the record's top level: from a "record_id"
+ * key nested deeper, the record's closing braces are left unmatched.
+ */
+function skimRecordLine(bytes: Buffer): { digest: string; recordDigest: string; recordId: string; rendered: AuditRecord['rendered'] } | null {
+  const prevAt = RECORD_LINE_START.length + 64;
+  const recordKeyAt = prevAt + RECORD_LINE_PREV.length + 64;
+  if (bytes.length <= RECORD_AT || bytes.compare(RECORD_LINE_START, 0, RECORD_LINE_START.length, 0, RECORD_LINE_START.length) !== 0) return null;
+  if (bytes.compare(RECORD_LINE_PREV, 0, RECORD_LINE_PREV.length, prevAt, prevAt + RECORD_LINE_PREV.length) !== 0) return null;
+  if (bytes.compare(RECORD_LINE_RECORD, 0, RECORD_LINE_RECORD.length, recordKeyAt, RECORD_AT) !== 0) return null;
+  if (!isHexAt(bytes, RECORD_LINE_START.length, prevAt) || !isHexAt(bytes, prevAt + RECORD_LINE_PREV.length, recordKeyAt)) return null;
+  const seqAt = bytes.lastIndexOf(SEQ_KEY);
+  if (seqAt < RECORD_AT || !RECORD_LINE_END.test(bytes.toString('latin1', seqAt))) return null;
+  const record = bytes.subarray(RECORD_AT, seqAt);
+  const idAt = record.lastIndexOf(RECORD_ID_KEY);
+  if (idAt < 0) return null;
+  let last: Record<string, unknown>;
+  try {
+    last = JSON.parse(`{${record.toString('utf8', idAt)}`) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (Object.keys(last).join() !== 'record_id,rendered,schema_version,software,status' || typeof last.record_id !== 'string') return null;
+  return { digest: bytes.toString('latin1', RECORD_LINE_START.length, prevAt), recordDigest: sha256Hex(record), recordId: last.record_id, rendered: last.rendered as AuditRecord['rendered'] };
 }
 
 /** A record's documents in a short fixed-size form (a writer holds one per record). */
@@ -459,7 +523,7 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
   let lastLineId: { firstBadRecordId?: string } = {};
 
   // Pass 1, streaming: form, chain, records; checkpoint signatures and sizes.
-  const torn = forEachLine(logFile, 'audit log', (bytes, i) => {
+  const torn = forEachLine(logFile, 'audit log', (bytes, { index: i }) => {
     lineCount = i + 1;
     const at = (reason: string): Problem => ({ line: i + 1, seq: recordIds.length, reason });
     const { parsed, problem: malformed } = parseLine(bytes);
@@ -582,8 +646,8 @@ export function readLogContents(logFile: string, keep: (record: AuditRecord) => 
   const leaves: Buffer[] = [];
   const records: { seq: number; record: AuditRecord }[] = [];
   const checkpoints: Checkpoint[] = [];
-  const torn = forEachLine(logFile, 'audit log', (bytes, i) => {
-    const { line, recordDigest } = parsedOrFail(logFile, bytes, i);
+  const torn = forEachLine(logFile, 'audit log', (bytes, { index }) => {
+    const { line, recordDigest } = parsedOrFail(logFile, bytes, index);
     if (line.type === 'checkpoint') {
       checkpoints.push(line.checkpoint);
       return;

@@ -11,15 +11,25 @@ export interface TornTail {
   readonly bytes: number;
 }
 
-/** Bytes read at a time (a buffer grows past it only for a longer line). */
-const CHUNK_BYTES = 1 << 22;
+/** Where a line starts: its byte offset and 0-based index. */
+export interface LinePosition {
+  readonly offset: number;
+  readonly index: number;
+}
+
+export interface LineOptions {
+  /** Start at this line (a position an earlier pass handed out) instead of the first. */
+  readonly from?: LinePosition;
+  /** Bytes read at a time (a buffer grows past it only for a longer line). */
+  readonly chunkBytes?: number;
+}
 
 /**
- * Calls `visit` with each complete line (without its newline) and its 0-based index, in order, until it returns
+ * Calls `visit` with each complete line (without its newline) and where it starts, in order, until it returns
  * false. The bytes are valid only during the call (the buffer is reused): copy what you keep. Returns the torn
  * tail when the whole file was read and it does not end with a newline, else null.
  */
-export function forEachLine(file: string, what: string, visit: (bytes: Buffer, index: number) => boolean | void, chunkBytes = CHUNK_BYTES): TornTail | null {
+export function forEachLine(file: string, what: string, visit: (bytes: Buffer, at: LinePosition) => boolean | void, options: LineOptions = {}): TornTail | null {
   const io = <T>(act: () => T): T => {
     try {
       return act();
@@ -29,19 +39,19 @@ export function forEachLine(file: string, what: string, visit: (bytes: Buffer, i
   };
   const fd = io(() => fs.openSync(file, 'r'));
   try {
-    let buffer = Buffer.allocUnsafe(chunkBytes);
+    let buffer = Buffer.allocUnsafe(options.chunkBytes ?? 1 << 22);
     // buffer[0, filled) holds bytes not yet handed out, starting at file offset `offset`.
     let filled = 0;
-    let offset = 0;
-    let index = 0;
+    let offset = options.from?.offset ?? 0;
+    let index = options.from?.index ?? 0;
     for (;;) {
       if (filled === buffer.length) buffer = Buffer.concat([buffer.subarray(0, filled)], buffer.length * 2);
-      const read = io(() => fs.readSync(fd, buffer, filled, buffer.length - filled, null));
+      const read = io(() => fs.readSync(fd, buffer, filled, buffer.length - filled, offset + filled));
       if (read === 0) return filled > 0 ? { offset, bytes: filled } : null;
       const data = buffer.subarray(0, filled + read);
       let start = 0;
       for (let nl = data.indexOf(0x0a, filled); nl !== -1; nl = data.indexOf(0x0a, start)) {
-        if (visit(data.subarray(start, nl), index++) === false) return null;
+        if (visit(data.subarray(start, nl), { offset: offset + start, index: index++ }) === false) return null;
         start = nl + 1;
       }
       buffer.copy(buffer, 0, start, data.length);

@@ -162,6 +162,48 @@ describe('append and verify', () => {
     expect(() => appendRecords(file2, batch(2, 1), { key: privateKey })).toThrow(/its last checkpoint does not verify \(checkpoint signature does not verify\)/);
   });
 
+  it('a writer skims the signed records for what it keeps (ids, documents, tree) and still never signs over one that was altered', () => {
+    const file = fresh();
+    const records = batch(0, 6);
+    appendRecords(file, records.slice(0, 4), { key: privateKey });
+    appendRecords(file, records.slice(4));
+    const writer = openLogWriter(file);
+    for (const r of records) {
+      expect(writer.has(r.record_id)).toBe(true);
+      expect(writer.hasRendering(r.record_id, r.rendered)).toBe(true);
+      expect(writer.hasRendering(r.record_id, { ...r.rendered, template_version: 'other' })).toBe(false);
+    }
+    expect(writer.unvouched()).toEqual([{ seq: 4, recordId: records[4].record_id }, { seq: 5, recordId: records[5].record_id }]);
+    expect(writer.vouchFor(records[4]) && writer.vouchFor(records[5])).toBe(true);
+    expect(writer.append([], { key: privateKey }).checkpoint?.size).toBe(6);
+    expect(verifyLog(file, publicKey)).toMatchObject({ ok: true, size: 6 });
+
+    // A signed record altered so that the skim still reads it (a space; a nested record_id; another value), the
+    // chain recomputed over the altered bytes: its leaf no longer leads to the signed root.
+    const sound = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    const edits: ((line: string) => string)[] = [
+      (l) => l.replace('"decision_time":', '"decision_time": '),
+      (l) => l.replace(/("software":\{"lockfile_sha256":"[0-9a-f]{64}")/, '$1,"record_id":"credit:APP-9999"'),
+      (l) => l.replace(/"probability":[0-9.e-]+/, '"probability":0.01'),
+    ];
+    for (const edit of edits) {
+      const altered = [...sound];
+      altered[1] = edit(altered[1]);
+      expect(altered[1]).not.toBe(sound[1]);
+      const rechained = altered.reduce<string[]>((out, text) => {
+        const prev = out.length ? (JSON.parse(out[out.length - 1]) as { digest: string }).digest : '0'.repeat(64);
+        const body = text.replace(/^\{"digest":"[0-9a-f]{64}",/, '{').replace(/"prev":"[0-9a-f]{64}"/, `"prev":"${prev}"`);
+        const withoutDigest = body.startsWith('{"checkpoint"') ? body.replace(/,"digest":"[0-9a-f]{64}"/, '') : body;
+        const digest = sha(withoutDigest);
+        out.push(body.startsWith('{"checkpoint"') ? withoutDigest.replace(',"prev":', `,"digest":"${digest}","prev":`) : `{"digest":"${digest}",${body.slice(1)}`);
+        return out;
+      }, []);
+      fs.writeFileSync(file, `${rechained.join('\n')}\n`);
+      expect(verifyLog(file, publicKey).ok).toBe(false);
+      expect(() => appendRecords(file, batch(6, 1), { key: privateKey }), edit.toString()).toThrow(/its last checkpoint is not the head of its records|line 2: /);
+    }
+  });
+
   it('a line with a byte-order mark is refused (its bytes are not the canonical form)', () => {
     const file = fresh();
     appendRecords(file, batch(0, 2), { key: privateKey });

@@ -10,10 +10,10 @@ const dir = tempDir('lrp-lines-');
 
 function linesOf(file: string, chunkBytes: number): { lines: string[]; torn: ReturnType<typeof forEachLine> } {
   const lines: string[] = [];
-  const torn = forEachLine(file, 'test file', (bytes, i) => {
-    expect(i).toBe(lines.length);
+  const torn = forEachLine(file, 'test file', (bytes, at) => {
+    expect(at.index).toBe(lines.length);
     lines.push(bytes.toString('utf8'));
-  }, chunkBytes);
+  }, { chunkBytes });
   return { lines, torn };
 }
 
@@ -43,11 +43,25 @@ describe('forEachLine', () => {
     expect(linesOf(file, 4)).toEqual({ lines: [], torn: null });
   });
 
+  it('gives each line its byte offset, and starts at a position it gave', () => {
+    const file = path.join(dir, 'offsets.txt');
+    const text = 'ab\n€\n\nlast line\n';
+    fs.writeFileSync(file, text);
+    const bytes = Buffer.from(text);
+    const seen: { offset: number; index: number; line: string }[] = [];
+    forEachLine(file, 'test file', (line, at) => void seen.push({ ...at, line: line.toString() }), { chunkBytes: 2 });
+    expect(seen.map((s) => s.line)).toEqual(['ab', '€', '', 'last line']);
+    for (const s of seen) expect(bytes.subarray(s.offset, s.offset + Buffer.byteLength(s.line)).toString()).toBe(s.line);
+    const rest: string[] = [];
+    forEachLine(file, 'test file', (line, at) => void rest.push(`${at.index}:${line.toString()}`), { from: seen[1], chunkBytes: 3 });
+    expect(rest).toEqual(['1:€', '2:', '3:last line']);
+  });
+
   it('stops when the visitor returns false', () => {
     const file = path.join(dir, 'stop.txt');
     fs.writeFileSync(file, 'a\nb\nc\nd');
     const seen: string[] = [];
-    expect(forEachLine(file, 'test file', (bytes) => (seen.push(bytes.toString()), seen.length < 2), 3)).toBeNull();
+    expect(forEachLine(file, 'test file', (bytes) => (seen.push(bytes.toString()), seen.length < 2), { chunkBytes: 3 })).toBeNull();
     expect(seen).toEqual(['a', 'b']);
   });
 
