@@ -49,3 +49,7 @@ export function checkpointProblem(value: unknown, keys: KeyRing): string | null 
   if (!verify(null, signedBytes(cp), key, Buffer.from(cp.signature, 'hex'))) return 'checkpoint signature does not verify';
   return null;
 }
+
+/** Whether `later` was signed at an earlier time than `earlier`: checkpoints of one log never go back in time. */
+export const timeGoesBack = (earlier: Checkpoint, later: Checkpoint): boolean => Date.parse(later.timestamp) < Date.parse(earlier.timestamp);
+

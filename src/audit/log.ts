@@ -22,7 +22,7 @@ import type { KeyObject } from 'node:crypto';
 import { fail, systemReason, UserError } from '../errors.js';
 import { forEachLine, type LinePosition, type TornTail } from '../io/lines.js';
 import { canonicalize, certainlyCanonical } from './canonical.js';
-import { checkpointProblem, signCheckpoint, type Checkpoint } from './checkpoint.js';
+import { checkpointProblem, signCheckpoint, timeGoesBack, type Checkpoint } from './checkpoint.js';
 import { HEX64, ZERO_DIGEST, sha256, sha256Hex } from './hash.js';
 import { keyId, keyRing, type KeyRing } from './keys.js';
 import { leafHash, merkleTree, treeFrontier, verifyConsistency, type TreeFrontier } from './merkle.js';
@@ -311,6 +311,7 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
   let tree = frontier;
   let prev = lastDigest;
   let signed = head?.checkpoint.size ?? 0;
+  let lastSigned: Checkpoint | null = head?.checkpoint ?? null;
   let headChecked = false;
   // Before the first signature: the log's last checkpoint must be the head of its records, and signed by this key
   // if it names it; a writer does not extend a log it could tell was altered.
@@ -368,6 +369,8 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
       if (first) fail(unvouchedMessage(logFile, first.seq, first.record.record_id));
       checkHead(key);
       checkpoint = signCheckpoint(grown.size(), grown.root(), key, timestamp ?? new Date().toISOString());
+      // A clock set back would sign a checkpoint older than the one before it, which verification refuses.
+      if (lastSigned && timeGoesBack(lastSigned, checkpoint)) fail(`${logFile}: the checkpoint time ${checkpoint.timestamp} is before the log's last checkpoint (${lastSigned.timestamp}); nothing signed: check the system clock`);
       const line = { type: 'checkpoint' as const, prev: chain, checkpoint };
       chain = lineDigest(line);
       lines.push(lineText({ ...line, digest: chain }));
@@ -393,7 +396,10 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
     prev = chain;
     tree = grown;
     for (const r of valid) renderings.set(r.record_id, renderingKey(r.rendered));
-    if (checkpoint) signed = checkpoint.size;
+    if (checkpoint) {
+      signed = checkpoint.size;
+      lastSigned = checkpoint;
+    }
     return { size: grown.size(), digests, checkpoint };
   };
 
@@ -620,6 +626,7 @@ function checkpointLineProblem(checkpoint: Checkpoint, records: number, before: 
   if (invalid) return { ...at(invalid), seq: before?.size ?? 0 };
   if (checkpoint.size !== records) return { ...at(`checkpoint of size ${checkpoint.size} after ${records} records`), seq: before?.size ?? 0 };
   if (before && checkpoint.size <= before.size) return { ...at(`checkpoint size ${checkpoint.size} does not grow past ${before.size}`), seq: before.size };
+  if (before && timeGoesBack(before, checkpoint)) return { ...at(`checkpoint timestamp ${checkpoint.timestamp} is before the previous checkpoint's ${before.timestamp}`), seq: before.size };
   return null;
 }
 

@@ -7,7 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { fail, UserError } from '../errors.js';
 import { canonicalize } from './canonical.js';
-import { checkpointProblem, type Checkpoint } from './checkpoint.js';
+import { checkpointProblem, timeGoesBack, type Checkpoint } from './checkpoint.js';
 import { HEX64 } from './hash.js';
 import { keyRing } from './keys.js';
 import { readLogContents, recordLeaf } from './log.js';
@@ -200,6 +200,7 @@ export function verifyConsistencyProof(proof: ConsistencyProof, publicKeys: KeyO
     if (problem) return { ok: false, reason: `${name}: ${problem}` };
   }
   if (!Array.isArray(proof.proof) || !proof.proof.every((h) => typeof h === 'string' && HEX64.test(h))) return { ok: false, reason: 'proof must be a list of 64-hex-digit hashes' };
+  if (timeGoesBack(proof.from, proof.to)) return { ok: false, reason: `the checkpoint of size ${proof.to.size} was signed at ${proof.to.timestamp}, before the one of size ${proof.from.size} (${proof.from.timestamp}): a log's checkpoints never go back in time` };
   const path = proof.proof.map((h) => Buffer.from(h, 'hex'));
   const ok = verifyConsistency(proof.from.size, proof.to.size, Buffer.from(proof.from.root, 'hex'), Buffer.from(proof.to.root, 'hex'), path);
   return ok

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '../../src/audit/canonical.js';
+import { signCheckpoint } from '../../src/audit/checkpoint.js';
 import { generateAuditKeyPair, keyId, loadPrivateKey, loadPublicKey } from '../../src/audit/keys.js';
 import { appendRecords, openLogWriter, verifyLog } from '../../src/audit/log.js';
 import { exportBundle, proveConsistency, proveInclusion, verifyBundle, verifyConsistencyProof, verifyInclusionProof, type AuditBundle, type InclusionProof } from '../../src/audit/proof.js';
@@ -250,6 +251,23 @@ describe('append and verify', () => {
     expect(verifyLog(file, createPublicKey(other.privateKey))).toMatchObject({ ok: false, line: 3 });
   });
 
+  it("checkpoints never go back in time: a writer whose clock is behind the log's last checkpoint signs nothing, and verify refuses a log whose checkpoint does", () => {
+    const file = fresh();
+    appendRecords(file, batch(0, 2), { key: privateKey, timestamp: '2026-11-26T11:00:00Z' });
+    const before = fs.readFileSync(file);
+    expect(() => appendRecords(file, batch(2, 1), { key: privateKey, timestamp: '2026-11-26T10:59:59Z' })).toThrow(/the checkpoint time 2026-11-26T10:59:59Z is before the log's last checkpoint \(2026-11-26T11:00:00Z\); nothing signed: check the system clock/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    appendRecords(file, batch(2, 1), { key: privateKey, timestamp: '2026-11-26T11:00:00Z' }); // the same time is no step back
+    // The second checkpoint re-signed (validly) with an earlier time, its line digest recomputed.
+    const ls = lines(file);
+    const last = ls.at(-1)!;
+    last.checkpoint = signCheckpoint(last.checkpoint.size, Buffer.from(last.checkpoint.root, 'hex'), privateKey, '2026-11-26T09:00:00Z');
+    delete last.digest;
+    last.digest = sha(canonicalize(last));
+    fs.writeFileSync(file, `${ls.map((l) => canonicalize(l)).join('\n')}\n`);
+    expect(verifyLog(file, publicKey)).toMatchObject({ ok: false, line: 5, reason: "line 5: checkpoint timestamp 2026-11-26T09:00:00Z is before the previous checkpoint's 2026-11-26T11:00:00Z" });
+  });
+
   it('a log cut back to an earlier checkpoint verifies alone but not against a checkpoint kept from before', () => {
     const file = fresh();
     appendRecords(file, batch(0, 4), { key: privateKey });
@@ -358,5 +376,8 @@ describe('inclusion proofs and bundles', () => {
     appendRecords(fork, [...all.slice(0, 2), creditRecord(99), ...all.slice(3)], { key: privateKey });
     expect(verifyConsistencyProof(proveConsistency(fork, kept), publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/does not extend/) });
     expect(() => proveConsistency(file, { ...kept, size: 14 })).toThrow(/older than the one given/);
+    // The kept checkpoint re-signed (validly) with a time after the latest one's: the log went back in time.
+    const future = signCheckpoint(kept.size, Buffer.from(kept.root, 'hex'), privateKey, '2099-01-01T00:00:00Z');
+    expect(verifyConsistencyProof(proveConsistency(file, future), publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/signed at .*, before the one of size 6 \(2099-01-01T00:00:00Z\): a log's checkpoints never go back in time/) });
   });
 });
