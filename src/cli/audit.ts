@@ -15,6 +15,7 @@ import type { DomainSession } from '../domain/plugin.js';
 import { loadDomain } from '../domain/registry.js';
 import { fail, UsageError, UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { readJsonFile } from '../io/json.js';
 import { readFileOrFail } from '../io/read.js';
 import { readYamlFile } from '../io/yaml.js';
 import { packagePath } from '../paths.js';
@@ -75,13 +76,7 @@ async function verify(argv: string[]): Promise<number> {
  * fault, not the log's.
  */
 function knownCheckpoints(file: string, keys: readonly KeyObject[], flag = '--known'): Checkpoint[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileOrFail(file, 'known checkpoints').toString('utf8'));
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    fail(`${flag} ${file}: not JSON`);
-  }
+  const value = readJsonFile(file, 'known checkpoints', `${flag} ${file}`);
   const holder = typeof value === 'object' && value !== null && !Array.isArray(value) && 'checkpoint' in value ? (value as { checkpoint: unknown }).checkpoint : undefined;
   const list: unknown[] = Array.isArray(value) ? value : holder !== undefined ? [holder] : [value];
   const ring = keyRing(keys);
@@ -181,13 +176,7 @@ async function prove(argv: string[]): Promise<number> {
 async function checkProof(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { key: { type: 'string', multiple: true } }, 'audit check-proof', ['PROOF.json']);
   const [file] = positionals;
-  let proof: unknown;
-  try {
-    proof = JSON.parse(readFileOrFail(file, 'proof').toString('utf8'));
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    fail(`${file}: not JSON`);
-  }
+  const proof = readJsonFile(file, 'proof');
   const keys = publicKeys(values.key, 'check-proof');
   if (isBundle(proof)) {
     // An export's bundle.json: every proof in it, all under its one checkpoint.

@@ -146,6 +146,12 @@ describe('lrp-report audit', () => {
     proof.record.output.probability = 0.001;
     fs.writeFileSync(path.join(dir, 'doctored.json'), JSON.stringify(proof));
     expect(run('audit', 'check-proof', 'doctored.json', '--key', PUB()).stderr).toMatch(/NOT VERIFIED/);
+    // The genuine proof with a second "decision" that one JSON reader would show and another would check.
+    const text = fs.readFileSync(path.join(dir, 'proof.json'), 'utf8');
+    fs.writeFileSync(path.join(dir, 'two-faced.json'), text.replace('"decision": "', '"decision": "approved", "decision": "'));
+    const twoFaced = run('audit', 'check-proof', 'two-faced.json', '--key', PUB());
+    expect(twoFaced.code).toBe(1);
+    expect(twoFaced.stderr).toBe('lrp-report: error: two-faced.json: the key "decision" appears twice in one object (JSON readers differ on which one counts)\n');
   });
 
   it('proves offline that the log only grew since a kept checkpoint, and refuses one the log does not extend', () => {
