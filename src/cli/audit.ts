@@ -1,7 +1,7 @@
 /** `lrp-report audit keygen|verify|repair|prove|check-proof|check-document|export|replay`: the compliance side of the audit log. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { decisionRecord } from '../audit/build.js';
 import { canonicalize } from '../audit/canonical.js';
 import { checkpointProblem, type Checkpoint } from '../audit/checkpoint.js';
@@ -24,7 +24,7 @@ import { outputFolder, parse, required } from './args.js';
 export const usage = `lrp-report audit keygen --out DIR
     lrp-report audit verify LOG --key PUB.pem [--key …] [--known KEPT.json]   (checkpoints kept earlier: a list, one, or a bundle.json)
     lrp-report audit repair LOG   (removes an incomplete last line left by a crash mid-write)
-    lrp-report audit seal LOG --key KEY.pem   (signs the records a crashed run left unsigned, after you have checked them)
+    lrp-report audit seal LOG --key KEY.pem [--earlier-key PUB.pem …]   (signs the records a crashed run left unsigned, after you have checked them; --earlier-key: public keys the log was signed with before a rotation)
     lrp-report audit prove LOG --record ID [--out PROOF.json]   (inclusion)
     lrp-report audit prove LOG --since KEPT.json --key PUB.pem [--out PROOF.json]   (consistency: the log only grew since a kept checkpoint)
     lrp-report audit check-proof PROOF.json|bundle.json --key PUB.pem   (an inclusion or consistency proof, or an export's bundle)
@@ -133,11 +133,13 @@ async function repair(argv: string[]): Promise<number> {
  * Everything else in the log must verify under the key first; the records signed are listed.
  */
 async function seal(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { key: { type: 'string' } }, 'audit seal', ['LOG']);
+  const { values, positionals } = parse(argv, { key: { type: 'string' }, 'earlier-key': { type: 'string', multiple: true } }, 'audit seal', ['LOG']);
   const [log] = positionals;
   const keyFile = required(values.key, 'key', 'audit seal');
   const key = loadPrivateKey(readFileOrFail(keyFile, 'signing key'), keyFile);
-  const check = verifyLog(log, key, { unsignedTail: true });
+  // A log signed before a key rotation verifies under the earlier public keys too.
+  const earlier = (values['earlier-key'] ?? []).map((f) => loadPublicKey(readFileOrFail(f, 'public key'), f));
+  const check = verifyLog(log, [createPublicKey(key), ...earlier], { unsignedTail: true });
   if (!check.ok) fail(`${log}: not sealed: the log does not verify (${check.reason})`);
   const writer = openLogWriter(log);
   const accepted = writer.acceptUnsigned();

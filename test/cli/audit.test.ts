@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp.js';
 import { canonicalize } from '../../src/audit/canonical.js';
 import { sha256Hex } from '../../src/audit/hash.js';
+import { openLogWriter } from '../../src/audit/log.js';
 import { logRecords } from '../helpers/audit-log.js';
 import { packagePath } from '../../src/paths.js';
 
@@ -301,5 +302,17 @@ describe('lrp-report audit', () => {
     expect(sealed.stdout).toMatch(/^signed: credit:APP-1001:[0-9a-f]+ \(case APP-1001, approved, decided [^)]+\)\nforged\.log: 1 record signed\n$/);
     expect(run('audit', 'verify', 'forged.log', '--key', PUB()).code).toBe(0);
     expect(run('audit', 'seal', 'audit.log', '--key', PUB()).stderr).toMatch(/not a PEM private key/);
+    // After a key rotation: a log signed with the earlier key, a record left unsigned, sealed with the new key.
+    expect(run('audit', 'keygen', '--out', 'keys2').code).toBe(0);
+    fs.copyFileSync(path.join(dir, 'audit.log'), path.join(dir, 'rotated.log'));
+    const [first] = logRecords(path.join(dir, 'rotated.log'));
+    openLogWriter(path.join(dir, 'rotated.log')).append([{ ...first, case_id: 'APP-9001', record_id: `${first.domain}:APP-9001:0123456789abcdef` }]);
+    const newKey = path.join(dir, 'keys2', 'audit-signing.key.pem');
+    const newPub = path.join(dir, 'keys2', 'audit-signing.pub.pem');
+    expect(run('audit', 'seal', 'rotated.log', '--key', newKey).stderr).toMatch(/rotated\.log: not sealed: the log does not verify \(.*checkpoint signed by unknown key/);
+    const rotated = run('audit', 'seal', 'rotated.log', '--key', newKey, '--earlier-key', PUB());
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toMatch(/^signed: [a-z]+:APP-9001:0123456789abcdef .*\nrotated\.log: 1 record signed\n$/);
+    expect(run('audit', 'verify', 'rotated.log', '--key', PUB(), '--key', newPub).code).toBe(0);
   }, 90_000);
 });
