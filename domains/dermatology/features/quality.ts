@@ -1,6 +1,6 @@
 /**
  * Image quality flags a clinician must see before trusting a reading: blur, exposure, hair, ink/marker, ruler,
- * partial view, no colour (a greyscale image), lossy compression (a file not stored losslessly: the bundled
+ * partial view, no colour (a greyscale image), low contrast (a lesion told apart from the skin by its colour alone), lossy compression (a file not stored losslessly: the bundled
  * model's score moved from 79 % to 29–35 % on JPEG, lossy WebP and JPEG-in-TIFF copies of a demo image). Each is
  * a simple, explainable measurement against a threshold in config.yaml.
  */
@@ -26,7 +26,7 @@ export interface QualityConfig {
   readonly colour: { readonly min_chroma: number; readonly min_coloured_share: number };
 }
 
-export type QualityFlag = 'blur' | 'exposure' | 'hair' | 'ink' | 'ruler' | 'partial_view' | 'no_colour' | 'lossy_compression';
+export type QualityFlag = 'blur' | 'exposure' | 'hair' | 'ink' | 'ruler' | 'partial_view' | 'no_colour' | 'lossy_compression' | 'low_contrast';
 
 /** What the file and the full-size pixels say about the image beyond the analysed pixels. */
 export interface ImageSource {
@@ -86,6 +86,8 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
   if (inkPixels >= config.ink.min_pixels) flags.push('ink');
   if (rulerShare >= config.ruler.min_share) flags.push('ruler');
   if (partialView) flags.push('partial_view');
+  // Outlined by its colour alone (segmentation.ts): a pink or amelanotic-like lesion, which pigment criteria underrate.
+  if (seg.foundBy === 'chroma') flags.push('low_contrast');
   if (colouredShare < config.colour.min_coloured_share) flags.push('no_colour');
   if (source.lossy || source.blockiness > config.compression.max_blockiness) flags.push('lossy_compression');
   return { flags, critical: flags.some((f) => config.critical.includes(f)), measurements: { inkPixels, hairPixels, rulerShare, laplacianVariance, meanL, clippedShare, colouredShare } };

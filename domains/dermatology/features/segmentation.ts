@@ -1,9 +1,12 @@
 /**
  * Lesion segmentation baseline: distance of each pixel from the skin colour (the median of the image frame),
  * median-filtered, Otsu threshold, morphological opening (removes hairs, ink dots and ruler ticks), the largest component not
- * touching the frame (else the largest, then flagged partial view), holes filled.
+ * touching the frame (else the largest, then flagged partial view), holes filled. A lesion that differs from the
+ * skin in colour more than in lightness (pink, amelanotic) does not stand out in RGB distance; it is found on its
+ * chroma distance (CIELAB a*b*), which uneven lighting of plain skin barely changes.
  */
 import type { Mask } from '../../../src/imaging/mask.js';
+import { rgbToLab } from '../../../src/imaging/lab.js';
 import { dilate, erode } from '../../../src/imaging/mask.js';
 
 export interface SegmentationConfig {
@@ -12,6 +15,7 @@ export interface SegmentationConfig {
   readonly opening_radius_px: number;
   readonly min_area_share: number;
   readonly min_contrast: number;
+  readonly min_chroma_contrast: number;
 }
 
 export interface Segmentation {
@@ -26,6 +30,8 @@ export interface Segmentation {
   readonly partialView: boolean;
   /** No component large enough: a blank or non-lesion image. */
   readonly empty: boolean;
+  /** What the lesion was told apart by: RGB distance from the skin, or (a low-contrast lesion) chroma alone. */
+  readonly foundBy: 'contrast' | 'chroma' | null;
   /** Per-pixel RGB distance from the skin colour, raw and median-filtered (quality flags reuse them). */
   readonly skinDistance: Float32Array;
   readonly smoothedSkinDistance: Float32Array;
@@ -38,9 +44,18 @@ export function segmentLesion(rgb: Uint8Array, width: number, height: number, co
   // A median filter wider than a hair removes hairs and marker dots while keeping the lesion's edge.
   const distance = medianFilter(raw, width, height, config.median_filter_px);
   const threshold = otsu(distance);
-  const nothing: Mask = { width, height, data: new Uint8Array(width * height) };
-  // Nothing stands out from the skin: a blank or non-lesion image, not a lesion to measure.
-  if (threshold < config.min_contrast) return { extent: nothing, threshold, skin, partialView: false, empty: true, skinDistance: raw, smoothedSkinDistance: distance };
+  const common = { skin, skinDistance: raw, smoothedSkinDistance: distance };
+  if (threshold >= config.min_contrast) return { ...lesionExtent(distance, threshold, width, height, config, 'contrast'), ...common };
+  const chroma = medianFilter(chromaDistance(rgb, skin), width, height, config.median_filter_px);
+  const chromaThreshold = otsu(chroma);
+  // What stands out in chroma lies, on average, this far from the skin's (the threshold itself sits low in the
+  // skin's tail when the lesion is small). Nothing stands out either way: a blank or non-lesion image.
+  if (meanAbove(chroma, chromaThreshold) >= config.min_chroma_contrast) return { ...lesionExtent(chroma, chromaThreshold, width, height, config, 'chroma'), ...common };
+  return { extent: { width, height, data: new Uint8Array(width * height) }, threshold, partialView: false, empty: true, foundBy: null, ...common };
+}
+
+/** The lesion on a distance-from-skin map, given the map's Otsu threshold: tight (Otsu) to find it, wide to measure it. */
+function lesionExtent(distance: Float32Array, threshold: number, width: number, height: number, config: SegmentationConfig, foundBy: 'contrast' | 'chroma') {
   const tight = lesionAt(distance, width, height, threshold, config);
   const coarse = Math.expm1(otsu(distance.map(Math.log1p)));
   const off = Array.from(distance).filter((d) => d > coarse).sort((a, b) => a - b);
@@ -49,12 +64,27 @@ export function segmentLesion(rgb: Uint8Array, width: number, height: number, co
   return {
     extent: { width, height, data: wide.chosen ? wide.data : tight.data },
     threshold,
-    skin,
     partialView: Boolean(tight.chosen?.touchesFrame),
     empty: !tight.chosen,
-    skinDistance: raw,
-    smoothedSkinDistance: distance,
+    foundBy: tight.chosen ? foundBy : null,
   };
+}
+
+/** Per pixel, the CIELAB a*b* distance from the skin's colour: hue and saturation, not lightness. */
+function chromaDistance(rgb: Uint8Array, skin: readonly [number, number, number]): Float32Array {
+  const [, sa, sb] = rgbToLab(...skin);
+  const out = new Float32Array(rgb.length / 3);
+  for (let i = 0; i < out.length; i++) {
+    const [, a, b] = rgbToLab(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]);
+    out[i] = Math.hypot(a - sa, b - sb);
+  }
+  return out;
+}
+
+function meanAbove(values: Float32Array, threshold: number): number {
+  let sum = 0, n = 0;
+  for (const v of values) if (v > threshold) { sum += v; n++; }
+  return n > 0 ? sum / n : 0;
 }
 
 /** Threshold, opening, the largest component not touching the frame (else the largest), holes filled. */

@@ -200,6 +200,23 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     expect(pdfText(r.pdf)).toContain(squash(formatMessage(loadMessages('dermatology', 'en'), 'abcd.not_measured', {})));
   }, 60_000);
 
+  it('a pink (amelanotic-like) lesion is reported with a low-contrast caution, not as "no lesion found"', async () => {
+    const { width, height, mask } = generateLesion(imageSeed(4004, 3), { force: { hair: false, ruler: false, ink: false } });
+    const rgb = Buffer.alloc(width * height * 3);
+    for (let p = 0; p < width * height; p++) rgb.set(mask.data[p] ? [228, 140, 128] : [220, 175, 145], p * 3);
+    await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toFile(path.join(dir, 'pink.png'));
+    const caseFile = path.join(dir, 'pink.yaml');
+    fs.writeFileSync(caseFile, 'schema_version: 1\ncase_id: PINK-1\nlesion_id: L\nimage: pink.png\ndecision_time: 2026-11-26T10:00:00Z\npixel_spacing_mm: 0.08\n');
+    const r = await report(caseFile, 'en', ['pdf']);
+    const ids = r.context.quality.flags.map((f) => f.id);
+    expect(ids).not.toContain('no_lesion');
+    expect(r.context.quality.flags).toContainEqual({ id: 'low_contrast', critical: true });
+    expect(r.context.abcd).not.toBeNull();
+    expect(r.context.output.risk_band).toBeNull();
+    const text = pdfText(r.pdf);
+    expect(text).toContain(squash(formatMessage(loadMessages('dermatology', 'en'), 'quality.text.low_contrast', {})));
+  }, 60_000);
+
   it('without a pixel spacing the diameter is "not measurable"; a prior image gives the evolution row', async () => {
     const noSpacing = await report(demo('derm-004.yaml'), 'en', ['pdf']);
     expect(noSpacing.context.abcd!.diameter_mm).toBeNull();

@@ -35,6 +35,42 @@ describe('lesion segmentation', () => {
     expect(scores.filter((j) => j >= 0.7).length / scores.length).toBeGreaterThan(0.8);
   });
 
+  it('finds pink (amelanotic-like) lesions by their colour, and no lesion in plain skin under uneven light', () => {
+    // The generator's lesion shapes, recoloured: skin plus a pink shift inside the exact mask, per-pixel noise.
+    const shifts = [[8, -30, -18], [5, -45, -25], [-5, -20, -10], [10, -55, -30]];
+    const noise = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 14;
+    const skinTone = [220, 175, 145];
+    const scores: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const { width, height, mask } = generateLesion(imageSeed(4004, i), { force: { hair: false, ruler: false, ink: false } });
+      const next = noise(i + 1);
+      const rgb = new Uint8Array(width * height * 3);
+      for (let p = 0; p < width * height; p++) for (let c = 0; c < 3; c++) rgb[p * 3 + c] = Math.max(0, Math.min(255, skinTone[c] + (mask.data[p] ? shifts[i % 4][c] : 0) + next()));
+      const s = segmentLesion(rgb, width, height, config);
+      expect(s.empty, `pink lesion ${i}`).toBe(false);
+      expect(s.foundBy).toBe('chroma');
+      scores.push(jaccard(s.extent.data, mask.data));
+    }
+    expect(Math.min(...scores)).toBeGreaterThanOrEqual(0.85);
+    expect(median(scores)).toBeGreaterThanOrEqual(0.95);
+    // Plain skin, lit unevenly: lightness changes by up to 30 RGB units, colour hardly at all.
+    const size = 128;
+    const light: Record<string, (x: number, y: number) => number> = {
+      'darker centre': (x, y) => -25 * Math.max(0, 1 - Math.hypot(x - 64, y - 64) / 64),
+      vignette: (x, y) => -30 * Math.min(1, Math.hypot(x - 64, y - 64) / 90) ** 2,
+      gradient: (x) => 40 * (x / size - 0.5),
+      'shadow blob': (x, y) => -20 * Math.exp(-((x - 50) ** 2 + (y - 70) ** 2) / (2 * 15 ** 2)),
+    };
+    for (const [name, shade] of Object.entries(light)) {
+      for (const tone of [[232, 190, 165], [200, 150, 118], [176, 126, 95]]) {
+        const next = noise(7);
+        const rgb = new Uint8Array(size * size * 3);
+        for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) for (let c = 0; c < 3; c++) rgb[(y * size + x) * 3 + c] = Math.max(0, Math.min(255, tone[c] + shade(x, y) + next()));
+        expect(segmentLesion(rgb, size, size, config).empty, `${name} on ${tone.join(',')}`).toBe(true);
+      }
+    }
+  });
+
   it('finds no lesion in a blank skin image', () => {
     const size = 64;
     const rgb = new Uint8Array(size * size * 3);
