@@ -1,9 +1,11 @@
 /**
  * The dermatology domain's versioned data (config.yaml, palette.yaml, synthetic/generator.yaml), read once per
- * process: every feature, the generator and the tests take their thresholds from here.
+ * process (config.yaml and palette.yaml checked against schemas/dermatology-*.schema.json): every feature, the
+ * generator and the tests take their thresholds from here.
  */
 import { readYamlFile } from '../../src/io/yaml.js';
 import { packagePath } from '../../src/paths.js';
+import { validateWith } from '../../src/schemas/validate.js';
 import type { AbcdConfig } from './features/abcd.js';
 import type { QualityConfig } from './features/quality.js';
 import type { RelevanceConfig } from './features/relevance.js';
@@ -31,8 +33,8 @@ function once<T>(load: () => T): () => T {
 
 const file = (...parts: string[]) => packagePath('domains', 'dermatology', ...parts);
 
-export const loadDermatologyConfig = once(() => readYamlFile(file('config.yaml'), 'dermatology config') as DermatologyConfig);
-export const loadPalette = once(() => (readYamlFile(file('palette.yaml'), 'dermatology palette') as { colours: Record<AbcdColour, Rgb> }).colours);
+export const loadDermatologyConfig = once(() => validateWith<DermatologyConfig>('dermatology-config.schema.json', readYamlFile(file('config.yaml'), 'dermatology config'), file('config.yaml')));
+export const loadPalette = once(() => validateWith<{ colours: Record<AbcdColour, Rgb> }>('dermatology-palette.schema.json', readYamlFile(file('palette.yaml'), 'dermatology palette'), file('palette.yaml')).colours);
 export const loadGeneratorConfig = once(() => readYamlFile(file('synthetic', 'generator.yaml'), 'lesion generator config') as GeneratorConfig);
 
 /** What measureAbcd needs, assembled from config.yaml and palette.yaml. */

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { describe as suite, expect, it } from 'vitest';
-import { createAjv, loadValidator, precompiledFile, validatorStamp } from '../../src/schemas/validate.js';
+import { createAjv, loadValidator, precompiledFile, validateWith, validatorStamp } from '../../src/schemas/validate.js';
 import { packagePath } from '../../src/paths.js';
 import { seededRandom, type Random } from '../../src/util/random.js';
 import { creditRecord, dermatologyRecord } from '../audit/fixtures.js';
@@ -24,6 +24,8 @@ const documents: unknown[] = [
   yamlDocument('models', 'credit-lite', 'card.yaml'),
   yamlDocument('models', 'demo', 'card.yaml'),
   yamlDocument('domains', 'dermatology', 'demo', 'derm-001.yaml'),
+  yamlDocument('domains', 'dermatology', 'config.yaml'),
+  yamlDocument('domains', 'dermatology', 'palette.yaml'),
   ...fs.readdirSync(packagePath('domains', 'credit', 'demo')).map((f) => yamlDocument('domains', 'credit', 'demo', f)),
 ];
 
@@ -78,6 +80,22 @@ suite('precompiled validators', () => {
     expect(invalid).toBeGreaterThan(1000);
     expect(loadValidator('audit-record.schema.json').validate(creditRecord(1))).toBe(true);
     expect(loadValidator('model-card.schema.json').validate(documents[4])).toBe(true);
+  });
+
+  it('the dermatology config and palette: the bundled files pass; a misspelt, missing or out-of-range threshold is refused, naming it', () => {
+    const config = yamlDocument('domains', 'dermatology', 'config.yaml') as { segmentation: Record<string, unknown>; quality: { critical: string[] } };
+    expect(validateWith('dermatology-config.schema.json', config, 'config.yaml')).toBe(config);
+    expect(validateWith('dermatology-palette.schema.json', yamlDocument('domains', 'dermatology', 'palette.yaml'), 'palette.yaml')).toBeTruthy();
+    const misspelt = structuredClone(config);
+    misspelt.segmentation.min_chroma_contrst = misspelt.segmentation.min_chroma_contrast;
+    delete misspelt.segmentation.min_chroma_contrast;
+    expect(() => validateWith('dermatology-config.schema.json', misspelt, 'config.yaml')).toThrow(/^config\.yaml: .*segmentation.*min_chroma_contrast/);
+    const negative = structuredClone(config);
+    negative.segmentation.min_contrast = -1;
+    expect(() => validateWith('dermatology-config.schema.json', negative, 'config.yaml')).toThrow(/^config\.yaml: segmentation\.min_contrast/);
+    const unknownFlag = structuredClone(config);
+    unknownFlag.quality.critical.push('glare');
+    expect(() => validateWith('dermatology-config.schema.json', unknownFlag, 'config.yaml')).toThrow(/^config\.yaml: quality\.critical/);
   });
 
   it('a validator generated from another version of the schema (or options, or ajv) is not used, nor a damaged one', () => {
