@@ -155,7 +155,7 @@ async function assessCases(config: CreditDomainConfig, model: CreditModel, refer
         unused_attributes: unusedAttributes(creditCase, pre.features.map((f) => f.name)),
       },
       profile: { id: profileId, ...profile },
-      lender: config.lender,
+      lender: profile.lender ?? config.lender,
       model: {
         name: model.card.name,
         version: model.card.version,

@@ -66,6 +66,8 @@ export interface ProfileConfig {
   readonly max_reasons: number;
   readonly law: string;
   readonly agency: Party;
+  /** The creditor this profile's letters name, when not the top-level lender (its entity in that jurisdiction). */
+  readonly lender?: Party;
   /** US profiles say whether a consumer report was used (FCRA); not applicable elsewhere. */
   readonly consumer_report?: ConsumerReportConfig;
 }

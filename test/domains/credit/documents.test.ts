@@ -101,6 +101,8 @@ describe.each(['us', 'eu'].flatMap((profile) => ['en', 'zh-CN'].map((locale) => 
     has('date', t('date', { year: 2026, month_name: t('month.11'), day: 20 }));
     has('creditor name', c.lender.name);
     has('creditor address', c.lender.address);
+    // Each profile's creditor: the EU letter names the lender's EU entity (BaFin, its supervisor, is German), not the US one.
+    expect(c.lender.address).toMatch(profile === 'eu' ? /Germany$/ : /^100 Main Street/);
     has('applicant', 'Jordan Example');
     // The action taken.
     has('action taken', t(`letter_${profile}.action`));
