@@ -40,7 +40,7 @@ export function checkpointProblem(value: unknown, keys: KeyRing): string | null 
   if (Object.keys(c).sort().join() !== KEYS.join()) return `checkpoint fields must be ${KEYS.join(', ')}`;
   if (!Number.isSafeInteger(c.size) || (c.size as number) < 1) return 'checkpoint size must be a positive integer';
   if (typeof c.root !== 'string' || !HEX64.test(c.root)) return 'checkpoint root must be 64 hex digits';
-  if (typeof c.timestamp !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(c.timestamp) || Number.isNaN(Date.parse(c.timestamp))) return 'checkpoint timestamp must be RFC 3339 UTC';
+  if (typeof c.timestamp !== 'string' || !isUtcTime(c.timestamp)) return 'checkpoint timestamp must be an RFC 3339 UTC time that exists';
   if (typeof c.key_id !== 'string' || !/^[0-9a-f]{16}$/.test(c.key_id)) return 'checkpoint key_id must be 16 hex digits';
   if (typeof c.signature !== 'string' || !/^[0-9a-f]{128}$/.test(c.signature)) return 'checkpoint signature must be 128 hex digits';
   const key = keys.get(c.key_id);
@@ -53,3 +53,14 @@ export function checkpointProblem(value: unknown, keys: KeyRing): string | null 
 /** Whether `later` was signed at an earlier time than `earlier`: checkpoints of one log never go back in time. */
 export const timeGoesBack = (earlier: Checkpoint, later: Checkpoint): boolean => Date.parse(later.timestamp) < Date.parse(earlier.timestamp);
 
+/**
+ * An RFC 3339 UTC time ("…Z") whose fields name a real instant: Date.parse would take 2026-02-31 as 3 March and
+ * 24:00:00 as the next day, so a checkpoint's time could be written two ways.
+ */
+export function isUtcTime(text: string): boolean {
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?Z$/.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const t = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return t.getUTCFullYear() === year && t.getUTCMonth() === month - 1 && t.getUTCDate() === day && t.getUTCHours() === hour && t.getUTCMinutes() === minute && t.getUTCSeconds() === second;
+}

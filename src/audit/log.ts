@@ -18,13 +18,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { fail, systemReason, UserError } from '../errors.js';
-import { forEachLine, type LinePosition, type TornTail } from '../io/lines.js';
+import { forEachLine, MAX_LINE_BYTES, type LinePosition, type TornTail } from '../io/lines.js';
 import { canonicalize, certainlyCanonical } from './canonical.js';
-import { checkpointProblem, signCheckpoint, timeGoesBack, type Checkpoint } from './checkpoint.js';
+import { checkpointProblem, isUtcTime, signCheckpoint, timeGoesBack, type Checkpoint } from './checkpoint.js';
 import { HEX64, ZERO_DIGEST, sha256, sha256Hex } from './hash.js';
-import { keyId, keyRing, type KeyRing } from './keys.js';
+import { keyRing, type KeyRing } from './keys.js';
 import { leafHash, merkleTree, treeFrontier, verifyConsistency, type TreeFrontier } from './merkle.js';
 import { recordDigest, validateRecord, type AuditRecord } from './record.js';
 
@@ -131,8 +131,17 @@ function parsedOrFail(logFile: string, bytes: Buffer, index: number): ParsedLine
 // Appending
 
 export interface OpenOptions {
-  /** Truncate a torn last line (left by a crash mid-write) instead of refusing to open the log. */
+  /**
+   * Mend a torn last line (left by a crash mid-write) instead of refusing to open the log: truncate it, or, when it
+   * lacks only its newline (a complete line that continues the chain), add the newline.
+   */
   readonly repair?: boolean;
+  /**
+   * Public keys the log's last checkpoint may be signed with (the signing key's, and keys rotated from). Given, the
+   * checkpoint is verified on opening; else before the first signature, under the signing key alone. A writer never
+   * signs on from a checkpoint it cannot verify: anyone who can write the file can add one under a made-up key.
+   */
+  readonly trust?: readonly KeyObject[];
 }
 
 export interface AppendOptions {
@@ -163,6 +172,8 @@ export interface LogWriter {
   readonly hasRendering: (recordId: string, rendered: AuditRecord['rendered']) => boolean;
   /** Bytes of a torn last line that `repair` removed on opening. */
   readonly repairedBytes: number;
+  /** `repair` added the newline a complete last line lacked. */
+  readonly completedLastLine: boolean;
   /**
    * Whether the log holds exactly this record (its id and digest). A record that no checkpoint signs yet and that
    * this writer did not append (an earlier run crashed before signing it, or an edit added it) is signed only once
@@ -206,9 +217,10 @@ const emptyLog = (): AppendState => ({ frontier: treeFrontier(), prev: ZERO_DIGE
 
 /**
  * One pass over the log's lines, keeping an AppendState. Records under the last checkpoint are read only for what
- * a writer keeps of them (skimRecordLine); the lines after it, which the writer may come to sign, are parsed and
- * checked whole. The chain and the signed records are audit verify's business: a signed record that was altered
- * no longer hashes to its checkpoint's root, so the writer refuses to sign on (checkHead).
+ * a writer keeps of them (skimRecordLine), the lines after it, which the writer may come to sign, are parsed and
+ * checked whole; every line's place in the chain (prev, digest, seq) is checked, and a record id is read once. A
+ * writer does not extend a log it can tell was altered. Whether the signed records are the ones signed is checked
+ * against the last checkpoint by openLogWriter (checkHead): an altered record no longer leads to its root.
  */
 function scanForAppend(logFile: string): AppendState {
   const frontier = treeFrontier();
@@ -218,27 +230,24 @@ function scanForAppend(logFile: string): AppendState {
   // The first line after the last checkpoint: the lines from there on are parsed whole at the end.
   let sinceHead: LinePosition | null = null;
   let recordsAtHead = 0;
+  const damaged = (at: LinePosition, why: string): never => fail(`${logFile}: line ${at.index + 1}: ${why}; not extended: run lrp-report audit verify`);
   const torn = forEachLine(logFile, 'audit log', (bytes, at) => {
     const skimmed = skimRecordLine(bytes);
-    if (skimmed) {
-      sinceHead ??= at;
-      frontier.push(leafHash(Buffer.from(skimmed.recordDigest, 'hex')));
-      renderings.set(skimmed.recordId, renderingKey(skimmed.rendered));
-      prev = skimmed.digest;
-      return;
-    }
-    const { line, recordDigest } = parsedOrFail(logFile, bytes, at.index);
+    const line = skimmed ?? lineOf(parsedOrFail(logFile, bytes, at.index));
+    if (line.prev !== prev) damaged(at, 'prev is not the digest of the line before (chain broken)');
+    if (line.digest !== line.lineDigest) damaged(at, 'digest does not match the line');
     prev = line.digest;
-    if (line.type === 'checkpoint') {
+    if (line.kind === 'checkpoint') {
       head = { checkpoint: line.checkpoint, recordsBefore: frontier.size(), rootThen: frontier.root() };
       recordsAtHead = frontier.size();
       sinceHead = null;
       return;
     }
-    // Parsed, but not laid out as skimRecordLine expects: it is parsed again with the rest.
+    if (line.seq !== frontier.size()) damaged(at, `seq ${line.seq} where ${frontier.size()} was due`);
+    if (renderings.has(line.recordId)) damaged(at, `duplicate record id ${line.recordId}`);
     sinceHead ??= at;
-    frontier.push(leafHash(Buffer.from(recordDigest!, 'hex')));
-    renderings.set(line.record.record_id, renderingKey(line.record.rendered));
+    frontier.push(leafHash(Buffer.from(line.recordDigest, 'hex')));
+    renderings.set(line.recordId, line.renderingKey);
   });
   const unsigned: AppendState['unsigned'] = new Map();
   let seq = recordsAtHead;
@@ -249,6 +258,19 @@ function scanForAppend(logFile: string): AppendState {
     }, { from: sinceHead });
   }
   return { frontier, prev, renderings, head, unsigned, torn };
+}
+
+/** What the scan needs of a line, skimmed or parsed. */
+type ScannedLine = { readonly digest: string; readonly prev: string; readonly lineDigest: string } & (
+  | { readonly kind: 'record'; readonly seq: number; readonly recordId: string; readonly recordDigest: string; readonly renderingKey: string }
+  | { readonly kind: 'checkpoint'; readonly checkpoint: Checkpoint }
+);
+
+function lineOf({ line, lineDigest, recordDigest }: ParsedLine): ScannedLine {
+  const common = { digest: line.digest, prev: line.prev, lineDigest };
+  return line.type === 'checkpoint'
+    ? { ...common, kind: 'checkpoint', checkpoint: line.checkpoint }
+    : { ...common, kind: 'record', seq: line.seq, recordId: line.record.record_id, recordDigest: recordDigest!, renderingKey: renderingKey(line.record.rendered) };
 }
 
 const RECORD_LINE_START = Buffer.from('{"digest":"');
@@ -262,13 +284,14 @@ const isHexAt = (bytes: Buffer, from: number, to: number): boolean => {
 };
 
 /**
- * What a writer keeps of a record line, read without parsing the record: its digest, the record digest (hashed over
- * the record's bytes, as parseLine does), the record id and rendered documents (from the record's last members,
- * record_id to status, in canonical order). Null when the line is not laid out so; the caller then parses it whole.
- * The last members parse as one object only when the slice starts at the record's top level: from a "record_id"
- * key nested deeper, the record's closing braces are left unmatched.
+ * What a writer keeps of a record line, read without parsing the record: its digest and prev, the digests it should
+ * carry (line and record, hashed over the line's bytes as parseLine does), its seq, the record id and rendered
+ * documents (from the record's last members, record_id to status, in canonical order). Null when the line is not laid
+ * out so, or its documents cannot be read; the caller then parses it whole, which names the problem. The last
+ * members parse as one object only when the slice starts at the record's top level: from a "record_id" key nested
+ * deeper, the record's closing braces are left unmatched.
  */
-function skimRecordLine(bytes: Buffer): { digest: string; recordDigest: string; recordId: string; rendered: AuditRecord['rendered'] } | null {
+function skimRecordLine(bytes: Buffer): ScannedLine | null {
   const prevAt = RECORD_LINE_START.length + 64;
   const recordKeyAt = prevAt + RECORD_LINE_PREV.length + 64;
   if (bytes.length <= RECORD_AT || bytes.compare(RECORD_LINE_START, 0, RECORD_LINE_START.length, 0, RECORD_LINE_START.length) !== 0) return null;
@@ -276,18 +299,30 @@ function skimRecordLine(bytes: Buffer): { digest: string; recordDigest: string; 
   if (bytes.compare(RECORD_LINE_RECORD, 0, RECORD_LINE_RECORD.length, recordKeyAt, RECORD_AT) !== 0) return null;
   if (!isHexAt(bytes, RECORD_LINE_START.length, prevAt) || !isHexAt(bytes, prevAt + RECORD_LINE_PREV.length, recordKeyAt)) return null;
   const seqAt = bytes.lastIndexOf(SEQ_KEY);
-  if (seqAt < RECORD_AT || !RECORD_LINE_END.test(bytes.toString('latin1', seqAt))) return null;
+  const end = seqAt < RECORD_AT ? null : RECORD_LINE_END.exec(bytes.toString('latin1', seqAt));
+  if (!end) return null;
   const record = bytes.subarray(RECORD_AT, seqAt);
   const idAt = record.lastIndexOf(RECORD_ID_KEY);
   if (idAt < 0) return null;
   let last: Record<string, unknown>;
+  let documents: string;
   try {
     last = JSON.parse(`{${record.toString('utf8', idAt)}`) as Record<string, unknown>;
+    if (Object.keys(last).join() !== 'record_id,rendered,schema_version,software,status' || typeof last.record_id !== 'string') return null;
+    documents = renderingKey(last.rendered as AuditRecord['rendered']);
   } catch {
     return null;
   }
-  if (Object.keys(last).join() !== 'record_id,rendered,schema_version,software,status' || typeof last.record_id !== 'string') return null;
-  return { digest: bytes.toString('latin1', RECORD_LINE_START.length, prevAt), recordDigest: sha256Hex(record), recordId: last.record_id, rendered: last.rendered as AuditRecord['rendered'] };
+  return {
+    kind: 'record',
+    digest: bytes.toString('latin1', RECORD_LINE_START.length, prevAt),
+    prev: bytes.toString('latin1', prevAt + RECORD_LINE_PREV.length, recordKeyAt),
+    lineDigest: sha256(OPEN_BRACE, bytes.subarray(BODY_AT)).toString('hex'),
+    seq: Number(end[1]),
+    recordId: last.record_id,
+    recordDigest: sha256Hex(record),
+    renderingKey: documents,
+  };
 }
 
 /** A record's documents in a short fixed-size form (a writer holds one per record). */
@@ -308,23 +343,32 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
   if (torn && !options.repair) {
     fail(`${logFile}: the last line is incomplete (${torn.bytes} bytes at offset ${torn.offset}, a crash mid-write?); truncate it with: lrp-report audit repair ${logFile}`);
   }
+  if (torn && completesChain(logFile, torn, lastDigest)) {
+    io(logFile, () => appendDurably(logFile, '\n'));
+    return { ...openLogWriter(logFile, options), completedLastLine: true };
+  }
   let tree = frontier;
   let prev = lastDigest;
   let signed = head?.checkpoint.size ?? 0;
   let lastSigned: Checkpoint | null = head?.checkpoint ?? null;
-  let headChecked = false;
-  // Before the first signature: the log's last checkpoint must be the head of its records, and signed by this key
-  // if it names it; a writer does not extend a log it could tell was altered.
-  const checkHead = (key: KeyObject) => {
-    if (headChecked || !head) return;
-    const { checkpoint, recordsBefore, rootThen } = head;
-    const problem = checkpoint.key_id === keyId(key) ? checkpointProblem(checkpoint, keyRing(key)) : null;
-    if (problem) fail(`${logFile}: its last checkpoint does not verify (${problem}); not signed further: run lrp-report audit verify`);
-    if (checkpoint.size !== recordsBefore || !rootThen.equals(Buffer.from(checkpoint.root, 'hex'))) {
-      fail(`${logFile}: its last checkpoint is not the head of its records (an edit?); not signed further: run lrp-report audit verify`);
+  // The records under the last checkpoint must be the ones it signs: an altered one no longer leads to its root.
+  if (head && (head.checkpoint.size !== head.recordsBefore || !head.rootThen.equals(Buffer.from(head.checkpoint.root, 'hex')))) {
+    fail(`${logFile}: its last checkpoint is not the head of its records (an edit?); not extended: run lrp-report audit verify`);
+  }
+  let headVerified = false;
+  // And the checkpoint must verify under a key this run trusts.
+  const checkHead = (keys: readonly KeyObject[]) => {
+    if (headVerified || !head) return;
+    const ring = keyRing(keys);
+    const { checkpoint } = head;
+    if (!ring.has(checkpoint.key_id)) {
+      fail(`${logFile}: its last checkpoint is signed by key ${checkpoint.key_id}, which this run cannot verify: if the log was signed with a key since rotated, give that key's public key (--audit-earlier-key PUB.pem); otherwise the log was altered: run lrp-report audit verify`);
     }
-    headChecked = true;
+    const problem = checkpointProblem(checkpoint, ring);
+    if (problem) fail(`${logFile}: its last checkpoint does not verify (${problem}); not extended: run lrp-report audit verify`);
+    headVerified = true;
   };
+  if (options.trust) checkHead(options.trust);
   if (torn) {
     io(logFile, () => {
       const fd = fs.openSync(logFile, 'r+');
@@ -341,6 +385,7 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
   let broken = false;
   const append = (batch: readonly AuditRecord[], { key, timestamp }: AppendOptions = {}): AppendResult => {
     if (broken) fail(`${logFile}: an earlier append failed part-way; open the log again`);
+    if (timestamp !== undefined && !isUtcTime(timestamp)) fail(`checkpoint timestamp ${timestamp} is not an RFC 3339 UTC time that exists`);
     const valid = batch.map((r, i) => validateRecord(r, `audit record ${i + 1} of ${batch.length}`));
     const fresh = new Set<string>();
     for (const r of valid) {
@@ -367,7 +412,7 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
     if (key && grown.size() > signed) {
       const [first] = unsigned.values();
       if (first) fail(unvouchedMessage(logFile, first.seq, first.record.record_id));
-      checkHead(key);
+      checkHead([createPublicKey(key), ...(options.trust ?? [])]);
       checkpoint = signCheckpoint(grown.size(), grown.root(), key, timestamp ?? new Date().toISOString());
       // A clock set back would sign a checkpoint older than the one before it, which verification refuses.
       if (lastSigned && timeGoesBack(lastSigned, checkpoint)) fail(`${logFile}: the checkpoint time ${checkpoint.timestamp} is before the log's last checkpoint (${lastSigned.timestamp}); nothing signed: check the system clock`);
@@ -408,6 +453,7 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
     has: (recordId) => renderings.has(recordId),
     hasRendering: (recordId, rendered) => renderings.get(recordId) === renderingKey(rendered),
     repairedBytes: torn?.bytes ?? 0,
+    completedLastLine: false,
     vouchFor(record) {
       const left = unsigned.get(record.record_id);
       if (!left) return renderings.has(record.record_id);
@@ -424,6 +470,32 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
     },
     append,
   };
+}
+
+/** Whether a torn last line is complete but for its newline: a line in form that continues the chain. */
+function completesChain(logFile: string, torn: TornTail, lastDigest: string): boolean {
+  if (torn.bytes > MAX_LINE_BYTES) return false;
+  const bytes = Buffer.alloc(torn.bytes);
+  io(logFile, () => {
+    const fd = fs.openSync(logFile, 'r');
+    try {
+      fs.readSync(fd, bytes, 0, torn.bytes, torn.offset);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+  const { parsed } = parseLine(bytes);
+  return parsed !== undefined && parsed.line.prev === lastDigest && parsed.line.digest === parsed.lineDigest;
+}
+
+function appendDurably(logFile: string, text: string): void {
+  const fd = fs.openSync(logFile, 'a');
+  try {
+    writeWhole(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** The log's unsigned record of a decision differs from the one this run made: it cannot be vouched for. */
@@ -632,7 +704,8 @@ function checkpointLineProblem(checkpoint: Checkpoint, records: number, before: 
 
 /** The record id a damaged line claims, if it can be read at all (to name it in the report). */
 function recordIdAt(bytes: Buffer | undefined): { firstBadRecordId?: string } {
-  const id = bytes ? /"record_id":"([A-Za-z0-9._:-]{1,128})"/.exec(bytes.toString('latin1'))?.[1] : undefined;
+  // The first 64 KB: a damaged line can be of any length.
+  const id = bytes ? /"record_id":"([A-Za-z0-9._:-]{1,128})"/.exec(bytes.toString('latin1', 0, Math.min(bytes.length, 65536)))?.[1] : undefined;
   return id ? { firstBadRecordId: id } : {};
 }
 
@@ -653,12 +726,16 @@ export function readLogContents(logFile: string, keep: (record: AuditRecord) => 
   const leaves: Buffer[] = [];
   const records: { seq: number; record: AuditRecord }[] = [];
   const checkpoints: Checkpoint[] = [];
+  const ids = new Set<string>();
   const torn = forEachLine(logFile, 'audit log', (bytes, { index }) => {
     const { line, recordDigest } = parsedOrFail(logFile, bytes, index);
     if (line.type === 'checkpoint') {
       checkpoints.push(line.checkpoint);
       return;
     }
+    // A proof names a record by its id: a log with two records of one id proves nothing about either.
+    if (ids.has(line.record.record_id)) fail(`${logFile}: line ${index + 1}: duplicate record id ${line.record.record_id}; no proof made: run lrp-report audit verify`);
+    ids.add(line.record.record_id);
     if (keep(line.record)) records.push({ seq: leaves.length, record: line.record });
     leaves.push(leafHash(Buffer.from(recordDigest!, 'hex')));
   });

@@ -135,12 +135,16 @@ export function verifyBundle(bundle: AuditBundle, publicKeys: KeyObject | readon
   if (lo === undefined || hi === undefined) return bad('from and to must each be null, a date or an RFC 3339 time with its offset');
   const signed = canonicalize(bundle.checkpoint);
   const indices = new Set<number>();
+  const ids = new Set<string>();
   for (const [i, proof] of bundle.proofs.entries()) {
     if (canonicalize(proof.checkpoint) !== signed) return bad(`proof ${i + 1}: not under the bundle's checkpoint`);
     const check = verifyInclusionProof(proof, publicKeys);
     if (!check.ok) return bad(`proof ${i + 1}: ${check.reason}`);
     if (indices.has(proof.leaf_index)) return bad(`proof ${i + 1}: record ${proof.leaf_index} of the log is in the bundle twice`);
     indices.add(proof.leaf_index);
+    // One id, two records: the log held a forged copy of a decision (audit verify refuses such a log).
+    if (ids.has(proof.record.record_id)) return bad(`proof ${i + 1}: record id ${proof.record.record_id} is in the bundle twice, as two different records`);
+    ids.add(proof.record.record_id);
     const t = Date.parse(proof.record.decision_time);
     // An unreadable decision time (a leap second passes the schema) is inside no window.
     if ((lo !== null || hi !== null) && Number.isNaN(t)) return bad(`proof ${i + 1}: record ${proof.record.record_id}: decision_time ${proof.record.decision_time} cannot be placed in the window`);

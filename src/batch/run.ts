@@ -33,7 +33,8 @@ export interface BatchOptions {
   readonly locale: string;
   readonly formats: readonly ReportFormat[];
   readonly workers: number;
-  readonly audit?: { readonly log: string; readonly key: KeyObject; readonly checkpointEvery: number };
+  /** trust: public keys the log's last checkpoint may be signed with (openLogWriter). */
+  readonly audit?: { readonly log: string; readonly key: KeyObject; readonly trust: readonly KeyObject[]; readonly checkpointEvery: number };
 }
 
 export interface BatchSummary {
@@ -56,8 +57,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   // The default profile is named, so that a batch begun without --profile may be finished with it spelled out.
   const { defaultProfile } = await loadDomain(options.domain);
   settleSettings(options.outDir, { domain: options.domain, profile: options.profile ?? defaultProfile, documents: options.documents ?? null, locale: options.locale, formats: [...options.formats].sort(), audit: options.audit ? path.resolve(options.audit.log) : null }, { profile: defaultProfile });
-  const log = options.audit ? openLogWriter(options.audit.log, { repair: true }) : null;
+  const log = options.audit ? openLogWriter(options.audit.log, { repair: true, trust: options.audit.trust }) : null;
   if (log && log.repairedBytes > 0) process.stderr.write(`batch: ${options.audit!.log}: removed an incomplete last line (${log.repairedBytes} bytes) left by an interrupted run\n`);
+  if (log?.completedLastLine) process.stderr.write(`batch: ${options.audit!.log}: added the newline its last line lacked (the line itself was complete) after an interrupted run\n`);
   // Reported (or escalated) by an earlier run; failed cases run again, as their input or a file they read may be fixed.
   const reported = (entry: JournalEntry | undefined): entry is JournalEntry => entry?.status === 'reported' || entry?.status === 'escalated';
   // A case reported but edited since would keep its old letter and record: refused, naming it.

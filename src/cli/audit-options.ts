@@ -1,14 +1,29 @@
-/** The audit flags shared by `report` and `batch`: a log and the key that signs its checkpoints. */
+/** The audit flags shared by `report` and `batch`: a log, the key that signs its checkpoints, keys rotated from. */
 import fs from 'node:fs';
-import type { KeyObject } from 'node:crypto';
-import { loadPrivateKey } from '../audit/keys.js';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { loadPrivateKey, loadPublicKey } from '../audit/keys.js';
 import { fail } from '../errors.js';
 import { readFileOrFail } from '../io/read.js';
 
-export function auditTarget(log: string | undefined, keyFile: string | undefined): { log: string; key: KeyObject } | undefined {
-  if (log === undefined && keyFile === undefined) return undefined;
+export interface AuditTarget {
+  readonly log: string;
+  readonly key: KeyObject;
+  /** Public keys the log's last checkpoint may be signed with: the signing key's and `--audit-earlier-key`s. */
+  readonly trust: readonly KeyObject[];
+}
+
+/** The option of both commands: public keys of keys since rotated, whose checkpoints a log may end with. */
+export const EARLIER_KEY_OPTION = { 'audit-earlier-key': { type: 'string', multiple: true } } as const;
+
+export function auditTarget(log: string | undefined, keyFile: string | undefined, earlierKeyFiles: readonly string[] = []): AuditTarget | undefined {
+  if (log === undefined && keyFile === undefined) {
+    if (earlierKeyFiles.length > 0) fail('--audit-earlier-key needs --audit LOG and --audit-key KEY.pem');
+    return undefined;
+  }
   if (log === undefined) fail('--audit-key needs --audit LOG');
   if (keyFile === undefined) fail('--audit LOG needs --audit-key KEY.pem (checkpoints are signed; create a key with: lrp-report audit keygen --out DIR)');
   if (fs.existsSync(log) && fs.statSync(log).isDirectory()) fail(`--audit: ${log} is a folder, not a log file`);
-  return { log, key: loadPrivateKey(readFileOrFail(keyFile, 'audit signing key'), keyFile) };
+  const key = loadPrivateKey(readFileOrFail(keyFile, 'audit signing key'), keyFile);
+  const earlier = earlierKeyFiles.map((f) => loadPublicKey(readFileOrFail(f, 'earlier public key'), f));
+  return { log, key, trust: [createPublicKey(key), ...earlier] };
 }

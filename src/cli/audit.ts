@@ -122,8 +122,8 @@ async function repair(argv: string[]): Promise<number> {
   const [log] = positionals;
   // A missing log has nothing to repair, but saying so would hide a mistyped name.
   if (!fs.existsSync(log)) fail(`cannot read audit log ${log}: no such file (ENOENT)`);
-  const { repairedBytes } = openLogWriter(log, { repair: true });
-  process.stdout.write(repairedBytes > 0 ? `${log}: removed an incomplete last line (${repairedBytes} bytes)\n` : `${log}: nothing to repair\n`);
+  const { repairedBytes, completedLastLine } = openLogWriter(log, { repair: true });
+  process.stdout.write(repairedBytes > 0 ? `${log}: removed an incomplete last line (${repairedBytes} bytes)\n` : completedLastLine ? `${log}: added the newline its last line lacked (the line itself was complete)\n` : `${log}: nothing to repair\n`);
   return 0;
 }
 
@@ -141,7 +141,7 @@ async function seal(argv: string[]): Promise<number> {
   const earlier = (values['earlier-key'] ?? []).map((f) => loadPublicKey(readFileOrFail(f, 'public key'), f));
   const check = verifyLog(log, [createPublicKey(key), ...earlier], { unsignedTail: true });
   if (!check.ok) fail(`${log}: not sealed: the log does not verify (${check.reason})`);
-  const writer = openLogWriter(log);
+  const writer = openLogWriter(log, { trust: [createPublicKey(key), ...earlier] });
   const accepted = writer.acceptUnsigned();
   writer.append([], { key });
   for (const r of accepted) process.stdout.write(`signed: ${r.record_id} (case ${r.case_id}, ${r.output.decision}, decided ${r.decision_time})\n`);

@@ -1,10 +1,10 @@
 /** `lrp-report batch`: a folder of cases or a CSV loan book → reports, audit records and a summary CSV. */
 import { runBatch } from '../batch/run.js';
 import { outputFolder, parse, parseFormats, positiveInt, required } from './args.js';
-import { auditTarget } from './audit-options.js';
+import { auditTarget, EARLIER_KEY_OPTION } from './audit-options.js';
 import { domainOptions } from './domain-options.js';
 
-export const usage = `lrp-report batch --domain credit|dermatology --cases FILE.csv|DIR --out DIR [--audit LOG --audit-key KEY.pem]
+export const usage = `lrp-report batch --domain credit|dermatology --cases FILE.csv|DIR --out DIR [--audit LOG --audit-key KEY.pem [--audit-earlier-key PUB.pem …]]
     [--workers N] [--format pdf,html] [--locale en|zh-CN] [--profile us|eu]
     [--documents NAME,…]   (exit 0: all reported; 4: some cases failed)`;
 
@@ -15,6 +15,8 @@ export const details = `  --cases      a folder of case files (.yaml, .yml, .jso
   --out        the documents, summary.csv, and the journal that lets the same command finish an interrupted batch
   --audit      append every decision's record to this log, signed with --audit-key at the end and every
                --checkpoint-every records (default 100); make a key with: lrp-report audit keygen
+  --audit-earlier-key  the public key of a signing key since rotated, when the log's last checkpoint is signed
+               with it (a log is extended only from a checkpoint that verifies)
   --workers    worker threads (default 2); --documents: which documents (default all), e.g. adverse-action-letter`;
 
 /** Finished, but some cases failed: they are in the summary with their error. */
@@ -27,6 +29,7 @@ export async function run(argv: string[]): Promise<number> {
     out: { type: 'string' },
     audit: { type: 'string' },
     'audit-key': { type: 'string' },
+    ...EARLIER_KEY_OPTION,
     workers: { type: 'string' },
     format: { type: 'string' },
     locale: { type: 'string' },
@@ -36,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
   }, 'batch');
   const domain = required(values.domain, 'domain', 'batch');
   const { locale, documents } = await domainOptions(domain, values.locale, values.profile, values.documents);
-  const audit = auditTarget(values.audit, values['audit-key']);
+  const audit = auditTarget(values.audit, values['audit-key'], values['audit-earlier-key']);
   const summary = await runBatch({
     domain,
     profile: values.profile,

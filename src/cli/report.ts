@@ -5,11 +5,11 @@ import { reportCase } from '../domain/run.js';
 import { openLogWriter, otherRecord, secondRendering, unvouchedMessage } from '../audit/log.js';
 import type { AuditRecord } from '../audit/record.js';
 import { outputFolder, parse, parseFormats, required } from './args.js';
-import { auditTarget } from './audit-options.js';
+import { auditTarget, EARLIER_KEY_OPTION } from './audit-options.js';
 import { domainOptions } from './domain-options.js';
 
 export const usage = `lrp-report report --domain dermatology|credit --case CASE.yaml --out DIR [--format pdf,html] [--locale en|zh-CN]
-    [--profile us|eu] [--documents NAME,…] [--json] [--audit LOG --audit-key KEY.pem]     (exit 0: reported; 3: escalated for human review, no customer document)`;
+    [--profile us|eu] [--documents NAME,…] [--json] [--audit LOG --audit-key KEY.pem [--audit-earlier-key PUB.pem …]]     (exit 0: reported; 3: escalated for human review, no customer document)`;
 
 /** Exit code of a case escalated for human review: not an error, but not a finished case either. */
 export const EXIT_ESCALATED = 3;
@@ -26,17 +26,18 @@ export async function run(argv: string[]): Promise<number> {
     json: { type: 'boolean' },
     audit: { type: 'string' },
     'audit-key': { type: 'string' },
+    ...EARLIER_KEY_OPTION,
   }, 'report');
   const domainName = required(values.domain, 'domain', 'report');
   const caseFile = required(values.case, 'case', 'report');
   const outDir = outputFolder(values.out, 'report');
   const formats = parseFormats(values.format);
   const { plugin, locale, documents } = await domainOptions(domainName, values.locale, values.profile, values.documents);
-  const audit = auditTarget(values.audit, values['audit-key']);
+  const audit = auditTarget(values.audit, values['audit-key'], values['audit-earlier-key']);
   const session = await plugin.open({ profile: values.profile, documents, locales: [locale] });
   try {
     // The log is read before anything is written: a decision it records with other documents writes nothing.
-    const log = audit ? openLogWriter(audit.log) : null;
+    const log = audit ? openLogWriter(audit.log, { trust: audit.trust }) : null;
     let recorded = false;
     const admit = (record: AuditRecord) => {
       if (!log) return;

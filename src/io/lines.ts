@@ -11,6 +11,12 @@ export interface TornTail {
   readonly bytes: number;
 }
 
+/**
+ * The longest line read (64 MiB): a file's lines are far shorter (an audit record is a few KB), and a reader must
+ * not take all memory for one line that is not one.
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
 /** Where a line starts: its byte offset and 0-based index. */
 export interface LinePosition {
   readonly offset: number;
@@ -39,13 +45,16 @@ export function forEachLine(file: string, what: string, visit: (bytes: Buffer, a
   };
   const fd = io(() => fs.openSync(file, 'r'));
   try {
-    let buffer = Buffer.allocUnsafe(options.chunkBytes ?? 1 << 22);
+    let buffer = Buffer.allocUnsafe(Math.max(1, options.chunkBytes ?? 1 << 22));
     // buffer[0, filled) holds bytes not yet handed out, starting at file offset `offset`.
     let filled = 0;
     let offset = options.from?.offset ?? 0;
     let index = options.from?.index ?? 0;
     for (;;) {
-      if (filled === buffer.length) buffer = Buffer.concat([buffer.subarray(0, filled)], buffer.length * 2);
+      if (filled === buffer.length) {
+        if (filled >= MAX_LINE_BYTES) fail(`${file}: line ${index + 1} is longer than ${MAX_LINE_BYTES / 2 ** 20} MiB (no ${what} has lines that long)`);
+        buffer = Buffer.concat([buffer.subarray(0, filled)], Math.min(buffer.length * 2, MAX_LINE_BYTES));
+      }
       const read = io(() => fs.readSync(fd, buffer, filled, buffer.length - filled, offset + filled));
       if (read === 0) return filled > 0 ? { offset, bytes: filled } : null;
       const data = buffer.subarray(0, filled + read);

@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '../../src/audit/canonical.js';
-import { signCheckpoint } from '../../src/audit/checkpoint.js';
-import { generateAuditKeyPair, keyId, loadPrivateKey, loadPublicKey } from '../../src/audit/keys.js';
+import { checkpointProblem, signCheckpoint } from '../../src/audit/checkpoint.js';
+import { generateAuditKeyPair, keyId, keyRing, loadPrivateKey, loadPublicKey } from '../../src/audit/keys.js';
 import { appendRecords, openLogWriter, verifyLog } from '../../src/audit/log.js';
 import { exportBundle, proveConsistency, proveInclusion, verifyBundle, verifyConsistencyProof, verifyInclusionProof, type AuditBundle, type InclusionProof } from '../../src/audit/proof.js';
-import type { AuditRecord } from '../../src/audit/record.js';
+import { recordDigest, type AuditRecord } from '../../src/audit/record.js';
 import { UserError } from '../../src/errors.js';
 import { creditRecord, dermatologyRecord } from './fixtures.js';
 import { naiveMth } from './naive.js';
@@ -245,7 +245,9 @@ describe('append and verify', () => {
     const file = fresh();
     const other = generateKeyPairSync('ed25519');
     appendRecords(file, batch(0, 2), { key: privateKey });
-    appendRecords(file, batch(2, 2), { key: other.privateKey });
+    // A new key signs on from a checkpoint of the earlier one only when told to trust it.
+    expect(() => appendRecords(file, batch(2, 2), { key: other.privateKey })).toThrow(/its last checkpoint is signed by key [0-9a-f]{16}, which this run cannot verify: if the log was signed with a key since rotated, give that key's public key/);
+    appendRecords(file, batch(2, 2), { key: other.privateKey, trust: [publicKey] });
     expect(verifyLog(file, [publicKey, other.publicKey])).toMatchObject({ ok: true, checkpoints: 2 });
     expect(verifyLog(file, publicKey)).toMatchObject({ ok: false, line: 6, firstBadSeq: 2, reason: expect.stringMatching(/unknown key/) });
     expect(verifyLog(file, createPublicKey(other.privateKey))).toMatchObject({ ok: false, line: 3 });
@@ -379,5 +381,100 @@ describe('inclusion proofs and bundles', () => {
     // The kept checkpoint re-signed (validly) with a time after the latest one's: the log went back in time.
     const future = signCheckpoint(kept.size, Buffer.from(kept.root, 'hex'), privateKey, '2099-01-01T00:00:00Z');
     expect(verifyConsistencyProof(proveConsistency(file, future), publicKey)).toMatchObject({ ok: false, reason: expect.stringMatching(/signed at .*, before the one of size 6 \(2099-01-01T00:00:00Z\): a log's checkpoints never go back in time/) });
+  });
+});
+
+/** Lines as objects, their chain recomputed (what anyone who can write the file can do), written back canonical. */
+function writeRechained(file: string, ls: Record<string, any>[]): void {
+  let prev = '0'.repeat(64);
+  const out = ls.map((l) => {
+    const rest: Record<string, unknown> = { ...l, prev };
+    delete rest.digest;
+    prev = sha(canonicalize(rest));
+    return canonicalize({ ...rest, digest: prev });
+  });
+  fs.writeFileSync(file, `${out.join('\n')}\n`);
+}
+
+describe('what someone who can write the file cannot make a writer do (red-team review)', () => {
+  it('sign on from a last checkpoint under a made-up key, which would make a forged record look signed', () => {
+    const file = fresh();
+    appendRecords(file, batch(0, 3), { key: privateKey });
+    const ls = lines(file);
+    const forged = { ...creditRecord(90), record_id: 'credit:FORGED' };
+    const root = naiveMth([...batch(0, 3), forged].map((r) => Buffer.from(recordDigest(r), 'hex'))).toString('hex');
+    ls.push({ type: 'record', seq: 3, record: forged });
+    ls.push({ type: 'checkpoint', checkpoint: { key_id: '0123456789abcdef', root, signature: 'ab'.repeat(64), size: 4, timestamp: '2026-11-27T00:00:00Z' } });
+    writeRechained(file, ls);
+    const unverifiable = /its last checkpoint is signed by key 0123456789abcdef, which this run cannot verify/;
+    expect(() => openLogWriter(file, { trust: [publicKey] })).toThrow(unverifiable);
+    expect(() => appendRecords(file, batch(4, 1), { key: privateKey })).toThrow(unverifiable);
+    expect(lines(file)).toHaveLength(6);
+  });
+
+  it('vouch for one of two records with the same id, or open a log with a record id twice; proofs and bundles refuse one too', () => {
+    const file = fresh();
+    appendRecords(file, batch(0, 1), { key: privateKey });
+    appendRecords(file, batch(1, 1)); // a crash left record 1 unsigned
+    const ls = lines(file);
+    const copy = structuredClone(ls[2]);
+    copy.record.output.decision = 'approved';
+    ls.splice(2, 0, copy);
+    ls.forEach((l, i) => i >= 2 && (l.seq = i - 1));
+    writeRechained(file, ls);
+    expect(() => openLogWriter(file)).toThrow(/line 4: duplicate record id credit:APP-0001; not extended/);
+    expect(() => proveInclusion(file, 'credit:APP-0001')).toThrow(/line 4: duplicate record id credit:APP-0001; no proof made/);
+    // A bundle of two records under one id is refused offline, whatever their proofs say.
+    const sound = fresh();
+    appendRecords(sound, batch(0, 3), { key: privateKey });
+    const bundle = JSON.parse(JSON.stringify(exportBundle(sound))) as AuditBundle;
+    (bundle.proofs[2].record as { record_id: string }).record_id = bundle.proofs[1].record.record_id;
+    expect(verifyBundle(bundle, publicKey)).toMatchObject({ ok: false });
+  });
+
+  it('open a log whose signed lines were altered: an id rewritten, a chain link or seq broken', () => {
+    const base = fresh();
+    appendRecords(base, batch(0, 3), { key: privateKey });
+    const edits: [string, (ls: Record<string, any>[]) => void, boolean, RegExp][] = [
+      ['id rewritten, chain recomputed', (ls) => (ls[1].record.record_id = 'credit:APP-0002x'), true, /its last checkpoint is not the head of its records/],
+      ['prev of a signed line broken', (ls) => (ls[1].prev = 'f'.repeat(64)), false, /line 2: prev is not the digest of the line before/],
+      ['seq of a signed line changed', (ls) => (ls[2].seq = 7), true, /line 3: seq 7 where 2 was due/],
+    ];
+    for (const [name, edit, rechain, message] of edits) {
+      const file = fresh();
+      const ls = lines(base);
+      edit(ls);
+      if (rechain) writeRechained(file, ls);
+      else fs.writeFileSync(file, `${ls.map((l) => canonicalize(l)).join('\n')}\n`);
+      expect(() => openLogWriter(file), name).toThrow(message);
+    }
+  });
+
+  it('a line over 64 MiB is refused with one line naming it; a lone surrogate in a signed record is named by its line', () => {
+    const big = fresh();
+    fs.writeFileSync(big, Buffer.alloc(65 * 1024 * 1024, 0x61));
+    expect(() => verifyLog(big, publicKey)).toThrow(/line 1 is longer than 64 MiB \(no audit log has lines that long\)/);
+    const file = fresh();
+    appendRecords(file, batch(0, 2), { key: privateKey });
+    const text = fs.readFileSync(file, 'utf8').split('\n');
+    text[0] = text[0].replace(/"template_version":"[^"]*"/, '"template_version":"\\ud800"');
+    fs.writeFileSync(file, text.join('\n'));
+    expect(() => openLogWriter(file, { repair: true })).toThrow(/line 1: not canonical JSON \(.*lone surrogate/);
+  });
+
+  it('repair adds the newline a complete last line lacks instead of cutting the line off; impossible times are refused', () => {
+    const file = fresh();
+    appendRecords(file, batch(0, 2), { key: privateKey });
+    const whole = fs.readFileSync(file);
+    fs.writeFileSync(file, whole.subarray(0, whole.length - 1));
+    const writer = openLogWriter(file, { repair: true });
+    expect(writer.completedLastLine).toBe(true);
+    expect(writer.repairedBytes).toBe(0);
+    expect(fs.readFileSync(file).equals(whole)).toBe(true);
+    expect(verifyLog(file, publicKey)).toMatchObject({ ok: true, size: 2, checkpoints: 1 });
+    for (const timestamp of ['2026-02-31T00:00:00Z', '2026-11-27T24:00:00Z']) {
+      expect(() => appendRecords(fresh(), batch(0, 1), { key: privateKey, timestamp })).toThrow(/is not an RFC 3339 UTC time that exists/);
+      expect(checkpointProblem({ ...lines(file).at(-1)!.checkpoint, timestamp }, keyRing(publicKey))).toBe('checkpoint timestamp must be an RFC 3339 UTC time that exists');
+    }
   });
 });

@@ -314,5 +314,15 @@ describe('lrp-report audit', () => {
     expect(rotated.code, rotated.stderr).toBe(0);
     expect(rotated.stdout).toMatch(/^signed: [a-z]+:APP-9001:0123456789abcdef .*\nrotated\.log: 1 record signed\n$/);
     expect(run('audit', 'verify', 'rotated.log', '--key', PUB(), '--key', newPub).code).toBe(0);
+    // A report signing with the new key extends a log whose last checkpoint the earlier key signed only when given it.
+    fs.copyFileSync(path.join(dir, 'audit.log'), path.join(dir, 'rotated2.log'));
+    const approved = packagePath('domains', 'credit', 'demo', 'app-1002-approved.yaml');
+    const refused = run('report', '--domain', 'credit', '--case', approved, '--out', 'out-rotated', '--audit', 'rotated2.log', '--audit-key', newKey);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/rotated2\.log: its last checkpoint is signed by key [0-9a-f]{16}, which this run cannot verify: .*--audit-earlier-key PUB\.pem/);
+    expect(fs.existsSync(path.join(dir, 'out-rotated')) ? fs.readdirSync(path.join(dir, 'out-rotated')) : []).toEqual([]);
+    const extended = run('report', '--domain', 'credit', '--case', approved, '--out', 'out-rotated', '--audit', 'rotated2.log', '--audit-key', newKey, '--audit-earlier-key', PUB());
+    expect(extended.code, extended.stderr).toBe(0);
+    expect(run('audit', 'verify', 'rotated2.log', '--key', PUB(), '--key', newPub).code).toBe(0);
   }, 90_000);
 });
