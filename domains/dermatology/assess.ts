@@ -188,7 +188,7 @@ function buildContext(x: ContextInputs) {
   const { c, config, model, abcd, shares } = x;
   const { card } = model.loaded;
   const threshold = card.output.threshold ?? 0.5;
-  const flags = [...(x.seg.empty ? ['no_lesion'] : []), ...x.quality];
+  const flags = [...(x.seg.empty && x.seg.foundBy === null ? ['no_lesion'] : []), ...x.quality];
   const critical = flags.filter((f) => f === 'no_lesion' || (config.quality.critical as readonly string[]).includes(f));
   const shortcut = shares === null ? null : shortcutSuspected(shares, config.relevance, x.probability >= threshold);
   const test = (card.evaluation.test ?? {}) as Record<string, unknown>;
@@ -231,6 +231,8 @@ function buildContext(x: ContextInputs) {
       decision_time: c.decisionTime.toISOString(),
     },
     caution: { shown: critical.length > 0, flags: critical },
+    // What the image held: a lesion measured, a region of another colour only outlined, or nothing standing out.
+    lesion: x.seg.foundBy === 'chroma' ? 'colour_only' : x.seg.empty ? 'none' : 'measured',
     output: {
       positive_class: card.output.positive_class ?? card.output.classes[card.output.classes.length - 1],
       probability: round(x.probability, 4),

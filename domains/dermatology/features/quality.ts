@@ -1,6 +1,6 @@
 /**
  * Image quality flags a clinician must see before trusting a reading: blur, exposure, hair, ink/marker, ruler,
- * partial view, no colour (a greyscale image), low contrast (a lesion told apart from the skin by its colour alone), lossy compression (a file not stored losslessly: the bundled
+ * partial view, no colour (a greyscale image), a region that differs from the skin in colour only, a lesion that is pink or red rather than brown, lossy compression (a file not stored losslessly: the bundled
  * model's score moved from 79 % to 29–35 % on JPEG, lossy WebP and JPEG-in-TIFF copies of a demo image). Each is
  * a simple, explainable measurement against a threshold in config.yaml.
  */
@@ -24,9 +24,11 @@ export interface QualityConfig {
   readonly compression: { readonly max_blockiness: number };
   /** A pixel is coloured above this CIELAB chroma; an image with fewer coloured pixels than the share has no colour. */
   readonly colour: { readonly min_chroma: number; readonly min_coloured_share: number };
+  /** A lesion is pink rather than brown when its mean is redder than the skin's by this much, and more than it is darker. */
+  readonly pink: { readonly min_delta_a: number };
 }
 
-export type QualityFlag = 'blur' | 'exposure' | 'hair' | 'ink' | 'ruler' | 'partial_view' | 'no_colour' | 'lossy_compression' | 'low_contrast';
+export type QualityFlag = 'blur' | 'exposure' | 'hair' | 'ink' | 'ruler' | 'partial_view' | 'no_colour' | 'lossy_compression' | 'colour_only' | 'pink_lesion';
 
 /** What the file and the full-size pixels say about the image beyond the analysed pixels. */
 export interface ImageSource {
@@ -86,8 +88,9 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
   if (inkPixels >= config.ink.min_pixels) flags.push('ink');
   if (rulerShare >= config.ruler.min_share) flags.push('ruler');
   if (partialView) flags.push('partial_view');
-  // Outlined by its colour alone (segmentation.ts): a pink or amelanotic-like lesion, which pigment criteria underrate.
-  if (seg.foundBy === 'chroma') flags.push('low_contrast');
+  // A region set apart by its colour alone (segmentation.ts): a pink lesion, erythema, a blush or a colour cast.
+  if (seg.foundBy === 'chroma') flags.push('colour_only');
+  if (seg.foundBy === 'contrast' && isPink(rgb, lesion, skin, config.pink)) flags.push('pink_lesion');
   if (colouredShare < config.colour.min_coloured_share) flags.push('no_colour');
   if (source.lossy || source.blockiness > config.compression.max_blockiness) flags.push('lossy_compression');
   return { flags, critical: flags.some((f) => config.critical.includes(f)), measurements: { inkPixels, hairPixels, rulerShare, laplacianVariance, meanL, clippedShare, colouredShare } };
@@ -121,3 +124,23 @@ function laplacianVarianceOf(L: Float32Array, width: number, height: number, exc
   const mean = sum / n;
   return sum2 / n - mean * mean;
 }
+
+/**
+ * Whether the lesion is pink or red rather than brown: its mean CIELAB colour is redder than the skin's (a*) by at
+ * least `min_delta_a`, and by more than it is darker (L*). Melanin darkens; a pink lesion reddens more than it darkens.
+ */
+function isPink(rgb: Uint8Array, lesion: { readonly data: Uint8Array }, skin: readonly [number, number, number], config: QualityConfig['pink']): boolean {
+  let sumL = 0, sumA = 0, n = 0;
+  for (let i = 0; i < lesion.data.length; i++) {
+    if (!lesion.data[i]) continue;
+    const [l, a] = rgbToLab(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]);
+    sumL += l;
+    sumA += a;
+    n++;
+  }
+  if (n === 0) return false;
+  const [skinL, skinA] = rgbToLab(skin[0], skin[1], skin[2]);
+  const redder = sumA / n - skinA;
+  return redder >= config.min_delta_a && redder > skinL - sumL / n;
+}
+

@@ -1,9 +1,10 @@
 /**
  * Lesion segmentation baseline: distance of each pixel from the skin colour (the median of the image frame),
  * median-filtered, Otsu threshold, morphological opening (removes hairs, ink dots and ruler ticks), the largest component not
- * touching the frame (else the largest, then flagged partial view), holes filled. A lesion that differs from the
- * skin in colour more than in lightness (pink, amelanotic) does not stand out in RGB distance; it is found on its
- * chroma distance (CIELAB a*b*), which uneven lighting of plain skin barely changes.
+ * touching the frame (else the largest, then flagged partial view), holes filled. When nothing stands out in RGB
+ * distance, a region may still differ from the skin in colour alone (CIELAB a*b*, which uneven lighting barely
+ * changes): a pink (amelanotic-like) lesion, but just as well erythema, a vascular blush or a colour cast from the
+ * light. Such a region is outlined, not measured as a lesion (foundBy 'chroma', empty).
  */
 import type { Mask } from '../../../src/imaging/mask.js';
 import { rgbToLab } from '../../../src/imaging/lab.js';
@@ -28,9 +29,9 @@ export interface Segmentation {
   readonly skin: [number, number, number];
   /** The chosen component touches the image frame. */
   readonly partialView: boolean;
-  /** No component large enough: a blank or non-lesion image. */
+  /** No lesion to measure: nothing stands out from the skin, or only in colour (foundBy 'chroma'). */
   readonly empty: boolean;
-  /** What the lesion was told apart by: RGB distance from the skin, or (a low-contrast lesion) chroma alone. */
+  /** What set the outlined region apart: RGB distance from the skin (a lesion), chroma alone (a region of another colour), or nothing. */
   readonly foundBy: 'contrast' | 'chroma' | null;
   /** Per-pixel RGB distance from the skin colour, raw and median-filtered (quality flags reuse them). */
   readonly skinDistance: Float32Array;
@@ -50,7 +51,7 @@ export function segmentLesion(rgb: Uint8Array, width: number, height: number, co
   const chromaThreshold = otsu(chroma);
   // What stands out in chroma lies, on average, this far from the skin's (the threshold itself sits low in the
   // skin's tail when the lesion is small). Nothing stands out either way: a blank or non-lesion image.
-  if (meanAbove(chroma, chromaThreshold) >= config.min_chroma_contrast) return { ...lesionExtent(chroma, chromaThreshold, width, height, config, 'chroma'), ...common };
+  if (meanAbove(chroma, chromaThreshold) >= config.min_chroma_contrast) return { ...lesionExtent(chroma, chromaThreshold, width, height, config, 'chroma'), empty: true, ...common };
   return { extent: { width, height, data: new Uint8Array(width * height) }, threshold, partialView: false, empty: true, foundBy: null, ...common };
 }
 
@@ -140,7 +141,10 @@ export function otsu(values: Float32Array): number {
   const total = values.length;
   let sum = 0;
   for (let i = 0; i < bins; i++) sum += i * hist[i];
-  let sumBack = 0, weightBack = 0, best = 0, bestBin = 0;
+  // Every cut in an empty gap between two modes splits the pixels alike: the best is a run of equal bins, and the
+  // threshold its middle (the first of them would sit on the lower mode: a noise-free image's lesion, at any
+  // contrast, read as 0.05 units from the skin).
+  let sumBack = 0, weightBack = 0, best = 0, first = 0, last = 0;
   for (let i = 0; i < bins; i++) {
     weightBack += hist[i];
     if (weightBack === 0) continue;
@@ -148,9 +152,10 @@ export function otsu(values: Float32Array): number {
     if (weightFore === 0) break;
     sumBack += i * hist[i];
     const between = weightBack * weightFore * (sumBack / weightBack - (sum - sumBack) / weightFore) ** 2;
-    if (between > best) [best, bestBin] = [between, i];
+    if (between > best * (1 + 1e-9)) [best, first, last] = [between, i, i];
+    else if (between >= best * (1 - 1e-9) && last === i - 1) last = i;
   }
-  return lo + (bestBin + 0.5) / scale;
+  return lo + ((first + last) / 2 + 0.5) / scale;
 }
 
 interface Component {

@@ -35,6 +35,14 @@ describe('image quality flags', () => {
   });
   const agreement = (flag: 'ink' | 'hair' | 'ruler') => cases.filter((c) => c.quality.flags.includes(flag) === c.lesion.truth.artefacts[flag]).length / cases.length;
 
+  it('call no synthetic (pigmented) lesion pink, and a pink one pink', () => {
+    expect(cases.filter((c) => c.quality.flags.includes('pink_lesion')).map((c) => c.lesion.truth)).toEqual([]);
+    const { width, height, mask } = cases[0].lesion;
+    const pink = new Uint8Array(width * height * 3);
+    for (let p = 0; p < width * height; p++) pink.set(mask.data[p] ? [226, 120, 112] : [220, 175, 145], p * 3);
+    expect(assessQuality(pink, width, height, segmentLesion(pink, width, height, domain.segmentation), domain.quality, { lossy: false, blockiness: 1 }).flags).toContain('pink_lesion');
+  });
+
   it('see JPEG block edges in pixels stored losslessly: no never-compressed lesion flagged, most copies at quality 30 flagged', async () => {
     const { max_blockiness } = domain.quality.compression;
     const clean = cases.map((c) => jpegBlockiness(c.lesion));

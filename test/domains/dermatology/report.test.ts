@@ -200,21 +200,32 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     expect(pdfText(r.pdf)).toContain(squash(formatMessage(loadMessages('dermatology', 'en'), 'abcd.not_measured', {})));
   }, 60_000);
 
-  it('a pink (amelanotic-like) lesion is reported with a low-contrast caution, not as "no lesion found"', async () => {
+  it('a faint pink region is outlined with a colour-only caution, neither "no lesion found" nor measured as a lesion; a clearly pink lesion is measured with a pink-lesion caution', async () => {
     const { width, height, mask } = generateLesion(imageSeed(4004, 3), { force: { hair: false, ruler: false, ink: false } });
-    const rgb = Buffer.alloc(width * height * 3);
-    for (let p = 0; p < width * height; p++) rgb.set(mask.data[p] ? [228, 140, 128] : [220, 175, 145], p * 3);
-    await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toFile(path.join(dir, 'pink.png'));
-    const caseFile = path.join(dir, 'pink.yaml');
-    fs.writeFileSync(caseFile, 'schema_version: 1\ncase_id: PINK-1\nlesion_id: L\nimage: pink.png\ndecision_time: 2026-11-26T10:00:00Z\npixel_spacing_mm: 0.08\n');
-    const r = await report(caseFile, 'en', ['pdf']);
-    const ids = r.context.quality.flags.map((f) => f.id);
-    expect(ids).not.toContain('no_lesion');
-    expect(r.context.quality.flags).toContainEqual({ id: 'low_contrast', critical: true });
-    expect(r.context.abcd).not.toBeNull();
-    expect(r.context.output.risk_band).toBeNull();
-    const text = pdfText(r.pdf);
-    expect(text).toContain(squash(formatMessage(loadMessages('dermatology', 'en'), 'quality.text.low_contrast', {})));
+    const write = async (name: string, colour: number[]) => {
+      const rgb = Buffer.alloc(width * height * 3);
+      for (let p = 0; p < width * height; p++) rgb.set(mask.data[p] ? colour : [220, 175, 145], p * 3);
+      await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toFile(path.join(dir, `${name}.png`));
+      const caseFile = path.join(dir, `${name}.yaml`);
+      fs.writeFileSync(caseFile, `schema_version: 1\ncase_id: ${name.toUpperCase()}\nlesion_id: L\nimage: ${name}.png\ndecision_time: 2026-11-26T10:00:00Z\npixel_spacing_mm: 0.08\n`);
+      return report(caseFile, 'en', ['pdf']);
+    };
+    const messages = loadMessages('dermatology', 'en');
+    const faint = await write('faint-pink', [228, 150, 135]);
+    expect(faint.context.quality.flags).toContainEqual({ id: 'colour_only', critical: true });
+    expect(faint.context.quality.flags.map((f) => f.id)).not.toContain('no_lesion');
+    expect(faint.context.lesion).toBe('colour_only');
+    expect(faint.context.abcd).toBeNull();
+    expect(faint.context.output.risk_band).toBeNull();
+    const faintText = pdfText(faint.pdf);
+    for (const key of ['quality.text.colour_only', 'abcd.not_measured_colour_only']) expect(faintText, key).toContain(squash(formatMessage(messages, key, {})));
+    expect(faintText).not.toContain(squash(formatMessage(messages, 'quality.name.no_lesion', {})));
+    const clear = await write('clear-pink', [226, 120, 112]);
+    expect(clear.context.lesion).toBe('measured');
+    expect(clear.context.quality.flags).toContainEqual({ id: 'pink_lesion', critical: true });
+    expect(clear.context.abcd).not.toBeNull();
+    expect(clear.context.output.risk_band).toBeNull();
+    expect(pdfText(clear.pdf)).toContain(squash(formatMessage(messages, 'quality.text.pink_lesion', {})));
   }, 60_000);
 
   it('without a pixel spacing the diameter is "not measurable"; a prior image gives the evolution row', async () => {
