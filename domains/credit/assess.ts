@@ -21,7 +21,7 @@ import { findHints } from './hints.js';
 import type { CreditModel } from './model.js';
 import { isRefused, openCreditModel } from './model.js';
 import { principalReasons, rankAdverse } from './reasons.js';
-import { otherValues, scoreVariants, type Variant } from './variants.js';
+import { otherValues, reasonAlternatives, scoreVariants, type Variant } from './variants.js';
 import type { Reference } from './reference.js';
 import { buildReference } from './reference.js';
 
@@ -83,12 +83,13 @@ async function proxiesDeciding(config: CreditDomainConfig, model: CreditModel, i
 
 /**
  * For each refused case, its adverse attributes (ranked) that counted against it: with only that attribute changed
- * to another of its values the model's risk is lower (a numeric one only toward the other side of its statement:
- * lower for "high", higher for "low"); at most `wanted`. Tried a round at a time, each round the next attributes a
- * case still needs, all in one run: most cases need one round.
+ * to one of reasonAlternatives the model's risk is lower; at most `wanted`. Also the ones tried that did not count
+ * (not stated; the officer report lists them). Tried a round at a time, each round the next attributes a case still
+ * needs, all in one run: most cases need one round.
  */
-async function adverseThatCounts(model: CreditModel, inputs: readonly CaseInput[], probabilities: Float32Array, ranked: readonly (readonly AttributeEvidence[])[], wanted: number): Promise<AttributeEvidence[][]> {
+async function adverseThatCounts(config: CreditDomainConfig, model: CreditModel, inputs: readonly CaseInput[], probabilities: Float32Array, ranked: readonly (readonly AttributeEvidence[])[], wanted: number): Promise<{ counted: AttributeEvidence[][]; notStated: AttributeEvidence[][] }> {
   const counted = ranked.map((): AttributeEvidence[] => []);
+  const notStated = ranked.map((): AttributeEvidence[] => []);
   const tried = ranked.map(() => 0);
   for (;;) {
     const tests: { n: number; evidence: AttributeEvidence; variants: number }[] = [];
@@ -98,18 +99,16 @@ async function adverseThatCounts(model: CreditModel, inputs: readonly CaseInput[
       for (let need = wanted - counted[n].length; need > 0 && tried[n] < list.length; need--) {
         const evidence = list[tried[n]++];
         const feature = model.pre.features.find((f) => f.name === evidence.attribute)!;
-        const current = Number(evidence.value);
-        const direction = evidence.statement.direction;
-        const others = otherValues(feature, evidence.value).filter((v) => direction === undefined || (direction === 'high' ? Number(v) < current : Number(v) > current));
-        tests.push({ n, evidence, variants: others.length });
-        for (const value of others) variants.push({ creditCase, source, attribute: evidence.attribute, value });
+        const values = reasonAlternatives(feature, evidence.value, evidence.statement.direction, config.attributes[evidence.attribute]?.action?.order);
+        tests.push({ n, evidence, variants: values.length });
+        for (const value of values) variants.push({ creditCase, source, attribute: evidence.attribute, value });
       }
     });
-    if (tests.length === 0) return counted;
+    if (tests.length === 0) return { counted, notStated };
     const scores = await scoreVariants(model, variants);
     let at = 0;
     for (const { n, evidence, variants: count } of tests) {
-      if (scores.subarray(at, at + count).some((p) => p < probabilities[n])) counted[n].push(evidence);
+      (scores.subarray(at, at + count).some((p) => p < probabilities[n]) ? counted : notStated)[n].push(evidence);
       at += count;
     }
   }
@@ -129,10 +128,10 @@ async function assessCases(config: CreditDomainConfig, model: CreditModel, refer
 
   const refusedAt = inputs.map((_, n) => isRefused(probabilities[n], threshold));
   const evidenceOf = inputs.map((input, n) => attributeEvidence(config, pre, input.creditCase, encoded[n], explanation.relevance, n, reference));
-  const adverse = await adverseThatCounts(model, inputs, probabilities, evidenceOf.map((e, n) => (refusedAt[n] ? rankAdverse(e) : [])), profile.max_reasons);
+  const adverse = await adverseThatCounts(config, model, inputs, probabilities, evidenceOf.map((e, n) => (refusedAt[n] ? rankAdverse(e) : [])), profile.max_reasons);
   const analyses = inputs.map((_, n) => {
     const refused = refusedAt[n];
-    const reasons = principalReasons(adverse[n], config);
+    const reasons = principalReasons(adverse.counted[n], config);
     const escalation: Escalation | null = escalationFor(config, pre, reasons.map((r) => r.attribute)) ?? (refused && reasons.length === 0 ? noReasons : null);
     return { refused, evidence: evidenceOf[n], reasons, escalation };
   });
@@ -185,6 +184,7 @@ async function assessCases(config: CreditDomainConfig, model: CreditModel, refer
       },
       factors: topFactors(evidence, config),
       reasons,
+      reasons_not_stated: adverse.notStated[n].map((e) => ({ attribute: e.attribute, statement_code: e.statement.code })),
       hints: hintsOf.get(n) ?? { status: 'not-applicable', hints: [], searched: 0, disclaimer: config.hints.disclaimer },
       escalation,
       letter: letterStatus(refused, escalation),
@@ -196,7 +196,7 @@ async function assessCases(config: CreditDomainConfig, model: CreditModel, refer
 const noReasons: Escalation = {
   code: 'no-adverse-reason',
   attributes: [],
-  message: 'refused, but no attribute both has adverse relevance and would, changed, have lowered the risk: specific reasons cannot be stated; a human must review the decision',
+  message: 'refused, but no attribute both has adverse relevance and, changed to a value the lender ranks no worse, would have lowered the risk: specific reasons cannot be stated; a human must review the decision',
 };
 
 function letterStatus(refused: boolean, escalation: Escalation | null): CreditContext['letter'] {

@@ -52,6 +52,11 @@ export interface CreditContext {
   readonly factors: readonly Factor[];
   /** Refused applicants only; empty when approved. */
   readonly reasons: readonly Reason[];
+  /**
+   * Adverse by relevance and ranked among the reasons, but not stated: no value of the attribute the lender ranks no
+   * worse lowers the model's risk (a fact in the applicant's favour as the lender sees it, or a model inconsistency).
+   */
+  readonly reasons_not_stated: readonly { readonly attribute: string; readonly statement_code: string }[];
   readonly hints: HintResult | { readonly status: 'not-applicable'; readonly hints: readonly []; readonly searched: 0; readonly disclaimer: string };
   readonly escalation: Escalation | null;
   readonly letter: { readonly status: 'not-applicable' | 'ready' | 'blocked'; readonly why: string };

@@ -29,6 +29,20 @@ export function otherValues(feature: TabularFeature, value: string | number): (s
   return values.filter((v) => v !== Number(value));
 }
 
+/**
+ * The values a stated reason's attribute is re-scored with (would one of them have lowered the risk?): a numeric
+ * one's other values on the other side of its statement (lower for "high", higher for "low"); a categorical one's
+ * other levels that the lender ranks no worse (action.order, worst to best), and levels it does not rank. A level the
+ * lender ranks worse lowering the risk does not make the applicant's level a reason to tell them.
+ */
+export function reasonAlternatives(feature: TabularFeature, value: string | number, direction: 'high' | 'low' | undefined, order: readonly (string | readonly string[])[] | undefined): (string | number)[] {
+  const others = otherValues(feature, value);
+  if (feature.type === 'numeric') return others.filter((v) => direction === undefined || (direction === 'high' ? Number(v) < Number(value) : Number(v) > Number(value)));
+  const rank = (level: string | number): number => (order ?? []).findIndex((group) => (typeof group === 'string' ? group === level : group.includes(String(level))));
+  const current = rank(value);
+  return others.filter((v) => current < 0 || rank(v) < 0 || rank(v) >= current);
+}
+
 export interface Variant {
   readonly creditCase: CreditCase;
   /** Named in error messages. */

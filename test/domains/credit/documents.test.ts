@@ -266,6 +266,22 @@ describe('credit documents: who gets a letter', () => {
     expect(estimates).toHaveLength(context.hints.hints.length);
     for (const e of estimates) expect(e).toBeLessThan(limit);
   }, 60_000);
+
+  it('the officer report names an adverse attribute that was not stated as a reason, and why; the letter does not', async () => {
+    const [header, , ...rows] = fs.readFileSync(packagePath('models', 'credit', 'data', 'german_credit_tidy.csv'), 'utf8').split('\n');
+    const book = path.join(dir, 'row10.csv');
+    // Row 10 of German Credit: "No other installment plans" ranks among its adverse attributes (the lender ranks it best).
+    fs.writeFileSync(book, `id,date,${header}\nA0010,2026-11-20,${rows[8]}\n`);
+    const out = fs.mkdtempSync(path.join(dir, 'out-'));
+    const r = await reportCase(sessions.get('us')!, { file: book, row: 1 }, { domain: 'credit', outDir: out, formats: ['pdf'], locale: 'en' });
+    const context = r.outcome.summary as CreditContext;
+    expect(context.reasons_not_stated).toContainEqual({ attribute: 'other_installment_plans', statement_code: 'other_installment_plans=none' });
+    const m = loadMessages('credit', 'en');
+    const officer = pdfText(r.files.find((f) => f.includes('officer-report'))!).replace(/\s+/g, ' ');
+    expect(officer).toContain(`${formatMessage(m, 'officer.reasons_not_stated', {})} No other installment plans.`.replace(/\s+/g, ' '));
+    const letter = pdfText(r.files.find((f) => f.includes('adverse-action-letter'))!);
+    expect(letter).not.toContain('No other installment plans');
+  }, 60_000);
 });
 
 describe('credit documents: names, ids and dates', () => {

@@ -80,8 +80,9 @@ describe('German Credit, 1000 applicants', () => {
 
   it('states at most 4 reasons, each adverse for the applicant, ranked by adverse relevance against the reference, and each one that another value would have lowered the risk for', async () => {
     // Independently: every adverse attribute of every refusal re-scored by the model run directly with only that
-    // attribute changed: each other level; a numeric one toward the other side of the training mean, at each whole
-    // number of its range if it has at most 21, else at 9 evenly spaced whole numbers.
+    // attribute changed: each other level the lender's order (worst to best) does not put below the applicant's, or
+    // that it does not rank; a numeric one toward the other side of the training mean, at each whole number of its
+    // range if it has at most 21, else at 9 evenly spaced whole numbers.
     const ranked = new Map<number, { a: string; r: number; excess: number }[]>();
     const variants: { i: number; a: string; record: Record<string, string> }[] = [];
     for (const { i } of refused()) {
@@ -94,7 +95,11 @@ describe('German Credit, 1000 applicants', () => {
       for (const { a } of list) {
         const feature = pre.features.find((f) => f.name === a)!;
         let values: string[];
-        if (feature.type === 'categorical') values = feature.levels.filter((l) => l !== records[i][a]);
+        if (feature.type === 'categorical') {
+          const order = assessor.config.attributes[a].action?.order ?? [];
+          const rank = (level: string) => order.findIndex((g) => (Array.isArray(g) ? g.includes(level) : g === level));
+          values = feature.levels.filter((l) => l !== records[i][a] && (rank(records[i][a]) < 0 || rank(l) < 0 || rank(l) >= rank(records[i][a])));
+        }
         else {
           const [lo, hi] = feature.valid_range;
           const grid = hi - lo <= 20 ? Array.from({ length: hi - lo + 1 }, (_, k) => lo + k) : Array.from({ length: 9 }, (_, k) => Math.round(lo + ((hi - lo) * k) / 8));
@@ -116,6 +121,9 @@ describe('German Credit, 1000 applicants', () => {
       const all = ranked.get(i)!;
       const independent = all.filter(({ a }) => lowers.has(`${i}|${a}`));
       if (all.slice(0, 4).some(({ a }) => !lowers.has(`${i}|${a}`))) dropped++;
+      // Not stated: those tried before the fourth that counts (the shortest prefix of the ranking holding 4 that count).
+      const tried = all.slice(0, independent.length >= 4 ? all.indexOf(independent[3]) + 1 : all.length);
+      expect(c.reasons_not_stated.map((r) => r.attribute)).toEqual(tried.filter(({ a }) => !lowers.has(`${i}|${a}`)).map(({ a }) => a));
       c.reasons.forEach((reason, k) => {
         expect(reason.relevance).toBeGreaterThan(0);
         expect(reason.adverse_relevance).toBeGreaterThan(0);
@@ -127,8 +135,10 @@ describe('German Credit, 1000 applicants', () => {
       // Fewer than 4 only when nothing else is adverse and counts.
       if (c.reasons.length < 4) expect(independent.length === c.reasons.length || independent[c.reasons.length].excess < TOL).toBe(true);
     }
-    // A reviewer found letters stating facts in the applicant's favour ("No other installment plans", "Owns housing").
-    expect(dropped).toBeGreaterThan(3);
+    // Reviewers found letters stating facts in the applicant's favour: "No other installment plans" (the lender's own
+    // order ranks it best) in 57 of them.
+    expect(dropped).toBeGreaterThan(50);
+    expect(contexts.flatMap((c) => c.reasons).filter((r) => r.statement_code === 'other_installment_plans=none')).toEqual([]);
     for (const c of contexts.filter((x) => x.decision.outcome === 'approved')) {
       expect(c.reasons).toEqual([]);
       expect(c.hints.status).toBe('not-applicable');
