@@ -8,25 +8,30 @@ import { encodeCase } from '../../src/models/tabular-encoder.js';
 import type { CreditCase } from './case.js';
 import type { CreditModel } from './model.js';
 
-/** Grid points tried over a numeric range too wide to try each whole number. */
+/** Grid points tried over a numeric range too wide to try each whole number, and how many training SDs it spans each way. */
 const GRID_POINTS = 9;
+const GRID_SDS = 3;
 
 /**
  * An attribute's other values: every other level; or each whole number of its valid range when there are at most
- * 21, else GRID_POINTS evenly spaced over the range (whole numbers when its ends are).
+ * 21; else GRID_POINTS evenly spaced, in the model's input scale (log for a log-transformed attribute), over where
+ * the training data lies (mean ± 3 SD) within the valid range, whole numbers when the range's ends are. A grid over
+ * the whole valid range tried a credit amount of 1 and of 125,001 (range 1 to 1,000,000; the data: 250 to 18,424).
  */
 export function otherValues(feature: TabularFeature, value: string | number): (string | number)[] {
   if (feature.type === 'categorical') return feature.levels.filter((l) => l !== value);
   const [lo, hi] = feature.valid_range;
   const whole = Number.isInteger(lo) && Number.isInteger(hi);
-  const values =
-    whole && hi - lo <= 20
-      ? Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)
-      : Array.from({ length: GRID_POINTS }, (_, i) => {
-          const v = lo + ((hi - lo) * i) / (GRID_POINTS - 1);
-          return whole ? Math.round(v) : v;
-        });
-  return values.filter((v) => v !== Number(value));
+  if (whole && hi - lo <= 20) return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i).filter((v) => v !== Number(value));
+  const log = feature.transform === 'log';
+  const [forward, back] = log ? [Math.log, Math.exp] : [(v: number) => v, (v: number) => v];
+  const from = Math.max(log && lo <= 0 ? -Infinity : forward(lo), feature.mean - GRID_SDS * feature.std);
+  const to = Math.min(forward(hi), feature.mean + GRID_SDS * feature.std);
+  const values = Array.from({ length: GRID_POINTS }, (_, i) => {
+    const v = Math.min(hi, Math.max(lo, back(from + ((to - from) * i) / (GRID_POINTS - 1))));
+    return whole ? Math.round(v) : v;
+  });
+  return [...new Set(values)].filter((v) => v !== Number(value));
 }
 
 /**

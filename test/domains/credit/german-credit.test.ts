@@ -82,7 +82,7 @@ describe('German Credit, 1000 applicants', () => {
     // Independently: every adverse attribute of every refusal re-scored by the model run directly with only that
     // attribute changed: each other level the lender's order (worst to best) does not put below the applicant's, or
     // that it does not rank; a numeric one toward the other side of the training mean, at each whole number of its
-    // range if it has at most 21, else at 9 evenly spaced whole numbers.
+    // range if it has at most 21, else at 9 evenly spaced whole numbers over the training data's mean ± 3 SD.
     const ranked = new Map<number, { a: string; r: number; excess: number }[]>();
     const variants: { i: number; a: string; record: Record<string, string> }[] = [];
     for (const { i } of refused()) {
@@ -102,7 +102,10 @@ describe('German Credit, 1000 applicants', () => {
         }
         else {
           const [lo, hi] = feature.valid_range;
-          const grid = hi - lo <= 20 ? Array.from({ length: hi - lo + 1 }, (_, k) => lo + k) : Array.from({ length: 9 }, (_, k) => Math.round(lo + ((hi - lo) * k) / 8));
+          // Over the training data's mean ± 3 SD in the model's scale (log for a log-transformed attribute).
+          const t = feature.transform === 'log';
+          const [f, b] = [Math.max(t ? Math.log(lo) : lo, feature.mean - 3 * feature.std), Math.min(t ? Math.log(hi) : hi, feature.mean + 3 * feature.std)];
+          const grid = hi - lo <= 20 ? Array.from({ length: hi - lo + 1 }, (_, k) => lo + k) : Array.from({ length: 9 }, (_, k) => Math.round(Math.min(hi, Math.max(lo, (t ? Math.exp : Number)(f + ((b - f) * k) / 8)))));
           const x = Number(records[i][a]);
           const high = encoded[pre.features.slice(0, pre.features.indexOf(feature)).reduce((w, f) => w + (f.type === 'categorical' ? f.levels.length : 1), 0)] > 0;
           values = grid.filter((v) => (high ? v < x : v > x)).map(String);
