@@ -24,8 +24,8 @@ export interface QualityConfig {
   readonly compression: { readonly max_blockiness: number };
   /** A pixel is coloured above this CIELAB chroma; an image with fewer coloured pixels than the share has no colour. */
   readonly colour: { readonly min_chroma: number; readonly min_coloured_share: number };
-  /** A lesion is pink rather than brown when its mean is redder than the skin's by this much, and more than it is darker. */
-  readonly pink: { readonly min_delta_a: number };
+  /** A lesion is pink rather than brown: its median redder than the skin's by min_delta_a and more than it is darker, and not yellower by max_delta_b. */
+  readonly pink: { readonly min_delta_a: number; readonly max_delta_b: number };
 }
 
 export type QualityFlag = 'blur' | 'exposure' | 'hair' | 'ink' | 'ruler' | 'partial_view' | 'no_colour' | 'lossy_compression' | 'colour_only' | 'pink_lesion';
@@ -126,21 +126,22 @@ function laplacianVarianceOf(L: Float32Array, width: number, height: number, exc
 }
 
 /**
- * Whether the lesion is pink or red rather than brown: its mean CIELAB colour is redder than the skin's (a*) by at
- * least `min_delta_a`, and by more than it is darker (L*). Melanin darkens; a pink lesion reddens more than it darkens.
+ * Whether the lesion is pink or red rather than brown: the median of its CIELAB colour (a hair crossing it moves a
+ * median little, a mean much) is redder than the skin's (a*) by at least `min_delta_a` and by more than it is darker
+ * (L*), and not yellower (b*) by more than `max_delta_b`: melanin darkens and yellows, a pink lesion reddens.
  */
 function isPink(rgb: Uint8Array, lesion: { readonly data: Uint8Array }, skin: readonly [number, number, number], config: QualityConfig['pink']): boolean {
-  let sumL = 0, sumA = 0, n = 0;
+  const L: number[] = [], A: number[] = [], B: number[] = [];
   for (let i = 0; i < lesion.data.length; i++) {
     if (!lesion.data[i]) continue;
-    const [l, a] = rgbToLab(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]);
-    sumL += l;
-    sumA += a;
-    n++;
+    const [l, a, b] = rgbToLab(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]);
+    L.push(l);
+    A.push(a);
+    B.push(b);
   }
-  if (n === 0) return false;
-  const [skinL, skinA] = rgbToLab(skin[0], skin[1], skin[2]);
-  const redder = sumA / n - skinA;
-  return redder >= config.min_delta_a && redder > skinL - sumL / n;
+  if (L.length === 0) return false;
+  const median = (v: number[]) => v.sort((x, y) => x - y)[v.length >> 1];
+  const [skinL, skinA, skinB] = rgbToLab(skin[0], skin[1], skin[2]);
+  const redder = median(A) - skinA;
+  return redder >= config.min_delta_a && redder > skinL - median(L) && median(B) - skinB <= config.max_delta_b;
 }
-

@@ -17,6 +17,7 @@ export interface SegmentationConfig {
   readonly min_area_share: number;
   readonly min_contrast: number;
   readonly min_chroma_contrast: number;
+  readonly min_chroma_edge: number;
 }
 
 export interface Segmentation {
@@ -46,12 +47,20 @@ export function segmentLesion(rgb: Uint8Array, width: number, height: number, co
   const distance = medianFilter(raw, width, height, config.median_filter_px);
   const threshold = otsu(distance);
   const common = { skin, skinDistance: raw, smoothedSkinDistance: distance };
-  if (threshold >= config.min_contrast) return { ...lesionExtent(distance, threshold, width, height, config, 'contrast'), ...common };
+  // What stood out in RGB distance may be a hair that the opening then removes: the colour path is tried after it too.
+  if (threshold >= config.min_contrast) {
+    const lesion = lesionExtent(distance, threshold, width, height, config, 'contrast');
+    if (!lesion.empty) return { ...lesion, ...common };
+  }
   const chroma = medianFilter(chromaDistance(rgb, skin), width, height, config.median_filter_px);
   const chromaThreshold = otsu(chroma);
   // What stands out in chroma lies, on average, this far from the skin's (the threshold itself sits low in the
-  // skin's tail when the lesion is small). Nothing stands out either way: a blank or non-lesion image.
-  if (meanAbove(chroma, chromaThreshold) >= config.min_chroma_contrast) return { ...lesionExtent(chroma, chromaThreshold, width, height, config, 'chroma'), empty: true, ...common };
+  // skin's tail when the lesion is small), and the region differs from the skin around it: Otsu picks noise out of
+  // plain skin too, but its blobs are hardly different from their surroundings. Nothing either way: no lesion.
+  if (meanAbove(chroma, chromaThreshold) >= config.min_chroma_contrast) {
+    const region = lesionExtent(chroma, chromaThreshold, width, height, config, 'chroma');
+    if (!region.empty && edgeContrast(chroma, region.extent.data, width, height) >= config.min_chroma_edge) return { ...region, empty: true, ...common };
+  }
   return { extent: { width, height, data: new Uint8Array(width * height) }, threshold, partialView: false, empty: true, foundBy: null, ...common };
 }
 
@@ -80,6 +89,17 @@ function chromaDistance(rgb: Uint8Array, skin: readonly [number, number, number]
     out[i] = Math.hypot(a - sa, b - sb);
   }
   return out;
+}
+
+/** Mean of `values` inside the region minus their mean in a 4-pixel ring around it. */
+function edgeContrast(values: Float32Array, region: Uint8Array, width: number, height: number): number {
+  const ring = dilate(region, width, height, 4);
+  let inside = 0, insideN = 0, around = 0, aroundN = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (region[i]) [inside, insideN] = [inside + values[i], insideN + 1];
+    else if (ring[i]) [around, aroundN] = [around + values[i], aroundN + 1];
+  }
+  return insideN > 0 && aroundN > 0 ? inside / insideN - around / aroundN : 0;
 }
 
 function meanAbove(values: Float32Array, threshold: number): number {

@@ -40,7 +40,17 @@ describe('image quality flags', () => {
     const { width, height, mask } = cases[0].lesion;
     const pink = new Uint8Array(width * height * 3);
     for (let p = 0; p < width * height; p++) pink.set(mask.data[p] ? [226, 120, 112] : [220, 175, 145], p * 3);
-    expect(assessQuality(pink, width, height, segmentLesion(pink, width, height, domain.segmentation), domain.quality, { lossy: false, blockiness: 1 }).flags).toContain('pink_lesion');
+    const flagsOf = (rgb: Uint8Array) => assessQuality(rgb, width, height, segmentLesion(rgb, width, height, domain.segmentation), domain.quality, { lossy: false, blockiness: 1 }).flags;
+    expect(flagsOf(pink)).toContain('pink_lesion');
+    // A dark hair across it moves a mean colour, not the median (a reviewer's hair turned 8 of 10 pink lesions brown).
+    const haired = pink.slice();
+    for (let x = 0; x < width; x++) for (const y of [Math.round(height / 2) - 1, Math.round(height / 2)]) haired.set([40, 30, 25], (y * width + x) * 3);
+    expect(flagsOf(haired)).toContain('pink_lesion');
+    // Light brown with a red part (a reviewer's synthetic lesion, 78 % light brown, 22 % red) is not pink: brown yellows.
+    const brownRed = new Uint8Array(width * height * 3);
+    let k = 0;
+    for (let p = 0; p < width * height; p++) brownRed.set(mask.data[p] ? (k++ % 9 < 2 ? [204, 51, 51] : [153, 102, 51]) : [220, 175, 145], p * 3);
+    expect(flagsOf(brownRed)).not.toContain('pink_lesion');
   });
 
   it('see JPEG block edges in pixels stored losslessly: no never-compressed lesion flagged, most copies at quality 30 flagged', async () => {

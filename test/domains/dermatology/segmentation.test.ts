@@ -58,6 +58,24 @@ describe('lesion segmentation', () => {
     expect(found.chroma).toBeGreaterThanOrEqual(10);
     expect(Math.min(...scores)).toBeGreaterThanOrEqual(0.85);
     expect(median(scores)).toBeGreaterThanOrEqual(0.95);
+    // Plain skin with the generator's own noise (Gaussian, σ 7 per channel): Otsu picks noise blobs out of it, which
+    // hardly differ from the skin around them.
+    let state = 11;
+    const uniform = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const gauss = () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
+    for (const tone of [[232, 190, 165], [200, 150, 118], [140, 95, 70]]) {
+      const rgb = new Uint8Array(128 * 128 * 3);
+      for (let p = 0; p < 128 * 128; p++) for (let c = 0; c < 3; c++) rgb[p * 3 + c] = Math.max(0, Math.min(255, Math.round(tone[c] + 7 * gauss())));
+      expect(segmentLesion(rgb, 128, 128, config).foundBy, `noisy plain skin ${tone.join(',')}`).toBeNull();
+    }
+    // A hair beside a faint pink lesion stands out in RGB distance and is opened away: the colour path still runs.
+    {
+      const { width, height, mask } = generateLesion(imageSeed(4004, 2), { force: { hair: false, ruler: false, ink: false } });
+      const rgb = new Uint8Array(width * height * 3);
+      for (let p = 0; p < width * height; p++) rgb.set(mask.data[p] ? [215, 155, 135] : [220, 175, 145], p * 3);
+      for (let y = 0; y < height; y++) rgb.set([30, 25, 20], (y * width + 3) * 3);
+      expect(segmentLesion(rgb, width, height, config).foundBy).toBe('chroma');
+    }
     // Plain skin, lit unevenly: lightness changes by up to 30 RGB units, colour hardly at all.
     const size = 128;
     const light: Record<string, (x: number, y: number) => number> = {
