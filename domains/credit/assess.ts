@@ -8,7 +8,7 @@ import { encodeCase } from '../../src/models/tabular-encoder.js';
 import type { CreditCase } from './case.js';
 import { unusedAttributes } from './case.js';
 import type { CreditDomainConfig } from './config.js';
-import { DEFAULT_DOMAIN_FILE, loadCreditDomain } from './config.js';
+import { DEFAULT_DOMAIN_FILE, levelOrder, loadCreditDomain } from './config.js';
 import type { CreditContext } from './context.js';
 import { CONTEXT_SCHEMA } from './context.js';
 import type { AttributeEvidence } from './evidence.js';
@@ -99,7 +99,8 @@ async function adverseThatCounts(config: CreditDomainConfig, model: CreditModel,
       for (let need = wanted - counted[n].length; need > 0 && tried[n] < list.length; need--) {
         const evidence = list[tried[n]++];
         const feature = model.pre.features.find((f) => f.name === evidence.attribute)!;
-        const values = reasonAlternatives(feature, evidence.value, evidence.statement.direction, config.attributes[evidence.attribute]?.action?.order);
+        const attribute = config.attributes[evidence.attribute];
+        const values = reasonAlternatives(feature, evidence.value, evidence.statement.direction, levelOrder(attribute), attribute?.action?.direction);
         tests.push({ n, evidence, variants: values.length });
         for (const value of values) variants.push({ creditCase, source, attribute: evidence.attribute, value });
       }

@@ -44,7 +44,12 @@ export interface ReasonConfig {
   readonly low?: string;
   readonly default?: string;
   readonly levels?: Readonly<Record<string, string>>;
+  /** Categorical attributes without an action order: the levels from worst to best as the lender sees them. */
+  readonly order?: readonly (string | readonly string[])[];
 }
+
+/** The lender's ranking of an attribute's levels (worst to best), for reasons: its action's, else its reason's. */
+export const levelOrder = (attribute: AttributeConfig | undefined): readonly (string | readonly string[])[] | undefined => attribute?.action?.order ?? attribute?.reason.order;
 
 export interface AttributeConfig {
   readonly label: string;
@@ -157,7 +162,7 @@ function checkConsumerReports(config: CreditDomainConfig, file: string): void {
 function checkGenericReasons(config: CreditDomainConfig, file: string): void {
   const patterns = config.generic_reason_patterns.map((p) => ({ source: p, re: new RegExp(p, 'iu') }));
   for (const [name, attribute] of Object.entries(config.attributes)) {
-    const { levels, ...directions } = attribute.reason;
+    const { levels, order: _order, ...directions } = attribute.reason;
     const statements: [string, string][] = [
       ...Object.entries(directions).map(([k, v]): [string, string] => [`attributes.${name}.reason.${k}`, v]),
       ...Object.entries(levels ?? {}).map(([level, v]): [string, string] => [`attributes.${name}.reason.levels.${JSON.stringify(level)}`, v]),
@@ -206,6 +211,16 @@ function checkReasons(feature: TabularFeature, reason: ReasonConfig, at: string)
   }
   const uncovered = feature.levels.filter((l) => reason.levels?.[l] === undefined);
   if (uncovered.length > 0 && !reason.default) fail(`${at}: no statement for level ${JSON.stringify(uncovered[0])} and no default`);
+  if (reason.order) checkOrder(feature, reason.order, `${at}.order`);
+}
+
+function checkOrder(feature: TabularFeature & { type: 'categorical' }, order: readonly (string | readonly string[])[], at: string): void {
+  const seen = new Set<string>();
+  for (const level of order.flat()) {
+    if (!feature.levels.includes(level)) fail(`${at}: ${JSON.stringify(level)} is not a level of ${feature.name}`);
+    if (seen.has(level)) fail(`${at}: ${JSON.stringify(level)} is listed twice`);
+    seen.add(level);
+  }
 }
 
 function checkAction(feature: TabularFeature, action: ActionConfig, at: string, features: readonly TabularFeature[], config: CreditDomainConfig): void {
@@ -227,12 +242,7 @@ function checkAction(feature: TabularFeature, action: ActionConfig, at: string, 
   if (action.step !== undefined || action.bounds !== undefined || action.max_steps !== undefined || action.max_relative_change !== undefined || action.scales !== undefined) {
     fail(`${at}: step, bounds, max_steps, max_relative_change and scales apply to numeric attributes only`);
   }
-  const seen = new Set<string>();
-  for (const level of action.order.flat()) {
-    if (!feature.levels.includes(level)) fail(`${at}.order: ${JSON.stringify(level)} is not a level of ${feature.name}`);
-    if (seen.has(level)) fail(`${at}.order: ${JSON.stringify(level)} is listed twice`);
-    seen.add(level);
-  }
+  checkOrder(feature, action.order, `${at}.order`);
 }
 
 /** A level as documents show it: its configured text, or the level as the data names it. */

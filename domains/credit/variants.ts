@@ -36,13 +36,17 @@ export function otherValues(feature: TabularFeature, value: string | number): (s
 
 /**
  * The values a stated reason's attribute is re-scored with (would one of them have lowered the risk?): a numeric
- * one's other values on the other side of its statement (lower for "high", higher for "low"); a categorical one's
- * other levels that the lender ranks no worse (action.order, worst to best), and levels it does not rank. A level the
- * lender ranks worse lowering the risk does not make the applicant's level a reason to tell them.
+ * one's other values on the other side of its statement (lower for "high", higher for "low") and, if the lender says
+ * which way is better (action.direction), that way; a categorical one's other levels that the lender ranks no worse
+ * (levelOrder, worst to best), and levels it does not rank. A value the lender ranks worse lowering the risk does not
+ * make the applicant's value a reason to tell them.
  */
-export function reasonAlternatives(feature: TabularFeature, value: string | number, direction: 'high' | 'low' | undefined, order: readonly (string | readonly string[])[] | undefined): (string | number)[] {
+export function reasonAlternatives(feature: TabularFeature, value: string | number, direction: 'high' | 'low' | undefined, order: readonly (string | readonly string[])[] | undefined, better?: 'increase-only' | 'decrease-only'): (string | number)[] {
   const others = otherValues(feature, value);
-  if (feature.type === 'numeric') return others.filter((v) => direction === undefined || (direction === 'high' ? Number(v) < Number(value) : Number(v) > Number(value)));
+  if (feature.type === 'numeric') {
+    const x = Number(value);
+    return others.filter((v) => (direction === undefined || (direction === 'high' ? Number(v) < x : Number(v) > x)) && (better === undefined || (better === 'increase-only' ? Number(v) > x : Number(v) < x)));
+  }
   const rank = (level: string | number): number => (order ?? []).findIndex((group) => (typeof group === 'string' ? group === level : group.includes(String(level))));
   const current = rank(value);
   return others.filter((v) => current < 0 || rank(v) < 0 || rank(v) >= current);
