@@ -211,9 +211,11 @@ interface AppendState {
   /** Records after the last checkpoint, by id. */
   readonly unsigned: Map<string, { readonly seq: number; readonly digest: string; readonly record: AuditRecord }>;
   readonly torn: TornTail | null;
+  /** The keys of the checkpoints, in order. */
+  readonly signers: readonly string[];
 }
 
-const emptyLog = (): AppendState => ({ frontier: treeFrontier(), prev: ZERO_DIGEST, renderings: new Map(), head: null, unsigned: new Map(), torn: null });
+const emptyLog = (): AppendState => ({ frontier: treeFrontier(), prev: ZERO_DIGEST, renderings: new Map(), head: null, unsigned: new Map(), torn: null, signers: [] });
 
 /**
  * One pass over the log's lines, keeping an AppendState. Records under the last checkpoint are read only for what
@@ -230,6 +232,7 @@ function scanForAppend(logFile: string): AppendState {
   // The first line after the last checkpoint: the lines from there on are parsed whole at the end.
   let sinceHead: LinePosition | null = null;
   let recordsAtHead = 0;
+  const signers: string[] = [];
   const damaged = (at: LinePosition, why: string): never => fail(`${logFile}: line ${at.index + 1}: ${why}; not extended: run lrp-report audit verify`);
   const torn = forEachLine(logFile, 'audit log', (bytes, at) => {
     const skimmed = skimRecordLine(bytes);
@@ -238,6 +241,9 @@ function scanForAppend(logFile: string): AppendState {
     if (line.digest !== line.lineDigest) damaged(at, 'digest does not match the line');
     prev = line.digest;
     if (line.kind === 'checkpoint') {
+      const misplaced = checkpointPlaceProblem(line.checkpoint, frontier.size(), head?.checkpoint, signers);
+      if (misplaced) damaged(at, misplaced);
+      signers.push(line.checkpoint.key_id);
       head = { checkpoint: line.checkpoint, recordsBefore: frontier.size(), rootThen: frontier.root() };
       recordsAtHead = frontier.size();
       sinceHead = null;
@@ -257,7 +263,7 @@ function scanForAppend(logFile: string): AppendState {
       if (line.type === 'record') unsigned.set(line.record.record_id, { seq: seq++, digest: recordDigest!, record: line.record });
     }, { from: sinceHead });
   }
-  return { frontier, prev, renderings, head, unsigned, torn };
+  return { frontier, prev, renderings, head, unsigned, torn, signers };
 }
 
 /** What the scan needs of a line, skimmed or parsed. */
@@ -339,11 +345,12 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
     fail(`cannot write ${logFile}: ${systemReason(e)}`);
   }
   if (!exists && !fs.statSync(folder).isDirectory()) fail(`cannot write ${logFile}: ${path.dirname(logFile)} is not a folder`);
-  const { frontier, prev: lastDigest, renderings, head, unsigned, torn } = exists ? scanForAppend(logFile) : emptyLog();
+  const state = exists ? scanForAppend(logFile) : emptyLog();
+  const { frontier, prev: lastDigest, renderings, head, unsigned, torn } = state;
   if (torn && !options.repair) {
     fail(`${logFile}: the last line is incomplete (${torn.bytes} bytes at offset ${torn.offset}, a crash mid-write?); truncate it with: lrp-report audit repair ${logFile}`);
   }
-  if (torn && completesChain(logFile, torn, lastDigest)) {
+  if (torn && completesChain(logFile, torn, state, options.trust)) {
     io(logFile, () => appendDurably(logFile, '\n'));
     return { ...openLogWriter(logFile, options), completedLastLine: true };
   }
@@ -472,8 +479,12 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
   };
 }
 
-/** Whether a torn last line is complete but for its newline: a line in form that continues the chain. */
-function completesChain(logFile: string, torn: TornTail, lastDigest: string): boolean {
+/**
+ * Whether a torn last line is complete but for its newline: a line in form that continues the chain and passes what
+ * opening would check of it (checked before the file is touched): a record with the next seq, a new id and a valid
+ * form; a checkpoint in its place, heading the records, its signature verifying when keys are trusted.
+ */
+function completesChain(logFile: string, torn: TornTail, state: AppendState, trust: readonly KeyObject[] | undefined): boolean {
   if (torn.bytes > MAX_LINE_BYTES) return false;
   const bytes = Buffer.alloc(torn.bytes);
   io(logFile, () => {
@@ -485,7 +496,21 @@ function completesChain(logFile: string, torn: TornTail, lastDigest: string): bo
     }
   });
   const { parsed } = parseLine(bytes);
-  return parsed !== undefined && parsed.line.prev === lastDigest && parsed.line.digest === parsed.lineDigest;
+  if (!parsed || parsed.line.prev !== state.prev || parsed.line.digest !== parsed.lineDigest) return false;
+  const { line } = parsed;
+  if (line.type === 'record') {
+    if (line.seq !== state.frontier.size() || state.renderings.has(line.record.record_id)) return false;
+    try {
+      validateRecord(line.record, 'record');
+    } catch {
+      return false;
+    }
+    return true;
+  }
+  const { checkpoint } = line;
+  if (checkpointPlaceProblem(checkpoint, state.frontier.size(), state.head?.checkpoint, state.signers) !== null) return false;
+  if (!state.frontier.root().equals(Buffer.from(checkpoint.root, 'hex'))) return false;
+  return trust === undefined || checkpointProblem(checkpoint, keyRing(trust)) === null;
 }
 
 function appendDurably(logFile: string, text: string): void {
@@ -609,7 +634,7 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
     else if (parsed.line.prev !== prev) problem = at('prev is not the digest of the line before (chain broken)');
     else if (parsed.line.digest !== parsed.lineDigest) problem = at('digest does not match the line');
     else if (parsed.line.type === 'record') problem = recordProblem(parsed.line, recordIds.length, ids, at);
-    else problem = checkpointLineProblem(parsed.line.checkpoint, recordIds.length, cps.at(-1)?.checkpoint, keys, at);
+    else problem = checkpointLineProblem(parsed.line.checkpoint, recordIds.length, cps.at(-1)?.checkpoint, cps.map((c) => c.checkpoint.key_id), keys, at);
     if (problem) {
       lastLineId = recordIdAt(bytes);
       return false;
@@ -693,12 +718,25 @@ function recordProblem(line: RecordLine, seq: number, ids: ReadonlySet<string>, 
   return null;
 }
 
-function checkpointLineProblem(checkpoint: Checkpoint, records: number, before: Checkpoint | undefined, keys: KeyRing, at: (reason: string) => Problem): Problem | null {
+function checkpointLineProblem(checkpoint: Checkpoint, records: number, before: Checkpoint | undefined, signers: readonly string[], keys: KeyRing, at: (reason: string) => Problem): Problem | null {
   const invalid = checkpointProblem(checkpoint, keys);
   if (invalid) return { ...at(invalid), seq: before?.size ?? 0 };
-  if (checkpoint.size !== records) return { ...at(`checkpoint of size ${checkpoint.size} after ${records} records`), seq: before?.size ?? 0 };
-  if (before && checkpoint.size <= before.size) return { ...at(`checkpoint size ${checkpoint.size} does not grow past ${before.size}`), seq: before.size };
-  if (before && timeGoesBack(before, checkpoint)) return { ...at(`checkpoint timestamp ${checkpoint.timestamp} is before the previous checkpoint's ${before.timestamp}`), seq: before.size };
+  const misplaced = checkpointPlaceProblem(checkpoint, records, before, signers);
+  return misplaced ? { ...at(misplaced), seq: before?.size ?? 0 } : null;
+}
+
+/**
+ * Why a checkpoint cannot stand where it is, its signature aside: it must sign exactly the records before it, more
+ * than the checkpoint before it, not earlier in time, and not under a key that signed before another key took over
+ * (`signers`: the keys of the checkpoints before it, in order). A key rotated from does not sign again: whoever
+ * holds a retired, perhaps leaked, key could otherwise add checkpoints that a writer trusting it would sign on from.
+ */
+function checkpointPlaceProblem(checkpoint: Checkpoint, records: number, before: Checkpoint | undefined, signers: readonly string[]): string | null {
+  if (checkpoint.size !== records) return `checkpoint of size ${checkpoint.size} after ${records} records`;
+  if (before && checkpoint.size <= before.size) return `checkpoint size ${checkpoint.size} does not grow past ${before.size}`;
+  if (before && timeGoesBack(before, checkpoint)) return `checkpoint timestamp ${checkpoint.timestamp} is before the previous checkpoint's ${before.timestamp}`;
+  const last = signers.at(-1);
+  if (last !== undefined && checkpoint.key_id !== last && signers.includes(checkpoint.key_id)) return `checkpoint signed by key ${checkpoint.key_id} again after key ${last} took over (a key rotated from does not sign again)`;
   return null;
 }
 

@@ -140,7 +140,7 @@ async function seal(argv: string[]): Promise<number> {
   // A log signed before a key rotation verifies under the earlier public keys too.
   const earlier = (values['earlier-key'] ?? []).map((f) => loadPublicKey(readFileOrFail(f, 'public key'), f));
   const check = verifyLog(log, [createPublicKey(key), ...earlier], { unsignedTail: true });
-  if (!check.ok) fail(`${log}: not sealed: the log does not verify (${check.reason})`);
+  if (!check.ok) fail(`${log}: not sealed: the log does not verify (${check.reason})${/unknown key/.test(check.reason) ? '; if the log was signed with a key since rotated, give its public key with --earlier-key PUB.pem' : ''}`);
   const writer = openLogWriter(log, { trust: [createPublicKey(key), ...earlier] });
   const accepted = writer.acceptUnsigned();
   writer.append([], { key });

@@ -404,7 +404,7 @@ describe('what someone who can write the file cannot make a writer do (red-team 
     const forged = { ...creditRecord(90), record_id: 'credit:FORGED' };
     const root = naiveMth([...batch(0, 3), forged].map((r) => Buffer.from(recordDigest(r), 'hex'))).toString('hex');
     ls.push({ type: 'record', seq: 3, record: forged });
-    ls.push({ type: 'checkpoint', checkpoint: { key_id: '0123456789abcdef', root, signature: 'ab'.repeat(64), size: 4, timestamp: '2026-11-27T00:00:00Z' } });
+    ls.push({ type: 'checkpoint', checkpoint: { key_id: '0123456789abcdef', root, signature: 'ab'.repeat(64), size: 4, timestamp: '2099-01-01T00:00:00Z' } });
     writeRechained(file, ls);
     const unverifiable = /its last checkpoint is signed by key 0123456789abcdef, which this run cannot verify/;
     expect(() => openLogWriter(file, { trust: [publicKey] })).toThrow(unverifiable);
@@ -460,6 +460,44 @@ describe('what someone who can write the file cannot make a writer do (red-team 
     text[0] = text[0].replace(/"template_version":"[^"]*"/, '"template_version":"\\ud800"');
     fs.writeFileSync(file, text.join('\n'));
     expect(() => openLogWriter(file, { repair: true })).toThrow(/line 1: not canonical JSON \(.*lone surrogate/);
+  });
+
+  it('extend a log where a key rotated from signs again (a leaked retired key), or where a middle checkpoint was replayed', () => {
+    const file = fresh();
+    const retired = generateKeyPairSync('ed25519');
+    appendRecords(file, batch(0, 2), { key: retired.privateKey });
+    appendRecords(file, batch(2, 2), { key: privateKey, trust: [publicKey, retired.publicKey] });
+    // Whoever holds the retired key appends a forged record and signs it with that key.
+    const ls = lines(file);
+    const forged = { ...creditRecord(91), record_id: 'credit:FORGED-2' };
+    ls.push({ type: 'record', seq: 4, record: forged });
+    ls.push({ type: 'checkpoint', checkpoint: signCheckpoint(5, naiveMth([...batch(0, 4), forged].map((r) => Buffer.from(recordDigest(r), 'hex'))), retired.privateKey, '2099-01-01T00:00:00Z') });
+    writeRechained(file, ls);
+    const again = /checkpoint signed by key [0-9a-f]{16} again after key [0-9a-f]{16} took over \(a key rotated from does not sign again\)/;
+    expect(() => openLogWriter(file, { trust: [publicKey, retired.publicKey] })).toThrow(again);
+    expect(verifyLog(file, [publicKey, retired.publicKey])).toMatchObject({ ok: false, reason: expect.stringMatching(again) });
+    // A genuine middle checkpoint replayed after itself: nothing forged, but a log verify refuses is not extended.
+    const replayed = fresh();
+    appendRecords(replayed, batch(0, 2), { key: privateKey });
+    appendRecords(replayed, batch(2, 2), { key: privateKey });
+    const rs = lines(replayed);
+    rs.splice(3, 0, structuredClone(rs[2]));
+    writeRechained(replayed, rs);
+    expect(() => openLogWriter(replayed, { trust: [publicKey] })).toThrow(/line 4: checkpoint size 2 does not grow past 2/);
+  });
+
+  it('repair completes only a last line that opening would accept; any other torn line is cut off', () => {
+    const file = fresh();
+    appendRecords(file, batch(0, 2), { key: privateKey });
+    const sound = fs.readFileSync(file);
+    // A complete record line with a wrong seq (chain and digest right), lacking only its newline.
+    const last = lines(file).at(-1)!;
+    const bad = { type: 'record', seq: 99, prev: last.digest, record: creditRecord(7) };
+    fs.appendFileSync(file, canonicalize({ ...bad, digest: sha(canonicalize(bad)) }));
+    const writer = openLogWriter(file, { repair: true });
+    expect(writer.completedLastLine).toBe(false);
+    expect(writer.repairedBytes).toBeGreaterThan(0);
+    expect(fs.readFileSync(file).equals(sound)).toBe(true);
   });
 
   it('repair adds the newline a complete last line lacks instead of cutting the line off; impossible times are refused', () => {
