@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '../../src/audit/canonical.js';
-import { checkpointProblem, signCheckpoint } from '../../src/audit/checkpoint.js';
+import { checkpointProblem, isUtcTime, signCheckpoint } from '../../src/audit/checkpoint.js';
 import { generateAuditKeyPair, keyId, keyRing, loadPrivateKey, loadPublicKey } from '../../src/audit/keys.js';
 import { appendRecords, openLogWriter, verifyLog } from '../../src/audit/log.js';
 import { exportBundle, proveConsistency, proveInclusion, verifyBundle, verifyConsistencyProof, verifyInclusionProof, type AuditBundle, type InclusionProof } from '../../src/audit/proof.js';
@@ -510,6 +510,7 @@ describe('what someone who can write the file cannot make a writer do (red-team 
     expect(writer.repairedBytes).toBe(0);
     expect(fs.readFileSync(file).equals(whole)).toBe(true);
     expect(verifyLog(file, publicKey)).toMatchObject({ ok: true, size: 2, checkpoints: 1 });
+    expect(isUtcTime('0042-03-01T00:00:00Z') && isUtcTime('2028-02-29T23:59:59.5Z')).toBe(true);
     for (const timestamp of ['2026-02-31T00:00:00Z', '2026-11-27T24:00:00Z']) {
       expect(() => appendRecords(fresh(), batch(0, 1), { key: privateKey, timestamp })).toThrow(/is not an RFC 3339 UTC time that exists/);
       expect(checkpointProblem({ ...lines(file).at(-1)!.checkpoint, timestamp }, keyRing(publicKey))).toBe('checkpoint timestamp must be an RFC 3339 UTC time that exists');

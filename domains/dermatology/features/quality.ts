@@ -87,7 +87,8 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
   if (hairPixels >= config.hair.min_pixels) flags.push('hair');
   if (inkPixels >= config.ink.min_pixels) flags.push('ink');
   if (rulerShare >= config.ruler.min_share) flags.push('ruler');
-  if (partialView) flags.push('partial_view');
+  // A region of another colour only is not measured as a lesion: where it meets the frame says nothing of one.
+  if (partialView && seg.foundBy !== 'chroma') flags.push('partial_view');
   // A region set apart by its colour alone (segmentation.ts): a pink lesion, erythema, a blush or a colour cast.
   if (seg.foundBy === 'chroma') flags.push('colour_only');
   if (seg.foundBy === 'contrast' && isPink(rgb, lesion, skin, config.pink)) flags.push('pink_lesion');

@@ -51,6 +51,12 @@ describe('image quality flags', () => {
     let k = 0;
     for (let p = 0; p < width * height; p++) brownRed.set(mask.data[p] ? (k++ % 9 < 2 ? [204, 51, 51] : [153, 102, 51]) : [220, 175, 145], p * 3);
     expect(flagsOf(brownRed)).not.toContain('pink_lesion');
+    // A colour cast over one side of the frame: a region of another colour only, which is no lesion touching the edge.
+    const cast = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) cast.set(x < width / 2 ? [226, 152, 132] : [220, 175, 145], (y * width + x) * 3);
+    const castFlags = flagsOf(cast);
+    expect(castFlags).toContain('colour_only');
+    expect(castFlags).not.toContain('partial_view');
   });
 
   it('see JPEG block edges in pixels stored losslessly: no never-compressed lesion flagged, most copies at quality 30 flagged', async () => {
