@@ -9,7 +9,7 @@ import type { CreditCase } from './case.js';
 import { unusedAttributes } from './case.js';
 import type { CreditDomainConfig } from './config.js';
 import { DEFAULT_DOMAIN_FILE, levelOrder, loadCreditDomain } from './config.js';
-import type { CreditContext } from './context.js';
+import type { CreditContext, NotStatedWhy } from './context.js';
 import { CONTEXT_SCHEMA } from './context.js';
 import type { AttributeEvidence } from './evidence.js';
 import { attributeEvidence } from './evidence.js';
@@ -87,9 +87,9 @@ async function proxiesDeciding(config: CreditDomainConfig, model: CreditModel, i
  * (not stated; the officer report lists them). Tried a round at a time, each round the next attributes a case still
  * needs, all in one run: most cases need one round.
  */
-async function adverseThatCounts(config: CreditDomainConfig, model: CreditModel, inputs: readonly CaseInput[], probabilities: Float32Array, ranked: readonly (readonly AttributeEvidence[])[], wanted: number): Promise<{ counted: AttributeEvidence[][]; notStated: AttributeEvidence[][] }> {
+async function adverseThatCounts(config: CreditDomainConfig, model: CreditModel, inputs: readonly CaseInput[], probabilities: Float32Array, ranked: readonly (readonly AttributeEvidence[])[], wanted: number): Promise<{ counted: AttributeEvidence[][]; notStated: { evidence: AttributeEvidence; why: NotStatedWhy }[][] }> {
   const counted = ranked.map((): AttributeEvidence[] => []);
-  const notStated = ranked.map((): AttributeEvidence[] => []);
+  const notStated = ranked.map((): { evidence: AttributeEvidence; why: NotStatedWhy }[] => []);
   const tried = ranked.map(() => 0);
   for (;;) {
     const tests: { n: number; evidence: AttributeEvidence; variants: number }[] = [];
@@ -109,7 +109,10 @@ async function adverseThatCounts(config: CreditDomainConfig, model: CreditModel,
     const scores = await scoreVariants(model, variants);
     let at = 0;
     for (const { n, evidence, variants: count } of tests) {
-      (scores.subarray(at, at + count).some((p) => p < probabilities[n]) ? counted : notStated)[n].push(evidence);
+      if (scores.subarray(at, at + count).some((p) => p < probabilities[n])) counted[n].push(evidence);
+      // No value to try: the applicant's is the best the lender ranks (a fact in their favour). Values to try, none
+      // less risky: the model does not score what the lender ranks better as better (worth a model review).
+      else notStated[n].push({ evidence, why: count === 0 ? 'best-ranked' : 'better-not-less-risky' });
       at += count;
     }
   }
@@ -185,7 +188,7 @@ async function assessCases(config: CreditDomainConfig, model: CreditModel, refer
       },
       factors: topFactors(evidence, config),
       reasons,
-      reasons_not_stated: adverse.notStated[n].map((e) => ({ attribute: e.attribute, statement_code: e.statement.code })),
+      reasons_not_stated: adverse.notStated[n].map(({ evidence, why }) => ({ attribute: evidence.attribute, statement_code: evidence.statement.code, why })),
       hints: hintsOf.get(n) ?? { status: 'not-applicable', hints: [], searched: 0, disclaimer: config.hints.disclaimer },
       escalation,
       letter: letterStatus(refused, escalation),

@@ -56,8 +56,15 @@ export interface CreditContext {
    * Adverse by relevance and ranked among the reasons, but not stated: no value of the attribute the lender ranks no
    * worse lowers the model's risk (a fact in the applicant's favour as the lender sees it, or a model inconsistency).
    */
-  readonly reasons_not_stated: readonly { readonly attribute: string; readonly statement_code: string }[];
+  readonly reasons_not_stated: readonly { readonly attribute: string; readonly statement_code: string; readonly why: NotStatedWhy }[];
   readonly hints: HintResult | { readonly status: 'not-applicable'; readonly hints: readonly []; readonly searched: 0; readonly disclaimer: string };
   readonly escalation: Escalation | null;
   readonly letter: { readonly status: 'not-applicable' | 'ready' | 'blocked'; readonly why: string };
 }
+
+/**
+ * Why an adverse attribute is not stated: the applicant's value is the best the lender ranks (`best-ranked`), or the
+ * values it ranks as good or better are not less risky to the model (`better-not-less-risky`: a model inconsistency).
+ */
+export type NotStatedWhy = 'best-ranked' | 'better-not-less-risky';
+

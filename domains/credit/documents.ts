@@ -121,7 +121,7 @@ export interface OfficerView {
     readonly form_c1: boolean;
     readonly basis: BasisView | null;
   }[];
-  readonly reasons_not_stated: readonly { readonly statement_key: string }[];
+  readonly reasons_not_stated: readonly { readonly statement_key: string; readonly why_key: string }[];
   readonly hints: HintsView;
   readonly explanation: {
     readonly composite: string;
@@ -238,7 +238,7 @@ export function officerView(context: CreditContext, caseId: string, date: DateVi
       form_c1: r.form_c1,
       basis: basisView(r.attribute, r.basis),
     })),
-    reasons_not_stated: context.reasons_not_stated.map((r) => ({ statement_key: `statement.${r.statement_code}` })),
+    reasons_not_stated: context.reasons_not_stated.map((r) => ({ statement_key: `statement.${r.statement_code}`, why_key: `officer.not_stated.${r.why}` })),
     hints: hintsView(context, 2),
     explanation: {
       composite: context.explanation.composite,

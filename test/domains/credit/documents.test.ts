@@ -275,10 +275,11 @@ describe('credit documents: who gets a letter', () => {
     const out = fs.mkdtempSync(path.join(dir, 'out-'));
     const r = await reportCase(sessions.get('us')!, { file: book, row: 1 }, { domain: 'credit', outDir: out, formats: ['pdf'], locale: 'en' });
     const context = r.outcome.summary as CreditContext;
-    expect(context.reasons_not_stated).toContainEqual({ attribute: 'other_installment_plans', statement_code: 'other_installment_plans=none' });
+    expect(context.reasons_not_stated).toContainEqual({ attribute: 'other_installment_plans', statement_code: 'other_installment_plans=none', why: 'best-ranked' });
     const m = loadMessages('credit', 'en');
     const officer = pdfText(r.files.find((f) => f.includes('officer-report'))!).replace(/\s+/g, ' ');
-    expect(officer).toContain(`${formatMessage(m, 'officer.reasons_not_stated', {})} No other installment plans.`.replace(/\s+/g, ' '));
+    expect(officer).toContain(`${formatMessage(m, 'officer.reasons_not_stated', {})}`.replace(/\s+/g, ' ').trim());
+    expect(officer).toContain(`No other installment plans${formatMessage(m, 'officer.not_stated.best-ranked', {})}`.replace(/\s+/g, ' '));
     const letter = pdfText(r.files.find((f) => f.includes('adverse-action-letter'))!);
     expect(letter).not.toContain('No other installment plans');
   }, 60_000);

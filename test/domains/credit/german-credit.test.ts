@@ -85,6 +85,7 @@ describe('German Credit, 1000 applicants', () => {
     // range if it has at most 21, else at 9 evenly spaced whole numbers over the training data's mean ± 3 SD.
     const ranked = new Map<number, { a: string; r: number; excess: number }[]>();
     const variants: { i: number; a: string; record: Record<string, string> }[] = [];
+    const triedValues = new Map<string, number>();
     for (const { i } of refused()) {
       const list = [...relevance[i]]
         .map(([a, r]) => ({ a, r, excess: r - referenceMean.get(a)! }))
@@ -112,6 +113,7 @@ describe('German Credit, 1000 applicants', () => {
           const better = assessor.config.attributes[a].action?.direction;
           values = grid.filter((v) => (high ? v < x : v > x) && (better === undefined || (better === 'increase-only' ? v > x : v < x))).map(String);
         }
+        triedValues.set(`${i}|${a}`, values.length);
         for (const v of values) variants.push({ i, a, record: { ...records[i], [a]: v } });
       }
     }
@@ -129,6 +131,8 @@ describe('German Credit, 1000 applicants', () => {
       // Not stated: those tried before the fourth that counts (the shortest prefix of the ranking holding 4 that count).
       const tried = all.slice(0, independent.length >= 4 ? all.indexOf(independent[3]) + 1 : all.length);
       expect(c.reasons_not_stated.map((r) => r.attribute)).toEqual(tried.filter(({ a }) => !lowers.has(`${i}|${a}`)).map(({ a }) => a));
+      // Best-ranked: nothing the lender ranks no worse to try; else the model does not find those values less risky.
+      for (const r of c.reasons_not_stated) expect(r.why, r.attribute).toBe(tried.some(({ a }) => a === r.attribute && triedValues.get(`${i}|${a}`) === 0) ? 'best-ranked' : 'better-not-less-risky');
       c.reasons.forEach((reason, k) => {
         expect(reason.relevance).toBeGreaterThan(0);
         expect(reason.adverse_relevance).toBeGreaterThan(0);
