@@ -64,7 +64,6 @@ function compositeParams(params: Readonly<Record<string, number | string>>, pre:
 
 export async function assessLesion(c: DermatologyCase, model: LesionModel): Promise<LesionAssessment> {
   const config = loadDermatologyConfig();
-  const { card } = model.loaded;
   // Read once: the same bytes are decoded and hashed for the audit record.
   const imageBytes = readFileOrFail(c.image, 'image:');
   const image = await decodeImageBytes(imageBytes, c.image, 'image');

@@ -70,6 +70,12 @@ const RECORD_AT = BODY_AT + '"prev":"'.length + 64 + '","record":'.length;
 const SEQ_KEY = Buffer.from(',"seq":');
 const OPEN_BRACE = Buffer.from('{');
 
+/** A canonical record line's two digests, over its own bytes: the line without its digest, and the record. */
+const recordLineDigests = (bytes: Buffer, seqAt: number): { lineDigest: string; recordDigest: string } => ({
+  lineDigest: sha256(OPEN_BRACE, bytes.subarray(BODY_AT)).toString('hex'),
+  recordDigest: sha256Hex(bytes.subarray(RECORD_AT, seqAt)),
+});
+
 interface ParsedLine {
   readonly line: LogLine;
   /** The digest the line should carry (lineDigest). */
@@ -108,10 +114,7 @@ function parseLine(bytes: Buffer): Parsed {
   if (v.type === 'record') {
     if (keys !== 'digest,prev,record,seq,type') return { problem: 'a record line has exactly digest, prev, record, seq, type' };
     if (!Number.isSafeInteger(v.seq) || (v.seq as number) < 0) return { problem: 'seq must be a non-negative integer' };
-    const line = v as unknown as RecordLine;
-    return {
-      parsed: { line, lineDigest: sha256(OPEN_BRACE, bytes.subarray(BODY_AT)).toString('hex'), recordDigest: sha256Hex(bytes.subarray(RECORD_AT, bytes.lastIndexOf(SEQ_KEY))) },
-    };
+    return { parsed: { line: v as unknown as RecordLine, ...recordLineDigests(bytes, bytes.lastIndexOf(SEQ_KEY)) } };
   }
   if (v.type === 'checkpoint') {
     if (keys !== 'checkpoint,digest,prev,type') return { problem: 'a checkpoint line has exactly checkpoint, digest, prev, type' };
@@ -125,7 +128,6 @@ function parsedOrFail(logFile: string, bytes: Buffer, index: number): ParsedLine
   const { parsed, problem } = parseLine(bytes);
   return parsed ?? fail(`${logFile}: line ${index + 1}: ${problem} (run audit verify)`);
 }
-
 
 // ---------------------------------------------------------------------------------------------------------------
 // Appending
@@ -206,8 +208,8 @@ interface AppendState {
   readonly prev: string;
   /** Record id → renderingKey of its documents: a decision is recorded once, a second rendering told apart. */
   readonly renderings: Map<string, string>;
-  /** The last checkpoint, with the number of records and the tree head where it stands. */
-  readonly head: { readonly checkpoint: Checkpoint; readonly recordsBefore: number; readonly rootThen: Buffer } | null;
+  /** The last checkpoint (the scan checked it signs the records before it), with the tree head where it stands. */
+  readonly head: { readonly checkpoint: Checkpoint; readonly rootThen: Buffer } | null;
   /** Records after the last checkpoint, by id. */
   readonly unsigned: Map<string, { readonly seq: number; readonly digest: string; readonly record: AuditRecord }>;
   readonly torn: TornTail | null;
@@ -231,32 +233,27 @@ function scanForAppend(logFile: string): AppendState {
   let prev = ZERO_DIGEST;
   // The first line after the last checkpoint: the lines from there on are parsed whole at the end.
   let sinceHead: LinePosition | null = null;
-  let recordsAtHead = 0;
+  // Records under the last checkpoint: the first unsigned record's seq.
+  let signed = 0;
   const signers: string[] = [];
-  const damaged = (at: LinePosition, why: string): never => fail(`${logFile}: line ${at.index + 1}: ${why}; not extended: run lrp-report audit verify`);
   const torn = forEachLine(logFile, 'audit log', (bytes, at) => {
-    const skimmed = skimRecordLine(bytes);
-    const line = skimmed ?? lineOf(parsedOrFail(logFile, bytes, at.index));
-    if (line.prev !== prev) damaged(at, 'prev is not the digest of the line before (chain broken)');
-    if (line.digest !== line.lineDigest) damaged(at, 'digest does not match the line');
+    const line = skimRecordLine(bytes) ?? lineOf(parsedOrFail(logFile, bytes, at.index));
+    const problem = nextLineProblem(line, { prev, records: frontier.size(), ids: renderings, head: head?.checkpoint, signers });
+    if (problem) fail(`${logFile}: line ${at.index + 1}: ${problem}; not extended: run lrp-report audit verify`);
     prev = line.digest;
     if (line.kind === 'checkpoint') {
-      const misplaced = checkpointPlaceProblem(line.checkpoint, frontier.size(), head?.checkpoint, signers);
-      if (misplaced) damaged(at, misplaced);
       signers.push(line.checkpoint.key_id);
-      head = { checkpoint: line.checkpoint, recordsBefore: frontier.size(), rootThen: frontier.root() };
-      recordsAtHead = frontier.size();
+      head = { checkpoint: line.checkpoint, rootThen: frontier.root() };
+      signed = frontier.size();
       sinceHead = null;
       return;
     }
-    if (line.seq !== frontier.size()) damaged(at, `seq ${line.seq} where ${frontier.size()} was due`);
-    if (renderings.has(line.recordId)) damaged(at, `duplicate record id ${line.recordId}`);
     sinceHead ??= at;
     frontier.push(leafHash(Buffer.from(line.recordDigest, 'hex')));
     renderings.set(line.recordId, line.renderingKey);
   });
   const unsigned: AppendState['unsigned'] = new Map();
-  let seq = recordsAtHead;
+  let seq = signed;
   if (sinceHead) {
     forEachLine(logFile, 'audit log', (bytes, at) => {
       const { line, recordDigest } = parsedOrFail(logFile, bytes, at.index);
@@ -271,6 +268,25 @@ type ScannedLine = { readonly digest: string; readonly prev: string; readonly li
   | { readonly kind: 'record'; readonly seq: number; readonly recordId: string; readonly recordDigest: string; readonly renderingKey: string }
   | { readonly kind: 'checkpoint'; readonly checkpoint: Checkpoint }
 );
+
+/** Where a scan stands: what the next line must continue. */
+interface ScanPosition {
+  readonly prev: string;
+  readonly records: number;
+  readonly ids: ReadonlyMap<string, unknown>;
+  readonly head: Checkpoint | undefined;
+  readonly signers: readonly string[];
+}
+
+/** Why `line` cannot come next: its chain link or digest, a record's seq or id, a checkpoint's place; or null. */
+function nextLineProblem(line: ScannedLine, at: ScanPosition): string | null {
+  if (line.prev !== at.prev) return 'prev is not the digest of the line before (chain broken)';
+  if (line.digest !== line.lineDigest) return 'digest does not match the line';
+  if (line.kind === 'checkpoint') return checkpointPlaceProblem(line.checkpoint, at.records, at.head, at.signers);
+  if (line.seq !== at.records) return `seq ${line.seq} where ${at.records} was due`;
+  if (at.ids.has(line.recordId)) return `duplicate record id ${line.recordId}`;
+  return null;
+}
 
 function lineOf({ line, lineDigest, recordDigest }: ParsedLine): ScannedLine {
   const common = { digest: line.digest, prev: line.prev, lineDigest };
@@ -323,10 +339,9 @@ function skimRecordLine(bytes: Buffer): ScannedLine | null {
     kind: 'record',
     digest: bytes.toString('latin1', RECORD_LINE_START.length, prevAt),
     prev: bytes.toString('latin1', prevAt + RECORD_LINE_PREV.length, recordKeyAt),
-    lineDigest: sha256(OPEN_BRACE, bytes.subarray(BODY_AT)).toString('hex'),
+    ...recordLineDigests(bytes, seqAt),
     seq: Number(end[1]),
     recordId: last.record_id,
-    recordDigest: sha256Hex(record),
     renderingKey: documents,
   };
 }
@@ -359,7 +374,7 @@ export function openLogWriter(logFile: string, options: OpenOptions = {}): LogWr
   let signed = head?.checkpoint.size ?? 0;
   let lastSigned: Checkpoint | null = head?.checkpoint ?? null;
   // The records under the last checkpoint must be the ones it signs: an altered one no longer leads to its root.
-  if (head && (head.checkpoint.size !== head.recordsBefore || !head.rootThen.equals(Buffer.from(head.checkpoint.root, 'hex')))) {
+  if (head && !head.rootThen.equals(Buffer.from(head.checkpoint.root, 'hex'))) {
     fail(`${logFile}: its last checkpoint is not the head of its records (an edit?); not extended: run lrp-report audit verify`);
   }
   let headVerified = false;
@@ -496,10 +511,11 @@ function completesChain(logFile: string, torn: TornTail, state: AppendState, tru
     }
   });
   const { parsed } = parseLine(bytes);
-  if (!parsed || parsed.line.prev !== state.prev || parsed.line.digest !== parsed.lineDigest) return false;
+  if (!parsed) return false;
+  const position = { prev: state.prev, records: state.frontier.size(), ids: state.renderings, head: state.head?.checkpoint, signers: state.signers };
+  if (nextLineProblem(lineOf(parsed), position) !== null) return false;
   const { line } = parsed;
   if (line.type === 'record') {
-    if (line.seq !== state.frontier.size() || state.renderings.has(line.record.record_id)) return false;
     try {
       validateRecord(line.record, 'record');
     } catch {
@@ -508,7 +524,6 @@ function completesChain(logFile: string, torn: TornTail, state: AppendState, tru
     return true;
   }
   const { checkpoint } = line;
-  if (checkpointPlaceProblem(checkpoint, state.frontier.size(), state.head?.checkpoint, state.signers) !== null) return false;
   if (!state.frontier.root().equals(Buffer.from(checkpoint.root, 'hex'))) return false;
   return trust === undefined || checkpointProblem(checkpoint, keyRing(trust)) === null;
 }

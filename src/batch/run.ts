@@ -8,7 +8,6 @@ import type { KeyObject } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { LogWriter } from '../audit/log.js';
 import type { AuditRecord } from '../audit/record.js';
 import { openLogWriter, otherRecord, secondRendering } from '../audit/log.js';
 import fs from 'node:fs';

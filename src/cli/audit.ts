@@ -5,7 +5,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { decisionRecord } from '../audit/build.js';
 import { canonicalize } from '../audit/canonical.js';
 import { checkpointProblem, type Checkpoint } from '../audit/checkpoint.js';
-import { generateAuditKeyPair, keyRing, loadPrivateKey, loadPublicKey, publicKeyPem } from '../audit/keys.js';
+import { generateAuditKeyPair, keyRing, loadPrivateKey, publicKeyPem } from '../audit/keys.js';
 import { openLogWriter, readLogContents, verifyLog, type VerifyResult } from '../audit/log.js';
 import { sha256Hex } from '../audit/hash.js';
 import { exportBundle, proveConsistency, proveInclusion, verifyBundle, verifyConsistencyProof, verifyInclusionProof, type AuditBundle, type ConsistencyProof } from '../audit/proof.js';
@@ -20,6 +20,7 @@ import { readFileOrFail } from '../io/read.js';
 import { readYamlFile } from '../io/yaml.js';
 import { packagePath } from '../paths.js';
 import { outputFolder, parse, required } from './args.js';
+import { readPublicKeys } from './audit-options.js';
 
 export const usage = `lrp-report audit keygen --out DIR
     lrp-report audit verify LOG --key PUB.pem [--key …] [--known KEPT.json]   (checkpoints kept earlier: a list, one, or a bundle.json)
@@ -43,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
 
 function publicKeys(files: string[] | undefined, command: string): KeyObject[] {
   if (!files || files.length === 0) throw new UsageError(`audit ${command}: --key PUB.pem is required (the public key of the log's signing key)`);
-  return files.map((f) => loadPublicKey(readFileOrFail(f, 'public key'), f));
+  return readPublicKeys(files);
 }
 
 async function keygen(argv: string[]): Promise<number> {
@@ -138,10 +139,10 @@ async function seal(argv: string[]): Promise<number> {
   const keyFile = required(values.key, 'key', 'audit seal');
   const key = loadPrivateKey(readFileOrFail(keyFile, 'signing key'), keyFile);
   // A log signed before a key rotation verifies under the earlier public keys too.
-  const earlier = (values['earlier-key'] ?? []).map((f) => loadPublicKey(readFileOrFail(f, 'public key'), f));
-  const check = verifyLog(log, [createPublicKey(key), ...earlier], { unsignedTail: true });
+  const trust = [createPublicKey(key), ...readPublicKeys(values['earlier-key'] ?? [])];
+  const check = verifyLog(log, trust, { unsignedTail: true });
   if (!check.ok) fail(`${log}: not sealed: the log does not verify (${check.reason})${/unknown key/.test(check.reason) ? '; if the log was signed with a key since rotated, give its public key with --earlier-key PUB.pem' : ''}`);
-  const writer = openLogWriter(log, { trust: [createPublicKey(key), ...earlier] });
+  const writer = openLogWriter(log, { trust });
   const accepted = writer.acceptUnsigned();
   writer.append([], { key });
   for (const r of accepted) process.stdout.write(`signed: ${r.record_id} (case ${r.case_id}, ${r.output.decision}, decided ${r.decision_time})\n`);

@@ -54,9 +54,16 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
   const ink = new Uint8Array(n);
   // Exposure is judged on the skin around the lesion: a black or white lesion part is not over-exposure.
   let sumL = 0, clipped = 0, skinPixels = 0, coloured = 0;
+  // The lesion's colours, for isPink (converted once, here).
+  const lesionLab: LabPixels = { L: [], a: [], b: [] };
   for (let i = 0; i < n; i++) {
     const [l, a, b] = rgbToLab(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]);
     L[i] = l;
+    if (lesion.data[i]) {
+      lesionLab.L.push(l);
+      lesionLab.a.push(a);
+      lesionLab.b.push(b);
+    }
     if (Math.hypot(a, b) > config.colour.min_chroma) coloured++;
     if (near[i]) continue;
     skinPixels++;
@@ -91,7 +98,7 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
   if (partialView && seg.foundBy !== 'chroma') flags.push('partial_view');
   // A region set apart by its colour alone (segmentation.ts): a pink lesion, erythema, a blush or a colour cast.
   if (seg.foundBy === 'chroma') flags.push('colour_only');
-  if (seg.foundBy === 'contrast' && isPink(rgb, lesion, skin, config.pink)) flags.push('pink_lesion');
+  if (seg.foundBy === 'contrast' && isPink(lesionLab, skin, config.pink)) flags.push('pink_lesion');
   if (colouredShare < config.colour.min_coloured_share) flags.push('no_colour');
   if (source.lossy || source.blockiness > config.compression.max_blockiness) flags.push('lossy_compression');
   return { flags, critical: flags.some((f) => config.critical.includes(f)), measurements: { inkPixels, hairPixels, rulerShare, laplacianVariance, meanL, clippedShare, colouredShare } };
@@ -131,18 +138,16 @@ function laplacianVarianceOf(L: Float32Array, width: number, height: number, exc
  * median little, a mean much) is redder than the skin's (a*) by at least `min_delta_a` and by more than it is darker
  * (L*), and not yellower (b*) by more than `max_delta_b`: melanin darkens and yellows, a pink lesion reddens.
  */
-function isPink(rgb: Uint8Array, lesion: { readonly data: Uint8Array }, skin: readonly [number, number, number], config: QualityConfig['pink']): boolean {
-  const L: number[] = [], A: number[] = [], B: number[] = [];
-  for (let i = 0; i < lesion.data.length; i++) {
-    if (!lesion.data[i]) continue;
-    const [l, a, b] = rgbToLab(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]);
-    L.push(l);
-    A.push(a);
-    B.push(b);
-  }
-  if (L.length === 0) return false;
+interface LabPixels {
+  readonly L: number[];
+  readonly a: number[];
+  readonly b: number[];
+}
+
+function isPink(lesion: LabPixels, skin: readonly [number, number, number], config: QualityConfig['pink']): boolean {
+  if (lesion.L.length === 0) return false;
   const median = (v: number[]) => v.sort((x, y) => x - y)[v.length >> 1];
   const [skinL, skinA, skinB] = rgbToLab(skin[0], skin[1], skin[2]);
-  const redder = median(A) - skinA;
-  return redder >= config.min_delta_a && redder > skinL - median(L) && median(B) - skinB <= config.max_delta_b;
+  const redder = median(lesion.a) - skinA;
+  return redder >= config.min_delta_a && redder > skinL - median(lesion.L) && median(lesion.b) - skinB <= config.max_delta_b;
 }

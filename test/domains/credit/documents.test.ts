@@ -253,11 +253,7 @@ describe('credit documents: who gets a letter', () => {
     expect(percentDigits([0.12553], 0.125557, 2)).toBe(2);
     expect(percentDigits([0.1255569], 0.125557, 1)).toBe(4); // at most 4
     // German Credit row 870: a hint re-scores to 12.551 % against a limit of 12.5557 %.
-    const [header, , ...rows] = fs.readFileSync(packagePath('models', 'credit', 'data', 'german_credit_tidy.csv'), 'utf8').split('\n');
-    const book = path.join(dir, 'row870.csv');
-    fs.writeFileSync(book, `id,date,${header}\nA0870,2026-11-20,${rows[868]}\n`);
-    const out = fs.mkdtempSync(path.join(dir, 'out-'));
-    const r = await reportCase(sessions.get('us')!, { file: book, row: 1 }, { domain: 'credit', outDir: out, formats: ['pdf'], locale: 'en' });
+    const r = await reportGermanCreditRow(870);
     const context = r.outcome.summary as CreditContext;
     expect(context.hints.hints.length).toBeGreaterThan(0);
     const text = pdfText(r.files.find((f) => f.includes('adverse-action-letter'))!).replace(/\s+/g, ' ');
@@ -268,12 +264,8 @@ describe('credit documents: who gets a letter', () => {
   }, 60_000);
 
   it('the officer report names an adverse attribute that was not stated as a reason, and why; the letter does not', async () => {
-    const [header, , ...rows] = fs.readFileSync(packagePath('models', 'credit', 'data', 'german_credit_tidy.csv'), 'utf8').split('\n');
-    const book = path.join(dir, 'row10.csv');
     // Row 10 of German Credit: "No other installment plans" ranks among its adverse attributes (the lender ranks it best).
-    fs.writeFileSync(book, `id,date,${header}\nA0010,2026-11-20,${rows[8]}\n`);
-    const out = fs.mkdtempSync(path.join(dir, 'out-'));
-    const r = await reportCase(sessions.get('us')!, { file: book, row: 1 }, { domain: 'credit', outDir: out, formats: ['pdf'], locale: 'en' });
+    const r = await reportGermanCreditRow(10);
     const context = r.outcome.summary as CreditContext;
     expect(context.reasons_not_stated).toContainEqual({ attribute: 'other_installment_plans', statement_code: 'other_installment_plans=none', why: 'best-ranked' });
     const m = loadMessages('credit', 'en');
@@ -284,6 +276,15 @@ describe('credit documents: who gets a letter', () => {
     expect(letter).not.toContain('No other installment plans');
   }, 60_000);
 });
+
+/** The US letter and officer report (PDF, en) of line `line` of the German Credit CSV (its header is line 1). */
+async function reportGermanCreditRow(line: number) {
+  const [header, , ...rows] = fs.readFileSync(packagePath('models', 'credit', 'data', 'german_credit_tidy.csv'), 'utf8').split('\n');
+  const book = path.join(dir, `row${line}.csv`);
+  fs.writeFileSync(book, `id,date,${header}\nA${String(line).padStart(4, '0')},2026-11-20,${rows[line - 2]}\n`);
+  const out = fs.mkdtempSync(path.join(dir, 'out-'));
+  return reportCase(sessions.get('us')!, { file: book, row: 1 }, { domain: 'credit', outDir: out, formats: ['pdf'], locale: 'en' });
+}
 
 describe('credit documents: names, ids and dates', () => {
   it('escapes HTML-ish names in HTML and prints them as text in the PDF', async () => {
