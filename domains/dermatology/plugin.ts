@@ -11,5 +11,6 @@ export const plugin: DomainPlugin = {
   profiles: [],
   defaultProfile: null,
   documents: [CASE_REPORT],
+  pdfShare: 0.1,
   open: async () => (await import('./session.js')).openDermatologySession(),
 };

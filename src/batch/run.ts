@@ -7,7 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { AuditRecord } from '../audit/record.js';
 import { openLogWriter, otherRecord, secondRendering } from '../audit/log.js';
 import fs from 'node:fs';
@@ -20,7 +20,8 @@ import { openJournal, type JournalEntry } from './journal.js';
 import { loadDomain } from '../domain/registry.js';
 import { createProgress } from './progress.js';
 import { settleSettings } from './settings.js';
-import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
+import { planThreads, type ThreadPlan } from './plan.js';
+import { casesAtOnce, type FromWorker, type PdfWorkerSetup, type ToWorker, type WorkerSetup } from './protocol.js';
 
 export interface BatchOptions {
   readonly domain: string;
@@ -48,13 +49,14 @@ export interface BatchSummary {
 
 export const SUMMARY_FILE = 'summary.csv';
 const WORKER = packagePath('dist', 'src', 'batch', 'worker.js');
+const PDF_WORKER = packagePath('dist', 'src', 'batch', 'pdf-worker.js');
 
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   if (!fs.existsSync(WORKER)) fail(`${WORKER} is missing: run npm run build`);
   const cases = listCases(options.cases);
   const journal = openJournal(options.outDir);
   // The default profile is named, so that a batch begun without --profile may be finished with it spelled out.
-  const { defaultProfile } = await loadDomain(options.domain);
+  const { defaultProfile, pdfShare } = await loadDomain(options.domain);
   settleSettings(options.outDir, { domain: options.domain, profile: options.profile ?? defaultProfile, documents: options.documents ?? null, locale: options.locale, formats: [...options.formats].sort(), audit: options.audit ? path.resolve(options.audit.log) : null }, { profile: defaultProfile });
   const log = options.audit ? openLogWriter(options.audit.log, { repair: true, trust: options.audit.trust }) : null;
   if (log && log.repairedBytes > 0) process.stderr.write(`batch: ${options.audit!.log}: removed an incomplete last line (${log.repairedBytes} bytes) left by an interrupted run\n`);
@@ -146,7 +148,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     journalSigned();
   };
   try {
-    await runWorkers(todo, Math.max(1, Math.min(options.workers, todo.length)), { domain: options.domain, profile: options.profile, documents: options.documents, outDir: path.resolve(options.outDir), locale: options.locale, formats: options.formats }, onResults, interrupt.signal);
+    const plan = planThreads(Math.max(1, Math.min(options.workers, todo.length)), pdfShare, options.formats);
+    await runWorkers(todo, plan, { domain: options.domain, profile: options.profile, documents: options.documents, outDir: path.resolve(options.outDir), locale: options.locale, formats: options.formats }, onResults, interrupt.signal);
     sign();
   } catch (e) {
     if (!(e instanceof Interrupted)) throw e;
@@ -170,20 +173,22 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   };
 }
 
-/** Cases each worker holds: one it works on and one waiting, so it never idles while this thread commits. */
-const CASES_IN_FLIGHT = 2;
+/** Cases each worker holds: those it works on and one waiting, so it never idles while this thread commits. */
+const casesInFlight = (hasPdfWorker: boolean) => casesAtOnce(hasPdfWorker) + 1;
 
 /**
  * Keeps every worker supplied with cases until none is left and hands the results to `onResults` in groups
  * (those that arrived while the last group was being committed); resolves when every result is committed.
  */
-function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetup, onResults: (results: readonly (FromWorker & { type: 'done' | 'failed' })[]) => void, interrupt: AbortSignal): Promise<void> {
+function runWorkers(todo: readonly BatchCase[], plan: ThreadPlan, setup: WorkerSetup, onResults: (results: readonly (FromWorker & { type: 'done' | 'failed' })[]) => void, interrupt: AbortSignal): Promise<void> {
   if (todo.length === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     let next = 0;
     let pending = todo.length;
     let stopped = false;
     const workers: Worker[] = [];
+    const count = plan.caseWorkers;
+    const inFlight = casesInFlight(plan.pdfWorkers > 0);
     let running = 0;
     let feeding = true;
     let onAllExited: (() => void) | null = null;
@@ -230,34 +235,52 @@ function runWorkers(todo: readonly BatchCase[], count: number, setup: WorkerSetu
         resolve();
       }
     };
-    for (let i = 0; i < count; i++) {
-      // One onnxruntime thread per worker: the workers are the parallelism (see threadOptions).
-      const w = new Worker(WORKER, { workerData: setup, env: { ...process.env, LRP_REPORT_THREADS: '1' }, resourceLimits: { maxOldGenerationSizeMb: Math.max(1024, Math.floor(os.totalmem() / 1024 / 1024 / (2 * count))) } });
-      workers.push(w);
+    const threads = plan.caseWorkers + plan.pdfWorkers;
+    const resourceLimits = { maxOldGenerationSizeMb: Math.max(1024, Math.floor(os.totalmem() / 1024 / 1024 / (2 * threads))) };
+    const failedThread = (e: unknown) => {
+      if (!stopped) {
+        stopAll();
+        reject(e);
+      }
+    };
+    const started = (w: Worker) => {
       running++;
       w.on('exit', () => {
         if (--running === 0) onAllExited?.();
       });
+      w.on('error', failedThread);
+    };
+    // A PDF worker needs no stop: it ends when the case workers it serves close their ports.
+    const pdfPorts = Array.from({ length: plan.caseWorkers }, (): MessagePort | undefined => undefined);
+    for (let k = 0; k < plan.pdfWorkers; k++) {
+      const ports: MessagePort[] = [];
+      for (let i = 0; i < plan.caseWorkers; i++) {
+        if (plan.pdfWorkerOf(i) !== k) continue;
+        const channel = new MessageChannel();
+        pdfPorts[i] = channel.port1;
+        ports.push(channel.port2);
+      }
+      const w = new Worker(PDF_WORKER, { workerData: { locale: setup.locale, ports } satisfies PdfWorkerSetup, transferList: ports, resourceLimits });
+      started(w);
+      w.on('message', (m: FromWorker) => m.type === 'fatal' && failedThread(new UserError(m.error)));
+    }
+    for (let i = 0; i < count; i++) {
+      const pdfPort = pdfPorts[i];
+      // One onnxruntime thread per worker: the workers are the parallelism (see threadOptions).
+      const w = new Worker(WORKER, { workerData: { ...setup, pdfPort } satisfies WorkerSetup, transferList: pdfPort ? [pdfPort] : [], env: { ...process.env, LRP_REPORT_THREADS: '1' }, resourceLimits });
+      workers.push(w);
+      started(w);
       w.on('message', (m: FromWorker) => {
         if (stopped) return;
         if (m.type === 'ready') {
           // A case waiting in a worker only where the workers still to start have theirs left.
           feed(w);
-          for (let k = 1; k < CASES_IN_FLIGHT && todo.length - next >= count; k++) feed(w);
+          for (let k = 1; k < inFlight && todo.length - next >= count; k++) feed(w);
           return;
         }
-        if (m.type === 'fatal') {
-          stopAll();
-          return reject(new UserError(m.error));
-        }
+        if (m.type === 'fatal') return failedThread(new UserError(m.error));
         feed(w);
         if (arrived.push(m) === 1) setImmediate(commit);
-      });
-      w.on('error', (e) => {
-        if (!stopped) {
-          stopAll();
-          reject(e);
-        }
       });
     }
   });

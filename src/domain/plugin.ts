@@ -69,5 +69,10 @@ export interface DomainPlugin {
   readonly defaultProfile: string | null;
   /** The documents it can produce (`DomainDocument.name`), in the order it produces them. */
   readonly documents: readonly string[];
+  /**
+   * About what share of a case's work is rendering its PDFs (0–1, measured: BENCHMARKS.md). A batch gives that
+   * share of its threads to rendering PDFs (src/batch/plan.ts).
+   */
+  readonly pdfShare: number;
   open(options: DomainSessionOptions): Promise<DomainSession>;
 }

@@ -1,0 +1,56 @@
+/**
+ * PDFs rendered in another thread, over a MessagePort: the case worker's side (`pdfRendererOver`, a PdfRenderer
+ * like the in-thread one) and the PDF worker's side (`servePdfs`). Requests carry an id; the PDF comes back as a
+ * transferred buffer (no copy). A rendering error comes back as the same kind of error (a UserError stays one, so
+ * the case fails with the same message as when rendered in its own thread).
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { UserError } from '../errors.js';
+import type { PdfRenderer, PdfRequest } from '../report/render.js';
+
+interface PdfJob {
+  readonly id: number;
+  readonly request: PdfRequest;
+}
+
+type PdfReply = { readonly id: number; readonly pdf: Uint8Array } | { readonly id: number; readonly error: string; readonly userError: boolean };
+
+/** A renderer that sends each request through `port` to a PDF worker. If the port closes, what is pending fails. */
+export function pdfRendererOver(port: MessagePort): PdfRenderer {
+  const pending = new Map<number, { resolve: (pdf: Buffer) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let closed = false;
+  port.on('message', (reply: PdfReply) => {
+    const waiting = pending.get(reply.id);
+    if (!waiting) return;
+    pending.delete(reply.id);
+    if ('pdf' in reply) waiting.resolve(Buffer.from(reply.pdf.buffer, reply.pdf.byteOffset, reply.pdf.byteLength));
+    else waiting.reject(reply.userError ? new UserError(reply.error) : new Error(reply.error));
+  });
+  port.on('close', () => {
+    closed = true;
+    for (const { reject } of pending.values()) reject(new Error('the PDF worker stopped'));
+    pending.clear();
+  });
+  return (request) =>
+    new Promise<Buffer>((resolve, reject) => {
+      if (closed) return reject(new Error('the PDF worker stopped'));
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      port.postMessage({ id, request } satisfies PdfJob);
+    });
+}
+
+/** Renders every request that arrives on `port` with `render` and replies on it. */
+export function servePdfs(port: MessagePort, render: PdfRenderer): void {
+  port.on('message', ({ id, request }: PdfJob) => {
+    render(request).then(
+      (pdf) => {
+        // The PDF's own memory, whole, to transfer: a Buffer may be a view into a shared pool.
+        const own = pdf.byteOffset === 0 && pdf.byteLength === pdf.buffer.byteLength && pdf.buffer instanceof ArrayBuffer ? pdf.buffer : new Uint8Array(pdf).buffer;
+        port.postMessage({ id, pdf: new Uint8Array(own) } satisfies PdfReply, [own]);
+      },
+      (e: unknown) => port.postMessage({ id, error: e instanceof Error ? e.message : String(e), userError: e instanceof UserError } satisfies PdfReply),
+    );
+  });
+}
