@@ -7,6 +7,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import { parsedFontsFor } from '../report/fonts.js';
+// Loaded now, while the case workers open their sessions, rather than on the first request (renderPdfHere imports it).
+import '../report/pdf.js';
 import { renderPdfHere } from '../report/render.js';
 import { servePdfs } from './pdf-channel.js';
 import type { FromWorker, PdfWorkerSetup } from './protocol.js';
