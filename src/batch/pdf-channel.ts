@@ -15,15 +15,24 @@ interface PdfJob {
 
 type PdfReply = { readonly id: number; readonly pdf: Uint8Array } | { readonly id: number; readonly error: string; readonly userError: boolean };
 
+/** Renders through a port; `pending` counts the requests sent and not yet answered, `answered` those answered. */
+export interface RemotePdfRenderer {
+  readonly render: PdfRenderer;
+  pending(): number;
+  answered(): number;
+}
+
 /** A renderer that sends each request through `port` to a PDF worker. If the port closes, what is pending fails. */
-export function pdfRendererOver(port: MessagePort): PdfRenderer {
+export function pdfRendererOver(port: MessagePort): RemotePdfRenderer {
   const pending = new Map<number, { resolve: (pdf: Buffer) => void; reject: (e: Error) => void }>();
   let nextId = 0;
+  let answered = 0;
   let closed = false;
   port.on('message', (reply: PdfReply) => {
     const waiting = pending.get(reply.id);
     if (!waiting) return;
     pending.delete(reply.id);
+    answered++;
     if ('pdf' in reply) waiting.resolve(Buffer.from(reply.pdf.buffer, reply.pdf.byteOffset, reply.pdf.byteLength));
     else waiting.reject(reply.userError ? new UserError(reply.error) : new Error(reply.error));
   });
@@ -32,13 +41,25 @@ export function pdfRendererOver(port: MessagePort): PdfRenderer {
     for (const { reject } of pending.values()) reject(new Error('the PDF worker stopped'));
     pending.clear();
   });
-  return (request) =>
+  const render: PdfRenderer = (request) =>
     new Promise<Buffer>((resolve, reject) => {
       if (closed) return reject(new Error('the PDF worker stopped'));
       const id = nextId++;
       pending.set(id, { resolve, reject });
       port.postMessage({ id, request } satisfies PdfJob);
     });
+  return { render, pending: () => pending.size, answered: () => answered };
+}
+
+/**
+ * Sends a request to the PDF worker while fewer than `backlog` wait there, else renders it here. A case's PDFs can
+ * be a larger share of its work than the thread plan assumed (a loan officer's report with its chart beside each
+ * letter): the case worker then renders the overflow instead of waiting for the PDF worker. Not before the PDF
+ * worker has answered `backlog` requests: until then it is warming up (loading, compiling), and rendering here would
+ * only make this thread load and compile the same code as well.
+ */
+export function overflowingPdfRenderer(remote: RemotePdfRenderer, here: PdfRenderer, backlog: number): PdfRenderer {
+  return (request) => (remote.pending() < backlog || remote.answered() < backlog ? remote.render(request) : here(request));
 }
 
 /** Renders every request that arrives on `port` with `render` and replies on it. */

@@ -28,6 +28,14 @@ export interface PdfWorkerSetup {
  */
 export const casesAtOnce = (hasPdfWorker: boolean): number => (hasPdfWorker ? 16 : 1);
 
+/**
+ * PDF requests a case worker leaves waiting at its PDF worker before it renders the next one itself
+ * (overflowingPdfRenderer). Below the cases at once, so that it is reached when the PDF worker falls behind for
+ * good (every document: a letter and an officer's report with a chart per case) rather than for a moment (a
+ * thousand letters: 4-19 of 592 rendered by the case worker at 12, 16-33 at 8).
+ */
+export const PDF_BACKLOG = 12;
+
 export type ToWorker = { readonly type: 'case'; readonly key: string; readonly ref: CaseRef } | { readonly type: 'stop' };
 
 export interface CaseDone {

@@ -4,8 +4,9 @@ import { UserError } from '../errors.js';
 import type { DomainSession } from '../domain/plugin.js';
 import { loadDomain } from '../domain/registry.js';
 import { reportCase } from '../domain/run.js';
-import { pdfRendererOver } from './pdf-channel.js';
-import { casesAtOnce, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.js';
+import { overflowingPdfRenderer, pdfRendererOver } from './pdf-channel.js';
+import { renderPdfHere } from '../report/render.js';
+import { casesAtOnce, PDF_BACKLOG, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
@@ -27,7 +28,7 @@ try {
   // One assessment at a time (a dermatology case holds its image tensors while it is assessed); the cases waiting
   // for their PDFs hold only their documents.
   const session: DomainSession = { assessCase: oneAtATime((ref) => opened.assessCase(ref)), close: () => opened.close() };
-  const pdf = setup.pdfPort && pdfRendererOver(setup.pdfPort);
+  const pdf = setup.pdfPort && overflowingPdfRenderer(pdfRendererOver(setup.pdfPort), renderPdfHere, PDF_BACKLOG);
   const limit = casesAtOnce(pdf !== undefined);
   const handle = async (m: ToWorker & { type: 'case' }) => {
     try {

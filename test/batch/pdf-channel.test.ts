@@ -5,7 +5,7 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pdfRendererOver, servePdfs } from '../../src/batch/pdf-channel.js';
+import { overflowingPdfRenderer, pdfRendererOver, servePdfs } from '../../src/batch/pdf-channel.js';
 import { UserError } from '../../src/errors.js';
 import { parseReportDocument } from '../../src/report/document.js';
 import { renderPdfHere, type PdfRenderer, type PdfRequest } from '../../src/report/render.js';
@@ -24,7 +24,7 @@ function over(render: PdfRenderer): PdfRenderer {
   const channel = new MessageChannel();
   channels.push(channel);
   servePdfs(channel.port2, render);
-  return pdfRendererOver(channel.port1);
+  return pdfRendererOver(channel.port1).render;
 }
 afterEach(() => {
   for (const c of channels.splice(0)) c.port1.close();
@@ -48,9 +48,38 @@ describe('PDFs over a port', () => {
 
   it('fail, not hang, when the PDF worker goes away with requests pending or before one is sent', async () => {
     const channel = new MessageChannel();
-    const remote = pdfRendererOver(channel.port1);
+    const remote = pdfRendererOver(channel.port1).render;
     channel.port2.on('message', () => channel.port2.close());
     await expect(remote(request('x'))).rejects.toThrow('the PDF worker stopped');
     await expect(remote(request('y'))).rejects.toThrow('the PDF worker stopped');
+  });
+
+  it('overflow: past the backlog a request is rendered here, once the PDF worker has warmed up; then there again when it catches up', async () => {
+    const channel = new MessageChannel();
+    channels.push(channel);
+    // A PDF worker that answers only when told to.
+    const held: (() => void)[] = [];
+    servePdfs(channel.port2, (r) => new Promise<Buffer>((resolve) => held.push(() => resolve(Buffer.from(`there:${r.document.title}`)))));
+    const remote = pdfRendererOver(channel.port1);
+    const render = overflowingPdfRenderer(remote, (r) => Promise.resolve(Buffer.from(`here:${r.document.title}`)), 2);
+    const answerAll = async (count: number) => {
+      while (held.length < count) await new Promise((done) => setTimeout(done, 5));
+      held.splice(0).forEach((answer) => answer());
+    };
+    const texts = async (pdfs: Promise<Buffer>[]) => (await Promise.all(pdfs)).map(String);
+    // Warming up: everything goes to the PDF worker, however many wait there.
+    const warming = ['a', 'b', 'c'].map((t) => render(request(t)));
+    expect(remote.pending()).toBe(3);
+    await answerAll(3);
+    expect(await texts(warming)).toEqual(['there:a', 'there:b', 'there:c']);
+    // Warm, two waiting: the next is rendered here.
+    const waiting = [render(request('d')), render(request('e'))];
+    expect(remote.pending()).toBe(2);
+    expect((await render(request('f'))).toString()).toBe('here:f');
+    await answerAll(2);
+    expect(await texts(waiting)).toEqual(['there:d', 'there:e']);
+    const after = render(request('g'));
+    await answerAll(1);
+    expect((await after).toString()).toBe('there:g');
   });
 });
