@@ -1,5 +1,5 @@
 /** Writes go to a temp file in the same folder and are renamed into place: never a half-written output. */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { fail, systemReason } from '../errors.js';
 export function writeFileAtomic(file: string, data: Uint8Array | string, mode?: number): void {
   const dir = path.dirname(path.resolve(file));
   // Unique across processes, worker threads (they share the pid) and calls in the same millisecond.
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${threadId}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${threadId}.${randomUUID().slice(0, 13)}.tmp`);
   try {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(temp, data, { flag: 'wx', mode });
