@@ -11,8 +11,8 @@ export const plugin: DomainPlugin = {
   profiles: [],
   defaultProfile: null,
   documents: [CASE_REPORT],
-  // A case report's PDF is about 7 % of its case's work (V8 profile of a one-worker batch of 60 cases): the lesion
-  // models and imaging are the rest, so a batch of a few workers keeps them all on cases.
-  pdfShare: 0.07,
+  // Rendering a case report is about 7 % of its case's work (V8 profile of a one-worker batch of 60 cases: the PDF
+  // 6.8 %): the lesion models and imaging are the rest, so a batch of a few workers keeps them all on cases.
+  renderShare: 0.07,
   open: async () => (await import('./session.js')).openDermatologySession(),
 };

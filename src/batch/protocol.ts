@@ -11,30 +11,30 @@ export interface WorkerSetup {
   readonly outDir: string;
   readonly locale: string;
   readonly formats: readonly ReportFormat[];
-  /** The port to the PDF worker that renders this worker's PDFs (none: it renders them itself). */
-  readonly pdfPort?: MessagePort;
+  /** The port to the render worker that renders this worker's documents (none: it renders them itself). */
+  readonly renderPort?: MessagePort;
 }
 
-/** A PDF worker's setup: the locale (its fonts) and a port from each case worker it serves. */
-export interface PdfWorkerSetup {
+/** A render worker's setup: the locale (its fonts) and a port from each case worker it serves. */
+export interface RenderWorkerSetup {
   readonly locale: string;
   readonly ports: readonly MessagePort[];
 }
 
 /**
- * Cases a worker handles at once. Rendering its own PDFs, it takes them one after another. With a PDF worker, it
- * assesses the next cases (one at a time) while earlier ones wait for their PDFs: enough of them that neither
+ * Cases a worker handles at once. Rendering its own documents, it takes them one after another. With a render worker,
+ * it assesses the next cases (one at a time) while earlier ones wait for their documents: enough of them that neither
  * thread waits for the other (4 left both about 20 % idle; 12 and more, under 10 %).
  */
-export const casesAtOnce = (hasPdfWorker: boolean): number => (hasPdfWorker ? 16 : 1);
+export const casesAtOnce = (hasRenderWorker: boolean): number => (hasRenderWorker ? 16 : 1);
 
 /**
- * PDF requests a case worker leaves waiting at its PDF worker before it renders the next one itself
- * (overflowingPdfRenderer). Below the cases at once, so that it is reached when the PDF worker falls behind for
+ * Documents a case worker leaves waiting at its render worker before it renders the next one itself
+ * (overflowingRenderer). Below the cases at once, so that it is reached when the render worker falls behind for
  * good (every document: a letter and an officer's report with a chart per case) rather than for a moment (a
  * thousand letters: 4-19 of 592 rendered by the case worker at 12, 16-33 at 8).
  */
-export const PDF_BACKLOG = 12;
+export const RENDER_BACKLOG = 12;
 
 export type ToWorker = { readonly type: 'case'; readonly key: string; readonly ref: CaseRef } | { readonly type: 'stop' };
 

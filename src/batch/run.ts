@@ -21,7 +21,7 @@ import { loadDomain } from '../domain/registry.js';
 import { createProgress } from './progress.js';
 import { settleSettings } from './settings.js';
 import { planThreads, type ThreadPlan } from './plan.js';
-import { casesAtOnce, type FromWorker, type PdfWorkerSetup, type ToWorker, type WorkerSetup } from './protocol.js';
+import { casesAtOnce, type FromWorker, type RenderWorkerSetup, type ToWorker, type WorkerSetup } from './protocol.js';
 
 export interface BatchOptions {
   readonly domain: string;
@@ -49,14 +49,14 @@ export interface BatchSummary {
 
 export const SUMMARY_FILE = 'summary.csv';
 const WORKER = packagePath('dist', 'src', 'batch', 'worker.js');
-const PDF_WORKER = packagePath('dist', 'src', 'batch', 'pdf-worker.js');
+const RENDER_WORKER = packagePath('dist', 'src', 'batch', 'render-worker.js');
 
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   if (!fs.existsSync(WORKER)) fail(`${WORKER} is missing: run npm run build`);
   const cases = listCases(options.cases);
   const journal = openJournal(options.outDir);
   // The default profile is named, so that a batch begun without --profile may be finished with it spelled out.
-  const { defaultProfile, pdfShare } = await loadDomain(options.domain);
+  const { defaultProfile, renderShare } = await loadDomain(options.domain);
   settleSettings(options.outDir, { domain: options.domain, profile: options.profile ?? defaultProfile, documents: options.documents ?? null, locale: options.locale, formats: [...options.formats].sort(), audit: options.audit ? path.resolve(options.audit.log) : null }, { profile: defaultProfile });
   const log = options.audit ? openLogWriter(options.audit.log, { repair: true, trust: options.audit.trust }) : null;
   if (log && log.repairedBytes > 0) process.stderr.write(`batch: ${options.audit!.log}: removed an incomplete last line (${log.repairedBytes} bytes) left by an interrupted run\n`);
@@ -148,7 +148,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     journalSigned();
   };
   try {
-    const plan = planThreads(Math.max(1, Math.min(options.workers, todo.length)), pdfShare, options.formats);
+    const plan = planThreads(Math.max(1, Math.min(options.workers, todo.length)), renderShare, options.formats);
     await runWorkers(todo, plan, { domain: options.domain, profile: options.profile, documents: options.documents, outDir: path.resolve(options.outDir), locale: options.locale, formats: options.formats }, onResults, interrupt.signal);
     sign();
   } catch (e) {
@@ -180,7 +180,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
 const COMMIT_WINDOW_MS = 10;
 
 /** Cases each worker holds: those it works on and one waiting, so it never idles while this thread commits. */
-const casesInFlight = (hasPdfWorker: boolean) => casesAtOnce(hasPdfWorker) + 1;
+const casesInFlight = (hasRenderWorker: boolean) => casesAtOnce(hasRenderWorker) + 1;
 
 /**
  * Keeps every worker supplied with cases until none is left and hands the results to `onResults` in groups
@@ -194,7 +194,7 @@ function runWorkers(todo: readonly BatchCase[], plan: ThreadPlan, setup: WorkerS
     let stopped = false;
     const workers: Worker[] = [];
     const count = plan.caseWorkers;
-    const inFlight = casesInFlight(plan.pdfWorkers > 0);
+    const inFlight = casesInFlight(plan.renderWorkers > 0);
     let running = 0;
     let feeding = true;
     let onAllExited: (() => void) | null = null;
@@ -241,7 +241,7 @@ function runWorkers(todo: readonly BatchCase[], plan: ThreadPlan, setup: WorkerS
         resolve();
       }
     };
-    const threads = plan.caseWorkers + plan.pdfWorkers;
+    const threads = plan.caseWorkers + plan.renderWorkers;
     const resourceLimits = { maxOldGenerationSizeMb: Math.max(1024, Math.floor(os.totalmem() / 1024 / 1024 / (2 * threads))) };
     const failedThread = (e: unknown) => {
       if (!stopped) {
@@ -256,24 +256,24 @@ function runWorkers(todo: readonly BatchCase[], plan: ThreadPlan, setup: WorkerS
       });
       w.on('error', failedThread);
     };
-    // A PDF worker needs no stop: it ends when the case workers it serves close their ports.
-    const pdfPorts = Array.from({ length: plan.caseWorkers }, (): MessagePort | undefined => undefined);
-    for (let k = 0; k < plan.pdfWorkers; k++) {
+    // A render worker needs no stop: it ends when the case workers it serves close their ports.
+    const renderPorts = Array.from({ length: plan.caseWorkers }, (): MessagePort | undefined => undefined);
+    for (let k = 0; k < plan.renderWorkers; k++) {
       const ports: MessagePort[] = [];
       for (let i = 0; i < plan.caseWorkers; i++) {
-        if (plan.pdfWorkerOf(i) !== k) continue;
+        if (plan.renderWorkerOf(i) !== k) continue;
         const channel = new MessageChannel();
-        pdfPorts[i] = channel.port1;
+        renderPorts[i] = channel.port1;
         ports.push(channel.port2);
       }
-      const w = new Worker(PDF_WORKER, { workerData: { locale: setup.locale, ports } satisfies PdfWorkerSetup, transferList: ports, resourceLimits });
+      const w = new Worker(RENDER_WORKER, { workerData: { locale: setup.locale, ports } satisfies RenderWorkerSetup, transferList: ports, resourceLimits });
       started(w);
       w.on('message', (m: FromWorker) => m.type === 'fatal' && failedThread(new UserError(m.error)));
     }
     for (let i = 0; i < count; i++) {
-      const pdfPort = pdfPorts[i];
+      const renderPort = renderPorts[i];
       // One onnxruntime thread per worker: the workers are the parallelism (see threadOptions).
-      const w = new Worker(WORKER, { workerData: { ...setup, pdfPort } satisfies WorkerSetup, transferList: pdfPort ? [pdfPort] : [], env: { ...process.env, LRP_REPORT_THREADS: '1' }, resourceLimits });
+      const w = new Worker(WORKER, { workerData: { ...setup, renderPort } satisfies WorkerSetup, transferList: renderPort ? [renderPort] : [], env: { ...process.env, LRP_REPORT_THREADS: '1' }, resourceLimits });
       workers.push(w);
       started(w);
       w.on('message', (m: FromWorker) => {

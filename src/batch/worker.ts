@@ -4,9 +4,9 @@ import { UserError } from '../errors.js';
 import type { DomainSession } from '../domain/plugin.js';
 import { loadDomain } from '../domain/registry.js';
 import { reportCase } from '../domain/run.js';
-import { overflowingPdfRenderer, pdfRendererOver } from './pdf-channel.js';
-import { renderPdfHere } from '../report/render.js';
-import { casesAtOnce, PDF_BACKLOG, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.js';
+import { overflowingRenderer, rendererOver } from './render-channel.js';
+import { renderHere } from '../report/render.js';
+import { casesAtOnce, RENDER_BACKLOG, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
@@ -26,13 +26,13 @@ function oneAtATime<A extends unknown[], R>(f: (...args: A) => Promise<R>): (...
 try {
   const opened = await (await loadDomain(setup.domain)).open({ profile: setup.profile, documents: setup.documents, locales: [setup.locale] });
   // One assessment at a time (a dermatology case holds its image tensors while it is assessed); the cases waiting
-  // for their PDFs hold only their documents.
+  // for their documents to be rendered hold only their markup.
   const session: DomainSession = { assessCase: oneAtATime((ref) => opened.assessCase(ref)), close: () => opened.close() };
-  const pdf = setup.pdfPort && overflowingPdfRenderer(pdfRendererOver(setup.pdfPort), renderPdfHere, PDF_BACKLOG);
-  const limit = casesAtOnce(pdf !== undefined);
+  const renderer = setup.renderPort && overflowingRenderer(rendererOver(setup.renderPort), renderHere, RENDER_BACKLOG);
+  const limit = casesAtOnce(renderer !== undefined);
   const handle = async (m: ToWorker & { type: 'case' }) => {
     try {
-      const { outcome, files, record } = await reportCase(session, m.ref, { domain: setup.domain, outDir: setup.outDir, formats: setup.formats, locale: setup.locale, pdf });
+      const { outcome, files, record } = await reportCase(session, m.ref, { domain: setup.domain, outDir: setup.outDir, formats: setup.formats, locale: setup.locale, renderer });
       send({ type: 'done', key: m.key, caseId: outcome.caseId, status: outcome.status, decision: record.output.decision, probability: record.output.probability, notes: outcome.notes, files, record });
     } catch (e) {
       send({ type: 'failed', key: m.key, error: message(e) });
@@ -45,7 +45,7 @@ try {
   let stopping = false;
   const close = async () => {
     await session.close();
-    setup.pdfPort?.close();
+    setup.renderPort?.close();
     port.close();
   };
   const pump = () => {
@@ -71,6 +71,6 @@ try {
   });
   send({ type: 'ready' });
 } catch (e) {
-  setup.pdfPort?.close();
+  setup.renderPort?.close();
   send({ type: 'fatal', error: message(e) });
 }

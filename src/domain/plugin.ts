@@ -70,9 +70,9 @@ export interface DomainPlugin {
   /** The documents it can produce (`DomainDocument.name`), in the order it produces them. */
   readonly documents: readonly string[];
   /**
-   * About what share of a case's work is rendering its PDFs (0–1, measured: BENCHMARKS.md). A batch gives that
-   * share of its threads to rendering PDFs (src/batch/plan.ts).
+   * About what share of a case's work is rendering its documents (markup to HTML and PDF; 0–1, measured:
+   * BENCHMARKS.md). A batch that writes PDFs gives that share of its threads to rendering (src/batch/plan.ts).
    */
-  readonly pdfShare: number;
+  readonly renderShare: number;
   open(options: DomainSessionOptions): Promise<DomainSession>;
 }

@@ -12,7 +12,7 @@ import type { AuditRecord } from '../audit/record.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { packagePath } from '../paths.js';
 import type { ReportFormat } from '../report/formats.js';
-import { renderReport, type PdfRenderer } from '../report/render.js';
+import { renderReport, type DocumentRenderer } from '../report/render.js';
 import type { CaseRef, DomainOutcome, DomainSession } from './plugin.js';
 
 export interface CaseReportOptions {
@@ -22,8 +22,8 @@ export interface CaseReportOptions {
   readonly locale: string;
   /** Called with the complete record before any file is written: throwing writes nothing. */
   readonly admit?: (record: AuditRecord) => void;
-  /** Who renders the PDFs (default: this thread; a batch worker hands them to a PDF worker). */
-  readonly pdf?: PdfRenderer;
+  /** Who turns the documents' markup into HTML and PDF (default: this thread; a batch worker may hand them to a render worker). */
+  readonly renderer?: DocumentRenderer;
 }
 
 export interface CaseReport {
@@ -46,7 +46,7 @@ export async function reportCase(session: DomainSession, ref: CaseRef, options: 
   };
   const outputs: { file: string; data: string | Uint8Array; name: string; format: ReportFormat }[] = [];
   for (const doc of outcome.documents) {
-    const rendered = await renderReport({ domain: options.domain, template: doc.template, locale: options.locale, context: doc.context, assets: doc.assets, formats: options.formats, date: outcome.decisionTime, attachments: [attachment], pdf: options.pdf });
+    const rendered = await renderReport({ domain: options.domain, template: doc.template, locale: options.locale, context: doc.context, assets: doc.assets, formats: options.formats, date: outcome.decisionTime, attachments: [attachment], renderer: options.renderer });
     const base = path.join(options.outDir, `${outcome.caseId}.${doc.name}${options.locale === 'en' ? '' : `.${options.locale}`}`);
     if (rendered.pdf) outputs.push({ file: `${base}.pdf`, data: rendered.pdf, name: doc.name, format: 'pdf' });
     if (rendered.html) outputs.push({ file: `${base}.html`, data: rendered.html, name: doc.name, format: 'html' });

@@ -2,8 +2,8 @@
  * Batch runs as operations use them: a loan book of 520 applicants killed (SIGKILL) at random moments several
  * times, then re-run: every case reported exactly once, every listed file present, and an audit log that
  * verifies with one record per case. A folder batch with a bad case records the failure and goes on. Two
- * workers render PDF and HTML, so one of them is a PDF worker (src/batch/plan.ts): kills and Ctrl-C land while
- * PDFs are on their way between threads.
+ * workers render PDF and HTML, so one of them is a render worker (src/batch/plan.ts): kills and Ctrl-C land while
+ * documents are on their way between threads.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';

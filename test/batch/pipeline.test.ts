@@ -1,7 +1,7 @@
 /**
- * A batch whose PDFs are rendered by a PDF worker (two threads: one for cases, one for PDFs; src/batch/plan.ts)
- * makes the same documents and records, byte for byte, as one worker rendering its own (the reference: the path
- * `lrp-report report` takes too).
+ * A batch whose documents are rendered by a render worker (two threads: one for cases, one for HTML and PDF;
+ * src/batch/plan.ts) makes the same documents and records, byte for byte, as one worker rendering its own (the
+ * reference: the path `lrp-report report` takes too).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,7 +14,7 @@ import { packagePath } from '../../src/paths.js';
 const CLI = packagePath('dist', 'src', 'cli', 'main.js');
 const APPLICANTS = 60;
 
-describe('batch with a PDF worker', () => {
+describe('batch with a render worker', () => {
   it('writes the same letters, officer reports (with their charts) and audit records as one worker alone', () => {
     const dir = tempDir('batch-pipeline-');
     const [header, ...rows] = fs.readFileSync(packagePath('models', 'credit', 'data', 'german_credit_tidy.csv'), 'utf8').trim().split('\n');

@@ -271,8 +271,8 @@ describe('dispatch', () => {
     // What the main thread loads before it starts the workers; each of these took it a few hundred milliseconds.
     const light = packagesLoadedBy([dist('src', 'cli', 'batch.js'), dist('src', 'cli', 'audit.js'), dist('domains', 'credit', 'plugin.js'), dist('domains', 'dermatology', 'plugin.js')]);
     for (const p of heavy) expect(light, p).not.toContain(p);
-    // A case worker whose PDFs a PDF worker renders loads no PDF writer (each thread compiles only its half).
-    const caseWorker = packagesLoadedBy([dist('src', 'batch', 'pdf-channel.js'), dist('src', 'domain', 'run.js'), dist('domains', 'credit', 'session.js')]);
+    // A case worker whose documents a render worker renders loads no PDF writer (each thread compiles only its half).
+    const caseWorker = packagesLoadedBy([dist('src', 'batch', 'render-channel.js'), dist('src', 'domain', 'run.js'), dist('domains', 'credit', 'session.js')]);
     expect(caseWorker).not.toContain('pdfkit');
     // The probe sees them where they are loaded (so their absence above means something): rendering a case and
     // its PDF, and opening the domains' sessions.
