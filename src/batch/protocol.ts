@@ -21,22 +21,13 @@ export interface RenderWorkerSetup {
   readonly ports: readonly MessagePort[];
 }
 
-/**
- * Cases a worker handles at once. Rendering its own documents, it takes them one after another. With a render worker,
- * it assesses the next cases (one at a time) while earlier ones wait for their documents: enough of them that neither
- * thread waits for the other (4 left both about 20 % idle; 12 and more, under 10 %).
- */
-export const casesAtOnce = (hasRenderWorker: boolean): number => (hasRenderWorker ? 16 : 1);
+export interface CaseMessage {
+  readonly type: 'case';
+  readonly key: string;
+  readonly ref: CaseRef;
+}
 
-/**
- * Documents a case worker leaves waiting at its render worker before it renders the next one itself
- * (overflowingRenderer). Below the cases at once, so that it is reached when the render worker falls behind for
- * good (every document: a letter and an officer's report with a chart per case) rather than for a moment (a
- * thousand letters: 4-19 of 592 rendered by the case worker at 12, 16-33 at 8).
- */
-export const RENDER_BACKLOG = 12;
-
-export type ToWorker = { readonly type: 'case'; readonly key: string; readonly ref: CaseRef } | { readonly type: 'stop' };
+export type ToWorker = CaseMessage | { readonly type: 'stop' };
 
 export interface CaseDone {
   readonly type: 'done';

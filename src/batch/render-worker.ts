@@ -4,21 +4,20 @@
  * and paragraph caches fill, once per half instead of once per worker (BENCHMARKS.md, tenth session). It ends when
  * all its case workers have closed their ports.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { UserError } from '../errors.js';
+import { workerData } from 'node:worker_threads';
 import { parsedFontsFor } from '../report/fonts.js';
 // Loaded now, while the case workers open their sessions, rather than on the first job (renderHere imports it).
 import '../report/pdf.js';
 import { renderHere } from '../report/render.js';
+import type { RenderWorkerSetup } from './protocol.js';
 import { serveRendering } from './render-channel.js';
-import type { FromWorker, RenderWorkerSetup } from './protocol.js';
 
 const setup = workerData as RenderWorkerSetup;
+for (const port of setup.ports) serveRendering(port, renderHere);
+// The fonts parsed now too, for the same reason. The batch checked that their files exist; a font that cannot be
+// parsed fails each document that needs it, with the same message as in a worker that renders its own.
 try {
-  // A missing font fails the batch at once, as a case worker's session would, not each case.
   parsedFontsFor(setup.locale);
-  for (const port of setup.ports) serveRendering(port, renderHere);
-} catch (e) {
-  for (const port of setup.ports) port.close();
-  parentPort!.postMessage({ type: 'fatal', error: e instanceof UserError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}` } satisfies FromWorker);
+} catch {
+  // Reported by each job instead.
 }

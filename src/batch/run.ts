@@ -14,14 +14,15 @@ import fs from 'node:fs';
 import { fail, Interrupted, UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { packagePath } from '../paths.js';
+import { fontsFor } from '../report/font-files.js';
 import type { ReportFormat } from '../report/formats.js';
 import { listCases, type BatchCase } from './cases.js';
 import { openJournal, type JournalEntry } from './journal.js';
 import { loadDomain } from '../domain/registry.js';
 import { createProgress } from './progress.js';
 import { settleSettings } from './settings.js';
-import { planThreads, type ThreadPlan } from './plan.js';
-import { casesAtOnce, type FromWorker, type RenderWorkerSetup, type ToWorker, type WorkerSetup } from './protocol.js';
+import { casesAtOnce, planThreads, type ThreadPlan } from './plan.js';
+import type { FromWorker, RenderWorkerSetup, ToWorker, WorkerSetup } from './protocol.js';
 
 export interface BatchOptions {
   readonly domain: string;
@@ -52,7 +53,9 @@ const WORKER = packagePath('dist', 'src', 'batch', 'worker.js');
 const RENDER_WORKER = packagePath('dist', 'src', 'batch', 'render-worker.js');
 
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
-  if (!fs.existsSync(WORKER)) fail(`${WORKER} is missing: run npm run build`);
+  for (const built of [WORKER, RENDER_WORKER]) if (!fs.existsSync(built)) fail(`${built} is missing: run npm run build`);
+  // A missing font fails the batch before any case, whichever thread would render the PDFs.
+  if (options.formats.includes('pdf')) fontsFor(options.locale);
   const cases = listCases(options.cases);
   const journal = openJournal(options.outDir);
   // The default profile is named, so that a batch begun without --profile may be finished with it spelled out.
@@ -130,7 +133,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     progress.update(finished, failed);
   };
 
-  // Ctrl-C: each worker finishes the case it is on and stops; what they finished is committed and signed, so the
+  // Ctrl-C: each worker finishes the cases it is assessing or rendering and stops; what they finished is committed and signed, so the
   // log verifies at once. The user is told how to finish; the exit code is the shell's for an interrupt (main.ts).
   // Not process.exit at once: exiting (or terminating a worker) while a worker is inside an onnxruntime run aborts
   // the process in onnxruntime's native code ("terminate called after throwing an instance of 'Napi::Error'").
@@ -149,6 +152,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   };
   try {
     const plan = planThreads(Math.max(1, Math.min(options.workers, todo.length)), renderShare, options.formats);
+    if (plan.renderWorkers > 0) process.stderr.write(`batch: ${plan.caseWorkers} thread${plan.caseWorkers === 1 ? '' : 's'} for cases, ${plan.renderWorkers} rendering their documents\n`);
     await runWorkers(todo, plan, { domain: options.domain, profile: options.profile, documents: options.documents, outDir: path.resolve(options.outDir), locale: options.locale, formats: options.formats }, onResults, interrupt.signal);
     sign();
   } catch (e) {
@@ -184,7 +188,7 @@ const casesInFlight = (hasRenderWorker: boolean) => casesAtOnce(hasRenderWorker)
 
 /**
  * Keeps every worker supplied with cases until none is left and hands the results to `onResults` in groups
- * (those that arrived while the last group was being committed); resolves when every result is committed.
+ * (COMMIT_WINDOW_MS); resolves when every result is committed.
  */
 function runWorkers(todo: readonly BatchCase[], plan: ThreadPlan, setup: WorkerSetup, onResults: (results: readonly (FromWorker & { type: 'done' | 'failed' })[]) => void, interrupt: AbortSignal): Promise<void> {
   if (todo.length === 0) return Promise.resolve();
@@ -244,10 +248,12 @@ function runWorkers(todo: readonly BatchCase[], plan: ThreadPlan, setup: WorkerS
     const threads = plan.caseWorkers + plan.renderWorkers;
     const resourceLimits = { maxOldGenerationSizeMb: Math.max(1024, Math.floor(os.totalmem() / 1024 / 1024 / (2 * threads))) };
     const failedThread = (e: unknown) => {
-      if (!stopped) {
-        stopAll();
-        reject(e);
-      }
+      if (stopped) return;
+      // What finished before is committed (its files are written), as after Ctrl-C.
+      commit();
+      if (stopped) return;
+      stopAll();
+      reject(e);
     };
     const started = (w: Worker) => {
       running++;
@@ -268,7 +274,6 @@ function runWorkers(todo: readonly BatchCase[], plan: ThreadPlan, setup: WorkerS
       }
       const w = new Worker(RENDER_WORKER, { workerData: { locale: setup.locale, ports } satisfies RenderWorkerSetup, transferList: ports, resourceLimits });
       started(w);
-      w.on('message', (m: FromWorker) => m.type === 'fatal' && failedThread(new UserError(m.error)));
     }
     for (let i = 0; i < count; i++) {
       const renderPort = renderPorts[i];

@@ -17,7 +17,8 @@ export const details = `  --cases      a folder of case files (.yaml, .yml, .jso
                --checkpoint-every records (default 100); make a key with: lrp-report audit keygen
   --audit-earlier-key  the public key of a signing key since rotated, when the log's last checkpoint is signed
                with it (a log is extended only from a checkpoint that verifies)
-  --workers    worker threads (default 2); --documents: which documents (default all), e.g. adverse-action-letter`;
+  --workers    worker threads (default 2); with PDFs, credit gives half of them to rendering documents for the others
+  --documents  which documents (default all), e.g. adverse-action-letter`;
 
 /** Finished, but some cases failed: they are in the summary with their error. */
 export const EXIT_SOME_FAILED = 4;

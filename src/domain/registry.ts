@@ -28,7 +28,8 @@ export async function loadDomain(name: string): Promise<DomainPlugin> {
   if (!file) fail(`--domain: unknown domain "${name}" (available: ${availableDomains().join(', ')})`);
   const module = (await import(pathToFileURL(file).href)) as { plugin?: DomainPlugin };
   if (!module.plugin) throw new Error(`${file} does not export "plugin"`);
-  const { defaultProfile, profiles } = module.plugin;
+  const { defaultProfile, profiles, renderShare } = module.plugin;
+  if (!(typeof renderShare === 'number' && renderShare >= 0 && renderShare <= 1)) throw new Error(`${file}: renderShare must be a number from 0 to 1 (the share of a case's work that is rendering its documents)`);
   if (defaultProfile !== null && !profiles.includes(defaultProfile)) throw new Error(`${file}: defaultProfile "${defaultProfile}" is not one of its profiles (${profiles.join(', ')})`);
   return module.plugin;
 }

@@ -9,6 +9,8 @@ import { fail, systemReason } from '../errors.js';
 export function writeFileAtomic(file: string, data: Uint8Array | string, mode?: number): void {
   const dir = path.dirname(path.resolve(file));
   // Unique across processes, worker threads (they share the pid) and calls in the same millisecond.
+  // The UUID's first 12 hex digits (and a dash) are random: randomUUID draws from a cache of entropy (randomBytes
+  // per call cost 26 us).
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${threadId}.${randomUUID().slice(0, 13)}.tmp`);
   try {
     fs.mkdirSync(dir, { recursive: true });

@@ -1,28 +1,12 @@
 /**
- * The fonts a locale's PDF embeds (templates/fonts.yaml); a missing font names the Debian package to install.
- * Fonts are parsed once per process: parsing (and decoding the OpenType layout tables) anew for every document
- * was most of a letter's rendering time.
+ * The fonts a locale's PDF embeds (font-files.ts), parsed. Fonts are parsed once per process: parsing (and decoding
+ * the OpenType layout tables) anew for every document was most of a letter's rendering time.
  */
 import fs from 'node:fs';
 import * as fontkit from 'fontkit';
-import { fail } from '../errors.js';
-import { readYamlFile } from '../io/yaml.js';
-import { packagePath } from '../paths.js';
+import { fontsFor, type FontFace, type FontStyle } from './font-files.js';
 
-export interface FontFace {
-  readonly file: string;
-  /** PostScript name of the face inside a .ttc collection. */
-  readonly face?: string;
-}
-
-export type FontStyle = 'regular' | 'bold' | 'italic';
-export type FontSet = Readonly<Record<FontStyle, FontFace>>;
 export type ParsedFontSet = Readonly<Record<FontStyle, fontkit.Font>>;
-
-interface FontConfig {
-  readonly default: FontSet & { readonly package: string };
-  readonly locales: Readonly<Record<string, FontSet & { readonly package: string }>>;
-}
 
 const parsed = new Map<string, ParsedFontSet>();
 
@@ -118,15 +102,4 @@ export function shapingWords(text: string): string[] {
 /** Distance between baselines at a size, line gap included: pdfkit's `currentLineHeight(true)`. */
 export function lineHeight(font: fontkit.Font, size: number): number {
   return ((font.ascent + font.lineGap - font.descent) / font.unitsPerEm) * size;
-}
-
-export function fontsFor(locale: string): FontSet {
-  const config = readYamlFile(packagePath('templates', 'fonts.yaml'), 'font config') as FontConfig;
-  const chosen = config.locales[locale] ?? config.default;
-  for (const style of ['regular', 'bold', 'italic'] as const) {
-    const font = chosen[style];
-    if (!font || typeof font.file !== 'string') fail(`templates/fonts.yaml: no ${style} font for locale ${locale}`);
-    if (!fs.existsSync(font.file)) fail(`font ${font.file} for locale ${locale} is missing: install the Debian package ${chosen.package}`);
-  }
-  return { regular: chosen.regular, bold: chosen.bold, italic: chosen.italic };
 }

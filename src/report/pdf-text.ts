@@ -12,7 +12,8 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import type * as fontkit from 'fontkit';
-import { shapingWords, type FontStyle, type ParsedFontSet } from './fonts.js';
+import type { FontStyle } from './font-files.js';
+import { shapingWords, type ParsedFontSet } from './fonts.js';
 
 type Doc = PDFKit.PDFDocument;
 

@@ -1,9 +1,9 @@
 /**
  * Batch runs as operations use them: a loan book of 520 applicants killed (SIGKILL) at random moments several
  * times, then re-run: every case reported exactly once, every listed file present, and an audit log that
- * verifies with one record per case. A folder batch with a bad case records the failure and goes on. Two
- * workers render PDF and HTML, so one of them is a render worker (src/batch/plan.ts): kills and Ctrl-C land while
- * documents are on their way between threads.
+ * verifies with one record per case. A folder batch with a bad case records the failure and goes on. Three
+ * threads write PDF and HTML: two case workers commit side by side and one render worker renders for both
+ * (src/batch/plan.ts), so kills and Ctrl-C land while documents are on their way between threads.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,7 +28,7 @@ function loanBook(file: string): void {
 }
 
 function batchArgs(dir: string): string[] {
-  return [CLI, 'batch', '--domain', 'credit', '--cases', path.join(dir, 'book.csv'), '--out', path.join(dir, 'out'), '--format', 'pdf,html', '--workers', '2',
+  return [CLI, 'batch', '--domain', 'credit', '--cases', path.join(dir, 'book.csv'), '--out', path.join(dir, 'out'), '--format', 'pdf,html', '--workers', '3',
     '--audit', path.join(dir, 'audit.log'), '--audit-key', path.join(dir, 'keys', 'audit-signing.key.pem'), '--checkpoint-every', '50'];
 }
 

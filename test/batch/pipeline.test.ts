@@ -25,6 +25,8 @@ describe('batch with a render worker', () => {
       const log = path.join(dir, `audit-${workers}.log`);
       const r = spawnSync(process.execPath, [CLI, 'batch', '--domain', 'credit', '--cases', path.join(dir, 'book.csv'), '--out', out, '--format', 'pdf,html', '--workers', String(workers), '--audit', log, '--audit-key', path.join(dir, 'keys', 'audit-signing.key.pem')], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
+      // Two threads: one for cases, one rendering; one: no render worker.
+      expect(r.stderr.includes('batch: 1 thread for cases, 1 rendering their documents')).toBe(workers === 2);
       return { out, records: new Map(logRecords(log).map((rec) => [rec.record_id, rec])) };
     };
     const alone = run(1);

@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
-import { advanceWidth, fontsFor, lineHeight, parsedFontsFor, type FontStyle } from '../../src/report/fonts.js';
+import { fontsFor, type FontStyle } from '../../src/report/font-files.js';
+import { advanceWidth, lineHeight, parsedFontsFor } from '../../src/report/fonts.js';
 import { layoutLines, type FaceRun, type Line } from '../../src/report/line-layout.js';
 import { rng } from '../helpers/random.js';
 

@@ -12,7 +12,8 @@ import PDFDocument from 'pdfkit';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp.js';
-import { fontsFor, parsedFontsFor, type FontStyle } from '../../src/report/fonts.js';
+import { fontsFor, type FontStyle } from '../../src/report/font-files.js';
+import { parsedFontsFor } from '../../src/report/fonts.js';
 import { createPdfText, type LineAnchor } from '../../src/report/pdf-text.js';
 
 interface Sample {
