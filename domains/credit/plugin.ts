@@ -19,5 +19,6 @@ export const plugin: DomainPlugin = {
   // Rendering a letter (markup to HTML and PDF) is about half of its case's work (V8 profile of a one-worker batch of
   // 1000 applicants: the PDF 41 %, the markup and HTML 5 %).
   renderShare: 0.5,
+  csvCases: true,
   open: async (options: DomainSessionOptions) => (await import('./session.js')).openCreditSession(options),
 };

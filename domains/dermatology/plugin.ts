@@ -14,5 +14,7 @@ export const plugin: DomainPlugin = {
   // Rendering a case report is about 7 % of its case's work (V8 profile of a one-worker batch of 60 cases: the PDF
   // 6.8 %): the lesion models and imaging are the rest, so a batch of a few workers keeps them all on cases.
   renderShare: 0.07,
+  // A case is an image with its metadata: case files only.
+  csvCases: false,
   open: async () => (await import('./session.js')).openDermatologySession(),
 };

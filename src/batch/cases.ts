@@ -23,7 +23,8 @@ const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).
 
 const CASE_FILE = /\.(ya?ml|json)$/i;
 
-export function listCases(source: string): BatchCase[] {
+/** `domain` names the domain in errors; `csv`: whether its cases may be the rows of a CSV file (DomainPlugin.csvCases). */
+export function listCases(source: string, { domain, csv }: { readonly domain: string; readonly csv: boolean }): BatchCase[] {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(source);
@@ -39,6 +40,7 @@ export function listCases(source: string): BatchCase[] {
     });
   }
   if (/\.csv$/i.test(source)) {
+    if (!csv) fail(`--cases: ${source} is a CSV file; ${domain} cases are case files (.yaml, .yml, .json) in a folder`);
     const records = csvRecords(readUtf8File(source, 'cases'), source);
     if (records.length === 0) fail(`--cases: ${source} has a header but no data rows`);
     const base = path.basename(source);

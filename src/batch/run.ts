@@ -56,10 +56,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   for (const built of [WORKER, RENDER_WORKER]) if (!fs.existsSync(built)) fail(`${built} is missing: run npm run build`);
   // A missing font fails the batch before any case, whichever thread would render the PDFs.
   if (options.formats.includes('pdf')) fontsFor(options.locale);
-  const cases = listCases(options.cases);
+  const { defaultProfile, renderShare, csvCases } = await loadDomain(options.domain);
+  const cases = listCases(options.cases, { domain: options.domain, csv: csvCases });
   const journal = openJournal(options.outDir);
   // The default profile is named, so that a batch begun without --profile may be finished with it spelled out.
-  const { defaultProfile, renderShare } = await loadDomain(options.domain);
   settleSettings(options.outDir, { domain: options.domain, profile: options.profile ?? defaultProfile, documents: options.documents ?? null, locale: options.locale, formats: [...options.formats].sort(), audit: options.audit ? path.resolve(options.audit.log) : null }, { profile: defaultProfile });
   const log = options.audit ? openLogWriter(options.audit.log, { repair: true, trust: options.audit.trust }) : null;
   if (log && log.repairedBytes > 0) process.stderr.write(`batch: ${options.audit!.log}: removed an incomplete last line (${log.repairedBytes} bytes) left by an interrupted run\n`);

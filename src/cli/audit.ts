@@ -269,14 +269,18 @@ async function replay(argv: string[]): Promise<number> {
   const key = (r: Pick<AuditRecord, 'domain' | 'profile' | 'case_id' | 'decision_time'>) => `${r.domain}|${r.profile ?? ''}|${r.case_id}|${r.decision_time}`;
   const recorded = new Map(records.map((r) => [key(r), r]));
   const sessions: { domain: string; session: DomainSession }[] = [];
+  let csvCases = false;
   for (const pair of new Set(records.map((r) => `${r.domain}|${r.profile ?? ''}`))) {
     const [domain, profile] = pair.split('|');
-    sessions.push({ domain, session: await (await loadDomain(domain)).open({ profile: profile || undefined }) });
+    const plugin = await loadDomain(domain);
+    csvCases ||= plugin.csvCases;
+    sessions.push({ domain, session: await plugin.open({ profile: profile || undefined }) });
   }
   let drift = 0, same = 0, unrecorded = 0, failed = 0;
   const seen = new Set<string>();
   try {
-    for (const c of listCases(required(values.cases, 'cases', 'audit replay'))) {
+    const domains = [...new Set(sessions.map((s) => s.domain))].join(' and ');
+    for (const c of listCases(required(values.cases, 'cases', 'audit replay'), { domain: domains, csv: csvCases })) {
       const errors: string[] = [];
       let matched = false;
       for (const { session } of sessions) {

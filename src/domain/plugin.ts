@@ -74,5 +74,7 @@ export interface DomainPlugin {
    * BENCHMARKS.md). A batch that writes PDFs gives that share of its threads to rendering (src/batch/plan.ts).
    */
   readonly renderShare: number;
+  /** Whether a batch may take its cases as the rows of one CSV file (a loan book), besides a folder of case files. */
+  readonly csvCases: boolean;
   open(options: DomainSessionOptions): Promise<DomainSession>;
 }

@@ -148,6 +148,16 @@ describe('batch', () => {
     expect(summary.find((s) => s.case === 'app-1001-refused.yaml')!.notes).toBe('');
   }, 120_000);
 
+  it('refuses a loan book for a domain whose cases are case files, in one line, before writing anything', () => {
+    const dir = tempDir('batch-csv-');
+    loanBook(path.join(dir, 'book.csv'));
+    const r = spawnSync(process.execPath, [CLI, 'batch', '--domain', 'dermatology', '--cases', path.join(dir, 'book.csv'), '--out', path.join(dir, 'out')], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--cases: .*book\.csv is a CSV file; dermatology cases are case files \(\.yaml, \.yml, \.json\) in a folder/);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+  });
+
   it('a re-run runs failed cases again and refuses a case edited since it was reported', () => {
     const dir = tempDir('batch-rerun-');
     const cases = path.join(dir, 'cases');
