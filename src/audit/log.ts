@@ -263,36 +263,54 @@ function scanForAppend(logFile: string): AppendState {
   return { frontier, prev, renderings, head, unsigned, torn, signers };
 }
 
-/** What the scan needs of a line, skimmed or parsed. */
-type ScannedLine = { readonly digest: string; readonly prev: string; readonly lineDigest: string } & (
-  | { readonly kind: 'record'; readonly seq: number; readonly recordId: string; readonly recordDigest: string; readonly renderingKey: string }
+/** What a line's place in the log is judged on (nextLineProblem), whoever reads it: the writer's scan, verify. */
+type LinePlace = { readonly digest: string; readonly prev: string; readonly lineDigest: string } & (
+  | { readonly kind: 'record'; readonly seq: number; readonly recordId: string }
   | { readonly kind: 'checkpoint'; readonly checkpoint: Checkpoint }
 );
 
-/** Where a scan stands: what the next line must continue. */
+/** What the writer's scan needs of a line, skimmed or parsed: its place, and a record's leaf and documents. */
+type ScannedLine = (LinePlace & { readonly kind: 'checkpoint' }) | (LinePlace & { readonly kind: 'record'; readonly recordDigest: string; readonly renderingKey: string });
+
+/** Where a reading stands: what the next line must continue. */
 interface ScanPosition {
   readonly prev: string;
   readonly records: number;
-  readonly ids: ReadonlyMap<string, unknown>;
+  readonly ids: { has(recordId: string): boolean };
   readonly head: Checkpoint | undefined;
   readonly signers: readonly string[];
 }
 
 /** Why `line` cannot come next: its chain link or digest, a record's seq or id, a checkpoint's place; or null. */
-function nextLineProblem(line: ScannedLine, at: ScanPosition): string | null {
-  if (line.prev !== at.prev) return 'prev is not the digest of the line before (chain broken)';
+function nextLineProblem(line: LinePlace, at: ScanPosition): string | null {
+  return linkProblem(line, at.prev) ?? placeProblem(line, at);
+}
+
+/** Whether the line links to the one before and carries its own digest. */
+function linkProblem(line: LinePlace, prev: string): string | null {
+  if (line.prev !== prev) return 'prev is not the digest of the line before (chain broken)';
   if (line.digest !== line.lineDigest) return 'digest does not match the line';
+  return null;
+}
+
+/** A record's seq and id, a checkpoint's place (checkpointPlaceProblem). */
+function placeProblem(line: LinePlace, at: ScanPosition): string | null {
   if (line.kind === 'checkpoint') return checkpointPlaceProblem(line.checkpoint, at.records, at.head, at.signers);
   if (line.seq !== at.records) return `seq ${line.seq} where ${at.records} was due`;
   if (at.ids.has(line.recordId)) return `duplicate record id ${line.recordId}`;
   return null;
 }
 
-function lineOf({ line, lineDigest, recordDigest }: ParsedLine): ScannedLine {
+function placeOf({ line, lineDigest }: ParsedLine): LinePlace {
   const common = { digest: line.digest, prev: line.prev, lineDigest };
-  return line.type === 'checkpoint'
-    ? { ...common, kind: 'checkpoint', checkpoint: line.checkpoint }
-    : { ...common, kind: 'record', seq: line.seq, recordId: line.record.record_id, recordDigest: recordDigest!, renderingKey: renderingKey(line.record.rendered) };
+  return line.type === 'checkpoint' ? { ...common, kind: 'checkpoint', checkpoint: line.checkpoint } : { ...common, kind: 'record', seq: line.seq, recordId: line.record.record_id };
+}
+
+function lineOf(parsed: ParsedLine): ScannedLine {
+  const place = placeOf(parsed);
+  if (place.kind === 'checkpoint') return place;
+  const { record } = parsed.line as RecordLine;
+  return { ...place, recordDigest: parsed.recordDigest!, renderingKey: renderingKey(record.rendered) };
 }
 
 const RECORD_LINE_START = Buffer.from('{"digest":"');
@@ -513,7 +531,7 @@ function completesChain(logFile: string, torn: TornTail, state: AppendState, tru
   const { parsed } = parseLine(bytes);
   if (!parsed) return false;
   const position = { prev: state.prev, records: state.frontier.size(), ids: state.renderings, head: state.head?.checkpoint, signers: state.signers };
-  if (nextLineProblem(lineOf(parsed), position) !== null) return false;
+  if (nextLineProblem(placeOf(parsed), position) !== null) return false;
   const { line } = parsed;
   if (line.type === 'record') {
     try {
@@ -634,6 +652,7 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
   const leaves: Buffer[] = [];
   const cps: { line: number; checkpoint: Checkpoint }[] = [];
   const ids = new Set<string>();
+  const signers: string[] = [];
   let prev = ZERO_DIGEST;
   let problem: Problem | null = null;
   let lineCount = 0;
@@ -645,11 +664,7 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
     lineCount = i + 1;
     const at = (reason: string): Problem => ({ line: i + 1, seq: recordIds.length, reason });
     const { parsed, problem: malformed } = parseLine(bytes);
-    if (!parsed) problem = at(malformed);
-    else if (parsed.line.prev !== prev) problem = at('prev is not the digest of the line before (chain broken)');
-    else if (parsed.line.digest !== parsed.lineDigest) problem = at('digest does not match the line');
-    else if (parsed.line.type === 'record') problem = recordProblem(parsed.line, recordIds.length, ids, at);
-    else problem = checkpointLineProblem(parsed.line.checkpoint, recordIds.length, cps.at(-1)?.checkpoint, cps.map((c) => c.checkpoint.key_id), keys, at);
+    problem = parsed ? lineProblem(parsed, { prev, records: recordIds.length, ids, head: cps.at(-1)?.checkpoint, signers }, keys, at) : at(malformed);
     if (problem) {
       lastLineId = recordIdAt(bytes);
       return false;
@@ -663,6 +678,7 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
       lastLineId = { firstBadRecordId: line.record.record_id };
     } else {
       cps.push({ line: i + 1, checkpoint: line.checkpoint });
+      signers.push(line.checkpoint.key_id);
       lastLineId = {};
     }
     prev = line.digest;
@@ -721,23 +737,28 @@ export function verifyLog(logFile: string, publicKeys: KeyObject | readonly KeyO
   };
 }
 
-function recordProblem(line: RecordLine, seq: number, ids: ReadonlySet<string>, at: (reason: string) => Problem): Problem | null {
-  if (line.seq !== seq) return at(`seq ${line.seq} where ${seq} was due`);
+/**
+ * What verify finds wrong with a line in form: its place in the log (as a writer checks it), and what only verify
+ * checks: a record's schema, a checkpoint's signature. A checkpoint's own problems leave the records it signs unvouched.
+ */
+function lineProblem(parsed: ParsedLine, position: ScanPosition, keys: KeyRing, at: (reason: string) => Problem): Problem | null {
+  const place = placeOf(parsed);
+  const link = linkProblem(place, position.prev);
+  if (link) return at(link);
+  const { line } = parsed;
+  if (line.type === 'checkpoint') {
+    const wrong = checkpointProblem(line.checkpoint, keys) ?? placeProblem(place, position);
+    return wrong ? { ...at(wrong), seq: position.head?.size ?? 0 } : null;
+  }
+  const misplaced = placeProblem(place, position);
+  if (misplaced) return at(misplaced);
   try {
     validateRecord(line.record, 'record');
   } catch (e) {
     if (e instanceof UserError) return at(e.message);
     throw e;
   }
-  if (ids.has(line.record.record_id)) return at(`duplicate record id ${line.record.record_id}`);
   return null;
-}
-
-function checkpointLineProblem(checkpoint: Checkpoint, records: number, before: Checkpoint | undefined, signers: readonly string[], keys: KeyRing, at: (reason: string) => Problem): Problem | null {
-  const invalid = checkpointProblem(checkpoint, keys);
-  if (invalid) return { ...at(invalid), seq: before?.size ?? 0 };
-  const misplaced = checkpointPlaceProblem(checkpoint, records, before, signers);
-  return misplaced ? { ...at(misplaced), seq: before?.size ?? 0 } : null;
 }
 
 /**

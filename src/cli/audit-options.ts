@@ -15,6 +15,9 @@ export interface AuditTarget {
 /** Public keys from PEM files the user named (--key, --earlier-key, --audit-earlier-key). */
 export const readPublicKeys = (files: readonly string[]): KeyObject[] => files.map((f) => loadPublicKey(readFileOrFail(f, 'public key'), f));
 
+/** The keys a log signed with `key` may end with a checkpoint of: its own public key and those of keys rotated from. */
+export const trustedKeys = (key: KeyObject, earlierKeyFiles: readonly string[]): KeyObject[] => [createPublicKey(key), ...readPublicKeys(earlierKeyFiles)];
+
 /** The option of both commands: public keys of keys since rotated, whose checkpoints a log may end with. */
 export const EARLIER_KEY_OPTION = { 'audit-earlier-key': { type: 'string', multiple: true } } as const;
 
@@ -27,5 +30,5 @@ export function auditTarget(log: string | undefined, keyFile: string | undefined
   if (keyFile === undefined) fail('--audit LOG needs --audit-key KEY.pem (checkpoints are signed; create a key with: lrp-report audit keygen --out DIR)');
   if (fs.existsSync(log) && fs.statSync(log).isDirectory()) fail(`--audit: ${log} is a folder, not a log file`);
   const key = loadPrivateKey(readFileOrFail(keyFile, 'audit signing key'), keyFile);
-  return { log, key, trust: [createPublicKey(key), ...readPublicKeys(earlierKeyFiles)] };
+  return { log, key, trust: trustedKeys(key, earlierKeyFiles) };
 }

@@ -1,7 +1,7 @@
 /** `lrp-report audit keygen|verify|repair|prove|check-proof|check-document|export|replay`: the compliance side of the audit log. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { decisionRecord } from '../audit/build.js';
 import { canonicalize } from '../audit/canonical.js';
 import { checkpointProblem, type Checkpoint } from '../audit/checkpoint.js';
@@ -20,7 +20,7 @@ import { readFileOrFail } from '../io/read.js';
 import { readYamlFile } from '../io/yaml.js';
 import { packagePath } from '../paths.js';
 import { outputFolder, parse, required } from './args.js';
-import { readPublicKeys } from './audit-options.js';
+import { readPublicKeys, trustedKeys } from './audit-options.js';
 
 export const usage = `lrp-report audit keygen --out DIR
     lrp-report audit verify LOG --key PUB.pem [--key …] [--known KEPT.json]   (checkpoints kept earlier: a list, one, or a bundle.json)
@@ -139,7 +139,7 @@ async function seal(argv: string[]): Promise<number> {
   const keyFile = required(values.key, 'key', 'audit seal');
   const key = loadPrivateKey(readFileOrFail(keyFile, 'signing key'), keyFile);
   // A log signed before a key rotation verifies under the earlier public keys too.
-  const trust = [createPublicKey(key), ...readPublicKeys(values['earlier-key'] ?? [])];
+  const trust = trustedKeys(key, values['earlier-key'] ?? []);
   const check = verifyLog(log, trust, { unsignedTail: true });
   if (!check.ok) fail(`${log}: not sealed: the log does not verify (${check.reason})${/unknown key/.test(check.reason) ? '; if the log was signed with a key since rotated, give its public key with --earlier-key PUB.pem' : ''}`);
   const writer = openLogWriter(log, { trust });

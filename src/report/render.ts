@@ -47,6 +47,8 @@ export interface RenderedDocument {
 
 export type DocumentRenderer = (job: MarkupJob) => Promise<RenderedDocument>;
 
+let pdfModules: Promise<[typeof import('./pdf.js'), typeof import('./fonts.js')]> | undefined;
+
 /**
  * Renders in this thread. pdfkit, fontkit and the fonts are loaded on the first PDF: a thread that has its documents
  * rendered elsewhere never loads them.
@@ -55,7 +57,7 @@ export const renderHere: DocumentRenderer = async ({ markup, source, assets, for
   const document = parseReportDocument(markup, source);
   const html = formats.includes('html') ? renderHtml(document, assets) : undefined;
   if (!formats.includes('pdf')) return { html };
-  const [{ renderPdf }, { parsedFontsFor }] = await Promise.all([import('./pdf.js'), import('./fonts.js')]);
+  const [{ renderPdf }, { parsedFontsFor }] = await (pdfModules ??= Promise.all([import('./pdf.js'), import('./fonts.js')]));
   return { html, pdf: await renderPdf(document, assets, { fonts: parsedFontsFor(locale), date, attachments, pageLabel }) };
 };
 
