@@ -302,8 +302,8 @@ function placeProblem(line: LinePlace, at: ScanPosition): string | null {
 }
 
 function placeOf({ line, lineDigest }: ParsedLine): LinePlace {
-  const common = { digest: line.digest, prev: line.prev, lineDigest };
-  return line.type === 'checkpoint' ? { ...common, kind: 'checkpoint', checkpoint: line.checkpoint } : { ...common, kind: 'record', seq: line.seq, recordId: line.record.record_id };
+  const { digest, prev } = line;
+  return line.type === 'checkpoint' ? { digest, prev, lineDigest, kind: 'checkpoint', checkpoint: line.checkpoint } : { digest, prev, lineDigest, kind: 'record', seq: line.seq, recordId: line.record.record_id };
 }
 
 function lineOf(parsed: ParsedLine): ScannedLine {
