@@ -14,11 +14,6 @@ export interface ThreadPlan {
 }
 
 /**
- * `threads` split by the domain's share of rendering in a case's work (DomainPlugin.renderShare), when the batch
- * writes PDFs (HTML alone is quickly made). Each render worker serves at least one case worker, so there are never
- * more render workers than case workers.
- */
-/**
  * Cases a worker handles at once. Rendering its own documents, it takes them one after another. With a render worker,
  * it assesses the next cases (one at a time) while earlier ones wait for their documents: enough of them that neither
  * thread waits for the other (4 left both about 20 % idle; 12 and more, under 10 %).
@@ -27,12 +22,25 @@ export const casesAtOnce = (hasRenderWorker: boolean): number => (hasRenderWorke
 
 /**
  * Documents a case worker leaves waiting at its render worker before it renders the next one itself
- * (overflowingRenderer). Below the cases at once, so that it is reached when the render worker falls behind for
- * good (every document: a letter and an officer's report with a chart per case) rather than for a moment (a
- * thousand letters: 4-19 of 592 rendered by the case worker at 12, 16-33 at 8).
+ * (overflowingRenderer), once it may (RENDER_START_MS). Below the cases at once, so that it is reached while the
+ * render worker is behind: with every document (a letter and an officer's report with a chart per case) a batch of
+ * 1000 took 8.5-9.8 s at 12 against 10.1-10.7 s at 24.
  */
 export const RENDER_BACKLOG = 12;
 
+/**
+ * What a case worker's first rendered document costs it beyond the later ones (loading pdfkit, fontkit and the
+ * fonts, compiling the rendering code): about 440 ms (BENCHMARKS.md, eleventh session). It renders its own documents
+ * only after waiting for its render worker this long (held-back.ts). Before, it began as soon as 12 waited: a
+ * thousand letters then had it render 15-58 of the 592 and took 2.69 s against 2.46 s with none.
+ */
+export const RENDER_START_MS = 440;
+
+/**
+ * `threads` split by the domain's share of rendering in a case's work (DomainPlugin.renderShare), when the batch
+ * writes PDFs (HTML alone is quickly made). Each render worker serves at least one case worker, so there are never
+ * more render workers than case workers.
+ */
 export function planThreads(threads: number, renderShare: number, formats: readonly ReportFormat[]): ThreadPlan {
   const renderWorkers = formats.includes('pdf') ? Math.min(Math.floor(threads / 2), Math.max(0, Math.round(threads * renderShare))) : 0;
   return { caseWorkers: threads - renderWorkers, renderWorkers, renderWorkerOf: (i) => (renderWorkers > 0 ? i % renderWorkers : undefined) };

@@ -17,24 +17,21 @@ type RenderReply =
   | { readonly id: number; readonly html?: string; readonly pdf?: Uint8Array }
   | { readonly id: number; readonly error: string; readonly userError: boolean };
 
-/** Renders through a port; `pending` counts the jobs sent and not yet answered, `answered` those answered. */
+/** Renders through a port; `pending` counts the jobs sent and not yet answered. */
 export interface RemoteRenderer {
   readonly render: DocumentRenderer;
   pending(): number;
-  answered(): number;
 }
 
 /** A renderer that sends each job through `port` to a render worker. If the port closes, what is pending fails. */
 export function rendererOver(port: MessagePort): RemoteRenderer {
   const pending = new Map<number, { resolve: (rendered: Awaited<ReturnType<DocumentRenderer>>) => void; reject: (e: Error) => void }>();
   let nextId = 0;
-  let answered = 0;
   let closed = false;
   port.on('message', (reply: RenderReply) => {
     const waiting = pending.get(reply.id);
     if (!waiting) return;
     pending.delete(reply.id);
-    answered++;
     if ('error' in reply) waiting.reject(reply.userError ? new UserError(reply.error) : new Error(reply.error));
     else waiting.resolve({ html: reply.html, pdf: reply.pdf && Buffer.from(reply.pdf.buffer, reply.pdf.byteOffset, reply.pdf.byteLength) });
   });
@@ -50,18 +47,18 @@ export function rendererOver(port: MessagePort): RemoteRenderer {
       pending.set(id, { resolve, reject });
       port.postMessage({ id, job } satisfies RenderJob);
     });
-  return { render, pending: () => pending.size, answered: () => answered };
+  return { render, pending: () => pending.size };
 }
 
 /**
- * Sends a job to the render worker while fewer than `backlog` wait there, else renders it here. A case's documents
- * can be a larger share of its work than the thread plan assumed (a loan officer's report with its chart beside each
- * letter): the case worker then renders the overflow instead of waiting for the render worker. Not before the render
- * worker has answered `backlog` jobs: until then it is warming up (loading, compiling), and rendering here would
- * only make this thread load and compile the same code as well.
+ * Sends a job to the render worker while fewer than `backlog` wait there, else renders it here once `mayRenderHere`
+ * says so. A case's documents can be a larger share of its work than the thread plan assumed (a loan officer's
+ * report with its chart beside each letter): the case worker then renders the overflow instead of waiting for the
+ * render worker. But its first document here costs it as much as hundreds later (loading pdfkit and the fonts,
+ * compiling the rendering code), so it begins only when the wait has cost as much (held-back.ts).
  */
-export function overflowingRenderer(remote: RemoteRenderer, here: DocumentRenderer, backlog: number): DocumentRenderer {
-  return (job) => (remote.pending() < backlog || remote.answered() < backlog ? remote.render(job) : here(job));
+export function overflowingRenderer(remote: RemoteRenderer, here: DocumentRenderer, backlog: number, mayRenderHere: () => boolean): DocumentRenderer {
+  return (job) => (remote.pending() < backlog || !mayRenderHere() ? remote.render(job) : here(job));
 }
 
 /** Renders every job that arrives on `port` with `render` and replies on it. */

@@ -5,7 +5,8 @@ import type { DomainSession } from '../domain/plugin.js';
 import { loadDomain } from '../domain/registry.js';
 import { reportCase } from '../domain/run.js';
 import { renderHere } from '../report/render.js';
-import { casesAtOnce, RENDER_BACKLOG } from './plan.js';
+import { heldBackClock } from './held-back.js';
+import { casesAtOnce, RENDER_BACKLOG, RENDER_START_MS } from './plan.js';
 import type { CaseMessage, FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 import { overflowingRenderer, rendererOver } from './render-channel.js';
 
@@ -27,13 +28,19 @@ try {
   // One assessment at a time (a dermatology case holds its image tensors while it is assessed), in the order the
   // cases came; a stop drops those not yet begun.
   let last: Promise<unknown> = Promise.resolve();
+  let assessing = 0;
   const assessCase: DomainSession['assessCase'] = (ref) => {
-    const run = last.then(() => (stopping ? Promise.reject(DROPPED) : opened.assessCase(ref)));
+    assessing++;
+    const run = last.then(() => (stopping ? Promise.reject(DROPPED) : opened.assessCase(ref))).finally(() => {
+      assessing--;
+      noteHeldBack();
+    });
     last = run.catch(() => undefined);
     return run;
   };
   const session: DomainSession = { assessCase, close: () => opened.close() };
-  const renderer = remote && overflowingRenderer(remote, renderHere, RENDER_BACKLOG);
+  const heldBack = heldBackClock();
+  const renderer = remote && overflowingRenderer(remote, renderHere, RENDER_BACKLOG, () => heldBack.total() >= RENDER_START_MS);
   const limit = casesAtOnce(renderer !== undefined);
   const handle = async (m: CaseMessage) => {
     try {
@@ -48,6 +55,8 @@ try {
   // assessing or rendering, then closes.
   const waiting: CaseMessage[] = [];
   let running = 0;
+  // Held back: cases wait for a slot, and every slot's case waits for its documents.
+  const noteHeldBack = () => heldBack.set(running === limit && waiting.length > 0 && assessing === 0);
   const close = async () => {
     await session.close();
     setup.renderPort?.close();
@@ -62,6 +71,7 @@ try {
         else pump();
       });
     }
+    noteHeldBack();
   };
   port.on('message', (m: ToWorker) => {
     if (stopping) return;

@@ -1,10 +1,12 @@
 /**
  * Documents rendered on the other side of a MessagePort (src/batch/render-channel.ts), as a batch's render worker
  * renders them: the same HTML and PDF bytes as rendered in the thread itself, errors of the same kind and message,
- * jobs still pending when the port closes fail instead of hanging, and the overflow rule.
+ * jobs still pending when the port closes fail instead of hanging, the overflow rule, and the clock that
+ * allows overflow.
  */
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { heldBackClock } from '../../src/batch/held-back.js';
 import { overflowingRenderer, rendererOver, serveRendering } from '../../src/batch/render-channel.js';
 import { UserError } from '../../src/errors.js';
 import { renderHere, type DocumentRenderer, type MarkupJob } from '../../src/report/render.js';
@@ -64,7 +66,7 @@ describe('documents rendered over a port', () => {
     await expect(remote(job('y'))).rejects.toThrow('the render worker stopped');
   });
 
-  it('overflow: past the backlog a job is rendered here, once the render worker has warmed up; then there again when it catches up', async () => {
+  it('overflow: past the backlog a job is rendered here, once rendering here is allowed; then there again when the render worker catches up', async () => {
     const channel = new MessageChannel();
     channels.push(channel);
     // A render worker that answers only when told to.
@@ -72,25 +74,61 @@ describe('documents rendered over a port', () => {
     const titleOf = (j: MarkupJob) => /title="([^"]*)"/.exec(j.markup)![1];
     serveRendering(channel.port2, (j) => new Promise((resolve) => held.push(() => resolve({ html: `there:${titleOf(j)}` }))));
     const remote = rendererOver(channel.port1);
-    const render = overflowingRenderer(remote, (j) => Promise.resolve({ html: `here:${titleOf(j)}` }), 2);
+    let allowed = false;
+    const render = overflowingRenderer(remote, (j) => Promise.resolve({ html: `here:${titleOf(j)}` }), 2, () => allowed);
     const answerAll = async (count: number) => {
       while (held.length < count) await new Promise((done) => setTimeout(done, 5));
       held.splice(0).forEach((answer) => answer());
     };
     const texts = async (rendered: Promise<{ html?: string }>[]) => (await Promise.all(rendered)).map((r) => r.html);
-    // Warming up: everything goes to the render worker, however many wait there.
-    const warming = ['a', 'b', 'c'].map((t) => render(job(t)));
+    // Not allowed yet: everything goes to the render worker, however many wait there.
+    const first = ['a', 'b', 'c'].map((t) => render(job(t)));
     expect(remote.pending()).toBe(3);
     await answerAll(3);
-    expect(await texts(warming)).toEqual(['there:a', 'there:b', 'there:c']);
-    // Warm, two waiting: the next is rendered here.
+    expect(await texts(first)).toEqual(['there:a', 'there:b', 'there:c']);
+    // Allowed, but below the backlog: there.
+    allowed = true;
     const waiting = [render(job('d')), render(job('e'))];
     expect(remote.pending()).toBe(2);
+    // Allowed and two waiting: the next is rendered here.
     expect((await render(job('f'))).html).toBe('here:f');
     await answerAll(2);
     expect(await texts(waiting)).toEqual(['there:d', 'there:e']);
     const after = render(job('g'));
     await answerAll(1);
     expect((await after).html).toBe('there:g');
+  });
+});
+
+describe('the held-back clock', () => {
+  it('counts idle time only while held back, the current stretch included', () => {
+    let idle = 0;
+    const clock = heldBackClock(() => idle);
+    idle = 100; // idle, not held back: not counted
+    clock.set(true);
+    idle = 130;
+    expect(clock.total()).toBe(30);
+    clock.set(true); // still held back: the stretch goes on from 100
+    idle = 150;
+    clock.set(false);
+    idle = 400;
+    expect(clock.total()).toBe(50);
+    clock.set(false);
+    clock.set(true);
+    idle = 420;
+    expect(clock.total()).toBe(70);
+  });
+
+  it('reads the event loop idle time of the thread by default', async () => {
+    const clock = heldBackClock();
+    const start = performance.now();
+    clock.set(true);
+    await new Promise((done) => setTimeout(done, 60));
+    const busyUntil = performance.now() + 60;
+    while (performance.now() < busyUntil);
+    clock.set(false);
+    // The wait for the timer (60 ms or more) counts; the 60 ms busy do not.
+    expect(clock.total()).toBeGreaterThan(40);
+    expect(clock.total()).toBeLessThan(performance.now() - start - 55);
   });
 });
