@@ -72,9 +72,12 @@ export interface LetterView {
   readonly law: string;
   /** The action taken (Reg B 1002.9(a)(2)): the only adverse action this plugin takes is a refusal. */
   readonly action: 'declined';
+  /**
+   * The principal reasons, always stated (1002.9(a)(2)(i); an EU letter explains the main elements, AI Act Art. 86)
+   * rather than the right to request them: a refusal the explanation gives no reason for is escalated to a human,
+   * not sent a letter.
+   */
   readonly reasons: readonly { readonly rank: number; readonly label_key: string; readonly statement_key: string }[];
-  /** Instead of reasons, the right to request them within 60 days (1002.9(a)(2)(ii)); null when reasons are stated. */
-  readonly right_to_reasons: { readonly days: number } | null;
   readonly decision: { readonly probability: number; readonly threshold: number };
   readonly hints: HintsView;
   /**
@@ -182,7 +185,6 @@ export function letterView(context: CreditContext, caseId: string, date: DateVie
     law: context.profile.law,
     action: 'declined',
     reasons: context.reasons.map((r) => ({ rank: r.rank, label_key: `attribute.${r.attribute}`, statement_key: `statement.${r.statement_code}` })),
-    right_to_reasons: null,
     decision: { probability: context.decision.probability, threshold: context.decision.threshold },
     hints: hintsView(context, 1),
     consumer_report: context.profile.jurisdiction === 'US' && context.profile.consumer_report?.used ? { agency: context.profile.consumer_report.agency! } : null,
@@ -292,11 +294,10 @@ export function checkLetter(view: LetterView, locales: ReadonlyMap<string, Messa
   if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date.iso) || Number.isNaN(Date.parse(`${date.iso}T00:00:00Z`))) lacks('the date', `date ${JSON.stringify(date?.iso ?? null)}`);
   words('the date', 'date', ['year', 'month_name', 'day']);
   words('the date', `month.${date.month}`);
-  // The principal reasons, or the right to request them.
-  if (view.reasons.length === 0 && view.right_to_reasons === null) lacks('the principal reasons or the right to request them', 'no reason and no right-to-reasons disclosure');
+  // The principal reasons.
+  if (view.reasons.length === 0) lacks('the principal reasons', 'none: a refusal without one is escalated, not sent a letter');
   if (jurisdiction === 'us' && view.reasons.length > US_MAX_REASONS) lacks(`at most ${US_MAX_REASONS} principal reasons`, `${view.reasons.length} reasons`);
-  if (view.reasons.length > 0) words('the principal reasons', `letter_${jurisdiction}.reasons_intro`);
-  else words('the right to request the reasons', `letter_${jurisdiction}.right_to_reasons`, ['days']);
+  words('the principal reasons', `letter_${jurisdiction}.reasons_intro`);
   for (const r of view.reasons) words(`principal reason ${r.rank}`, r.statement_key);
   if (jurisdiction === 'us') {
     words('the ECOA notice (12 CFR 1002.9(b)(1))', 'letter_us.ecoa_notice', ['agency_name', 'agency_address']);

@@ -368,8 +368,6 @@ describe('letter validation', () => {
   it('accepts the complete letter of both profiles', () => {
     expect(() => checkLetter(view, words, 'case.yaml')).not.toThrow();
     expect(() => checkLetter({ ...view, jurisdiction: 'eu' }, words, 'case.yaml')).not.toThrow();
-    // The right to request the reasons may stand in for the reasons (1002.9(a)(2)(ii)).
-    expect(() => checkLetter({ ...view, reasons: [], right_to_reasons: { days: 60 } }, words, 'case.yaml')).not.toThrow();
   });
 
   it.each([
@@ -377,7 +375,7 @@ describe('letter validation', () => {
     ['creditor address', (v: LetterView) => ({ ...v, creditor: { ...v.creditor, address: '  ' } }), /lacks the creditor's address \(lender\.address/],
     ['agency name', (v: LetterView) => ({ ...v, agency: { ...v.agency, name: '' } }), /lacks the name of the federal agency that administers compliance/],
     ['agency address', (v: LetterView) => ({ ...v, agency: { ...v.agency, address: '' } }), /lacks the address of the federal agency/],
-    ['reasons', (v: LetterView) => ({ ...v, reasons: [] }), /lacks the principal reasons or the right to request them/],
+    ['reasons', (v: LetterView) => ({ ...v, reasons: [] }), /lacks the principal reasons \(none: a refusal without one is escalated, not sent a letter\)/],
     ['limit of 4 reasons', (v: LetterView) => ({ ...v, reasons: [...v.reasons, { ...v.reasons[0], rank: 5 }] }), /lacks at most 4 principal reasons \(5 reasons\)/],
     ['date', (v: LetterView) => ({ ...v, date: { ...v.date, iso: 'someday' } }), /lacks the date/],
     ['action', (v: LetterView) => ({ ...v, action: 'approved' as 'declined' }), /lacks the action taken/],
