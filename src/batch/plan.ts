@@ -24,7 +24,7 @@ export const casesAtOnce = (hasRenderWorker: boolean): number => (hasRenderWorke
  * Documents a case worker leaves waiting at its render worker before it renders the next one itself
  * (overflowingRenderer), once it may (RENDER_START_MS). Below the cases at once, so that it is reached while the
  * render worker is behind: with every document (a letter and an officer's report with a chart per case) a batch of
- * 1000 took 8.5-9.8 s at 12 against 10.1-10.7 s at 24.
+ * 1000 took 8.0-9.8 s at 12 against 10.1-10.7 s at 24.
  */
 export const RENDER_BACKLOG = 12;
 
@@ -32,7 +32,7 @@ export const RENDER_BACKLOG = 12;
  * What a case worker's first rendered document costs it beyond the later ones (loading pdfkit, fontkit and the
  * fonts, compiling the rendering code): about 440 ms (BENCHMARKS.md, eleventh session). It renders its own documents
  * only after waiting for its render worker this long (held-back.ts). Before, it began as soon as 12 waited: a
- * thousand letters then had it render 15-58 of the 592 and took 2.69 s against 2.46 s with none.
+ * thousand letters then had it render 15-58 of the 592 and took 2.69 s against 2.47 s with none (medians of 5).
  */
 export const RENDER_START_MS = 440;
 
