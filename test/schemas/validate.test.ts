@@ -94,7 +94,7 @@ suite('precompiled validators', () => {
     negative.segmentation.min_contrast = -1;
     expect(() => validateWith('dermatology-config.schema.json', negative, 'config.yaml')).toThrow(/^config\.yaml: segmentation\.min_contrast/);
     const unknownFlag = structuredClone(config);
-    unknownFlag.quality.critical.push('glare');
+    unknownFlag.quality.critical.push('vignetting');
     expect(() => validateWith('dermatology-config.schema.json', unknownFlag, 'config.yaml')).toThrow(/^config\.yaml: quality\.critical/);
   });
 

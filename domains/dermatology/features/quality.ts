@@ -1,6 +1,6 @@
 /**
  * Image quality flags a clinician must see before trusting a reading: blur, exposure, hair, ink/marker, ruler,
- * partial view, no colour (a greyscale image), a region that differs from the skin in colour only, a lesion that is pink or red rather than brown, lossy compression (a file not stored losslessly: the bundled
+ * partial view, no colour (a greyscale image), a region that differs from the skin in colour only, a lesion that is pink or red rather than brown, glare set aside (a lesion under it is not seen), lossy compression (a file not stored losslessly: the bundled
  * model's score moved from 79 % to 29–35 % on JPEG, lossy WebP and JPEG-in-TIFF copies of a demo image). Each is
  * a simple, explainable measurement against a threshold in config.yaml.
  */
@@ -26,9 +26,11 @@ export interface QualityConfig {
   readonly colour: { readonly min_chroma: number; readonly min_coloured_share: number };
   /** A lesion is pink rather than brown: its median redder than the skin's by min_delta_a and more than it is darker, and not yellower by max_delta_b. */
   readonly pink: { readonly min_delta_a: number; readonly max_delta_b: number };
+  /** Regions set aside as glare (the segmentation's) on this many pixels outside a ruler's band flag the image. */
+  readonly glare: { readonly min_pixels: number };
 }
 
-export type QualityFlag = 'blur' | 'exposure' | 'hair' | 'ink' | 'ruler' | 'partial_view' | 'no_colour' | 'lossy_compression' | 'colour_only' | 'pink_lesion';
+export type QualityFlag = 'blur' | 'exposure' | 'hair' | 'ink' | 'ruler' | 'partial_view' | 'no_colour' | 'lossy_compression' | 'colour_only' | 'pink_lesion' | 'glare';
 
 /** What the file and the full-size pixels say about the image beyond the analysed pixels. */
 export interface ImageSource {
@@ -41,7 +43,7 @@ export interface ImageSource {
 export interface QualityReport {
   readonly flags: QualityFlag[];
   readonly critical: boolean;
-  readonly measurements: { inkPixels: number; hairPixels: number; rulerShare: number; laplacianVariance: number; meanL: number; clippedShare: number; colouredShare: number };
+  readonly measurements: { inkPixels: number; hairPixels: number; glarePixels: number; rulerShare: number; laplacianVariance: number; meanL: number; clippedShare: number; colouredShare: number };
 }
 
 /** `seg` must be the segmentation of this same image: its lesion extent, skin colour and distance maps are reused. */
@@ -81,6 +83,8 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
   const inRuler = (i: number) => ruler.share >= config.ruler.min_share && ruler.contains(i % width, Math.floor(i / width));
   let hairPixels = 0;
   for (let i = 0; i < n; i++) if (!near[i] && !ink[i] && !inRuler(i) && L[i] < skinL && distance[i] - smooth[i] > config.hair.contrast) hairPixels++;
+  let glarePixels = 0;
+  for (let i = 0; i < n; i++) if (seg.glare[i] && !inRuler(i)) glarePixels++;
   const laplacianVariance = laplacianVarianceOf(L, width, height, inRuler);
   const meanL = skinPixels > 0 ? sumL / skinPixels : 0;
   const clippedShare = skinPixels > 0 ? clipped / skinPixels : 0;
@@ -99,9 +103,10 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
   // A region set apart by its colour alone (segmentation.ts): a pink lesion, erythema, a blush or a colour cast.
   if (seg.foundBy === 'chroma') flags.push('colour_only');
   if (seg.foundBy === 'contrast' && isPink(lesionLab, skin, config.pink)) flags.push('pink_lesion');
+  if (glarePixels >= config.glare.min_pixels) flags.push('glare');
   if (colouredShare < config.colour.min_coloured_share) flags.push('no_colour');
   if (source.lossy || source.blockiness > config.compression.max_blockiness) flags.push('lossy_compression');
-  return { flags, critical: flags.some((f) => config.critical.includes(f)), measurements: { inkPixels, hairPixels, rulerShare, laplacianVariance, meanL, clippedShare, colouredShare } };
+  return { flags, critical: flags.some((f) => config.critical.includes(f)), measurements: { inkPixels, hairPixels, glarePixels, rulerShare, laplacianVariance, meanL, clippedShare, colouredShare } };
 }
 
 /** The frame band (of four) with the largest share of pixels clearly lighter than the skin: a ruler's strip. */

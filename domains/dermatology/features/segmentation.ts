@@ -4,7 +4,10 @@
  * touching the frame (else the largest, then flagged partial view), holes filled. When nothing stands out in RGB
  * distance, a region may still differ from the skin in colour alone (CIELAB a*b*, which uneven lighting barely
  * changes): a pink (amelanotic-like) lesion, but just as well erythema, a vascular blush or a colour cast from the
- * light. Such a region is outlined, not measured as a lesion (foundBy 'chroma', empty).
+ * light. Such a region is outlined, not measured as a lesion (foundBy 'chroma', empty). A region that is mostly
+ * near-white, far lighter than the skin and surrounded by skin is glare (a specular reflection), not a lesion: it
+ * is set aside in either search. White in or beside a lesion stays the lesion's: this synthetic data's white areas
+ * and a real lesion's white structures look like glare pixel by pixel.
  */
 import type { Mask } from '../../../src/imaging/mask.js';
 import { rgbToLab } from '../../../src/imaging/lab.js';
@@ -18,6 +21,12 @@ export interface SegmentationConfig {
   readonly min_contrast: number;
   readonly min_chroma_contrast: number;
   readonly min_chroma_edge: number;
+  /**
+   * Near-white: CIELAB L* at least `min_l` and `lighter_than_skin_l` above the skin's, chroma at most `max_chroma`;
+   * a region is glare when at least `min_share` of it is near-white or next to such a pixel (its blended rim) and
+   * the pixels 2–4 px around it are skin (their mean RGB distance from the skin below `min_contrast`).
+   */
+  readonly glare: { readonly min_l: number; readonly max_chroma: number; readonly lighter_than_skin_l: number; readonly min_share: number };
 }
 
 export interface Segmentation {
@@ -37,6 +46,8 @@ export interface Segmentation {
   /** Per-pixel RGB distance from the skin colour, raw and median-filtered (quality flags reuse them). */
   readonly skinDistance: Float32Array;
   readonly smoothedSkinDistance: Float32Array;
+  /** The regions set aside as glare (1), whatever else was found. */
+  readonly glare: Uint8Array;
 }
 
 export function segmentLesion(rgb: Uint8Array, width: number, height: number, config: SegmentationConfig): Segmentation {
@@ -46,10 +57,13 @@ export function segmentLesion(rgb: Uint8Array, width: number, height: number, co
   // A median filter wider than a hair removes hairs and marker dots while keeping the lesion's edge.
   const distance = medianFilter(raw, width, height, config.median_filter_px);
   const threshold = otsu(distance);
-  const common = { skin, skinDistance: raw, smoothedSkinDistance: distance };
-  // What stood out in RGB distance may be a hair that the opening then removes: the colour path is tried after it too.
+  const glare = new Uint8Array(width * height);
+  const search = { width, height, config, nearWhite: nearWhite(rgb, width, height, skin, config.glare), skinDistance: raw, glare };
+  const common = { skin, skinDistance: raw, smoothedSkinDistance: distance, glare };
+  // What stood out in RGB distance may be a hair that the opening then removes, or glare: the colour path is tried
+  // after it too.
   if (threshold >= config.min_contrast) {
-    const lesion = lesionExtent(distance, threshold, width, height, config, 'contrast');
+    const lesion = lesionExtent(distance, threshold, search, 'contrast');
     if (!lesion.empty) return { ...lesion, ...common };
   }
   const chroma = medianFilter(chromaDistance(rgb, skin), width, height, config.median_filter_px);
@@ -58,19 +72,34 @@ export function segmentLesion(rgb: Uint8Array, width: number, height: number, co
   // skin's tail when the lesion is small), and the region differs from the skin around it: Otsu picks noise out of
   // plain skin too, but its blobs are hardly different from their surroundings. Nothing either way: no lesion.
   if (meanAbove(chroma, chromaThreshold) >= config.min_chroma_contrast) {
-    const region = lesionExtent(chroma, chromaThreshold, width, height, config, 'chroma');
+    const region = lesionExtent(chroma, chromaThreshold, search, 'chroma');
     if (!region.empty && edgeContrast(chroma, region.extent.data, width, height) >= config.min_chroma_edge) return { ...region, empty: true, ...common };
   }
   return { extent: { width, height, data: new Uint8Array(width * height) }, threshold, partialView: false, empty: true, foundBy: null, ...common };
 }
 
+/**
+ * Where a lesion is searched: the image's size, the thresholds, its near-white pixels (grown by a pixel), and the
+ * mask that collects the regions set aside as glare.
+ */
+interface Search {
+  readonly width: number;
+  readonly height: number;
+  readonly config: SegmentationConfig;
+  readonly nearWhite: Uint8Array;
+  /** Per-pixel RGB distance from the skin. */
+  readonly skinDistance: Float32Array;
+  readonly glare: Uint8Array;
+}
+
 /** The lesion on a distance-from-skin map, given the map's Otsu threshold: tight (Otsu) to find it, wide to measure it. */
-function lesionExtent(distance: Float32Array, threshold: number, width: number, height: number, config: SegmentationConfig, foundBy: 'contrast' | 'chroma') {
-  const tight = lesionAt(distance, width, height, threshold, config);
+function lesionExtent(distance: Float32Array, threshold: number, search: Search, foundBy: 'contrast' | 'chroma') {
+  const { width, height } = search;
+  const tight = lesionAt(distance, threshold, search);
   const coarse = Math.expm1(otsu(distance.map(Math.log1p)));
   const off = Array.from(distance).filter((d) => d > coarse).sort((a, b) => a - b);
   const extentThreshold = off.length > 0 ? Math.max(coarse, off[Math.floor(off.length * 0.1)] / 2) : coarse;
-  const wide = lesionAt(distance, width, height, extentThreshold, config);
+  const wide = lesionAt(distance, extentThreshold, search);
   return {
     extent: { width, height, data: wide.chosen ? wide.data : tight.data },
     threshold,
@@ -78,6 +107,35 @@ function lesionExtent(distance: Float32Array, threshold: number, width: number, 
     empty: !tight.chosen,
     foundBy: tight.chosen ? foundBy : null,
   };
+}
+
+/** The mean RGB skin distance 2–4 px around a component is below the contrast that sets a lesion apart. */
+function surroundedBySkin(c: Component, search: Search): boolean {
+  const { width, height } = search;
+  const region = new Uint8Array(width * height);
+  for (const p of c.pixels) region[p] = 1;
+  const near = dilate(region, width, height, 1);
+  const ring = dilate(region, width, height, 4);
+  let sum = 0, n = 0;
+  for (let i = 0; i < ring.length; i++) if (ring[i] && !near[i]) [sum, n] = [sum + search.skinDistance[i], n + 1];
+  return n > 0 && sum / n < search.config.min_contrast;
+}
+
+/**
+ * Near-white pixels far lighter than the skin (a specular reflection saturates toward white; a ruler's light band,
+ * L* about 93, stays below), grown by a pixel: a reflection's blended rim.
+ */
+function nearWhite(rgb: Uint8Array, width: number, height: number, skin: readonly [number, number, number], config: SegmentationConfig['glare']): Uint8Array {
+  const minL = Math.max(config.min_l, rgbToLab(skin[0], skin[1], skin[2])[0] + config.lighter_than_skin_l);
+  const mask = new Uint8Array(width * height);
+  for (let i = 0; i < mask.length; i++) {
+    // L* 90 or more at chroma 12 or less (the schema's bounds) has every channel at 198 or more: darker pixels
+    // skip the conversion.
+    if (Math.min(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]) < 190) continue;
+    const [l, a, b] = rgbToLab(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]);
+    if (l >= minL && Math.hypot(a, b) <= config.max_chroma) mask[i] = 1;
+  }
+  return dilate(mask, width, height, 1);
 }
 
 /** Per pixel, the CIELAB a*b* distance from the skin's colour: hue and saturation, not lightness. */
@@ -108,14 +166,22 @@ function meanAbove(values: Float32Array, threshold: number): number {
   return n > 0 ? sum / n : 0;
 }
 
-/** Threshold, opening, the largest component not touching the frame (else the largest), holes filled. */
-function lesionAt(distance: Float32Array, width: number, height: number, threshold: number, config: SegmentationConfig) {
+/**
+ * Threshold, opening, the largest component not touching the frame (else the largest), holes filled. Components
+ * that are glare are set aside (into `search.glare`).
+ */
+function lesionAt(distance: Float32Array, threshold: number, search: Search) {
+  const { width, height, config } = search;
   let binary: Uint8Array = new Uint8Array(distance.length);
   for (let i = 0; i < binary.length; i++) binary[i] = distance[i] > threshold ? 1 : 0;
   binary = dilate(erode(binary, width, height, config.opening_radius_px), width, height, config.opening_radius_px);
   const components = labelComponents(binary, width, height);
   const minArea = config.min_area_share * width * height;
-  const candidates = components.filter((c) => c.area >= minArea);
+  const isGlare = (c: Component) => c.pixels.filter((p) => search.nearWhite[p]).length >= config.glare.min_share * c.area && surroundedBySkin(c, search);
+  const sized = components.filter((c) => c.area >= minArea);
+  const glare = sized.filter(isGlare);
+  for (const c of glare) for (const p of c.pixels) search.glare[p] = 1;
+  const candidates = sized.filter((c) => !glare.includes(c));
   const inner = candidates.filter((c) => !c.touchesFrame);
   const chosen = (inner.length > 0 ? inner : candidates).sort((a, b) => b.area - a.area)[0];
   const data = new Uint8Array(width * height);

@@ -1,6 +1,6 @@
 /**
- * Quality flags against the generator's recorded artefacts (100 lesions of set 6006), and blur / exposure
- * against degraded copies of the same images.
+ * Quality flags against the generator's recorded artefacts (100 lesions of set 6006), blur / exposure against
+ * degraded copies of the same images, and glare painted onto them.
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +23,16 @@ function boxBlur(rgb: Uint8Array, size: number, radius: number): Uint8Array {
       k++;
     }
     out[(y * size + x) * 3 + c] = Math.round(sum / k);
+  }
+  return out;
+}
+
+/** A specular highlight: white inside `radius`, blending linearly into the pixels beneath over `rim` pixels. */
+function withGlare(rgb: Uint8Array, size: number, cx: number, cy: number, radius: number, rim = 2): Uint8Array {
+  const out = rgb.slice();
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
+    const w = Math.min(1, Math.max(0, (radius + rim - Math.hypot(x - cx, y - cy)) / rim));
+    for (let c = 0; c < 3; c++) out[(y * size + x) * 3 + c] = Math.round(w * 255 + (1 - w) * rgb[(y * size + x) * 3 + c]);
   }
   return out;
 }
@@ -57,6 +67,49 @@ describe('image quality flags', () => {
     const castFlags = flagsOf(cast);
     expect(castFlags).toContain('colour_only');
     expect(castFlags).not.toContain('partial_view');
+  });
+
+  it('glare: a bright white spot is set aside, never measured as the lesion, and flagged; no synthetic image has one', () => {
+    expect(cases.filter((c) => c.quality.flags.includes('glare')).map((c) => c.lesion.truth)).toEqual([]);
+    const clean = cases.filter((c) => !Object.values(c.lesion.truth.artefacts).some(Boolean));
+    const qualityOf = (rgb: Uint8Array, size: number) => {
+      const seg = segmentLesion(rgb, size, size, domain.segmentation);
+      return { seg, quality: assessQuality(rgb, size, size, seg, domain.quality, { lossy: false, blockiness: 1 }) };
+    };
+    // On plain skin (a lesion-free image's skin: each lesion pixel replaced by the skin pixel at its row's start).
+    const { width: size, rgb, mask } = clean[0].lesion;
+    const skin = rgb.slice();
+    for (let p = 0; p < size * size; p++) if (mask.data[p]) skin.set(rgb.subarray((p - (p % size)) * 3, (p - (p % size)) * 3 + 3), p * 3);
+    expect(segmentLesion(skin, size, size, domain.segmentation).empty).toBe(true);
+    for (const radius of [3, 7]) {
+      const spot = qualityOf(withGlare(skin, size, size * 0.3, size * 0.6, radius), size);
+      expect(spot.seg.empty, `radius ${radius}`).toBe(true);
+      expect(spot.quality.flags).toContain('glare');
+      expect(spot.quality.flags).not.toContain('colour_only');
+    }
+    // Beside a lesion: the lesion is still what is measured, and the glare flagged.
+    let checked = 0;
+    for (const c of clean) {
+      const { width, height, rgb: lesionRgb, mask: truth } = c.lesion;
+      const [cx, cy] = centroid(truth.data, width);
+      // A corner away from the lesion, inside the frame.
+      const gx = cx < width / 2 ? width - 16 : 16, gy = cy < height / 2 ? height - 16 : 16;
+      if (truth.data[Math.round(gy) * width + Math.round(gx)]) continue;
+      const before = segmentLesion(lesionRgb, width, height, domain.segmentation);
+      const after = qualityOf(withGlare(lesionRgb, width, gx, gy, 5), width);
+      expect(after.seg.empty).toBe(false);
+      expect(iou(after.seg.extent.data, before.extent.data)).toBeGreaterThan(0.95);
+      expect(after.quality.flags).toContain('glare');
+      if (++checked === 10) break;
+    }
+    expect(checked).toBe(10);
+    // Beside a pink lesion: the pink lesion is what is outlined, as without the glare.
+    const pink = new Uint8Array(size * size * 3);
+    for (let p = 0; p < size * size; p++) pink.set(mask.data[p] ? [226, 120, 112] : [220, 175, 145], p * 3);
+    const [px, py] = centroid(mask.data, size);
+    const glaredPink = qualityOf(withGlare(pink, size, px < size / 2 ? size - 16 : 16, py < size / 2 ? size - 16 : 16, 5), size);
+    expect(glaredPink.quality.flags).toEqual(expect.arrayContaining(['glare', 'pink_lesion']));
+    expect(iou(glaredPink.seg.extent.data, segmentLesion(pink, size, size, domain.segmentation).extent.data)).toBeGreaterThan(0.95);
   });
 
   it('see JPEG block edges in pixels stored losslessly: no never-compressed lesion flagged, most copies at quality 30 flagged', async () => {
@@ -113,3 +166,20 @@ describe('image quality flags', () => {
     expect(inked.quality.critical).toBe(true);
   });
 });
+
+function centroid(mask: Uint8Array, width: number): [number, number] {
+  let sx = 0, sy = 0, n = 0;
+  mask.forEach((v, i) => {
+    if (v) [sx, sy, n] = [sx + (i % width), sy + Math.floor(i / width), n + 1];
+  });
+  return [sx / n, sy / n];
+}
+
+function iou(a: Uint8Array, b: Uint8Array): number {
+  let both = 0, either = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] && b[i]) both++;
+    if (a[i] || b[i]) either++;
+  }
+  return both / either;
+}
