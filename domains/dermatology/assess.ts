@@ -21,7 +21,7 @@ import type { DermatologyCase } from './case.js';
 import type { DermatologyConfig } from './config.js';
 import { loadAbcdConfig, loadDermatologyConfig } from './config.js';
 import { measureAbcd, type AbcdMeasurement } from './features/abcd.js';
-import { assessQuality, type AbcdCriterion, type QualityFlag } from './features/quality.js';
+import { assessQuality, itaDegrees, type AbcdCriterion, type QualityFlag } from './features/quality.js';
 import { relevanceAsymmetry, relevanceRegion, relevanceShares, shortcutSuspected } from './features/relevance.js';
 import { segmentLesion, type Segmentation } from './features/segmentation.js';
 
@@ -42,6 +42,8 @@ export interface LesionModel {
   readonly preprocessing: ImagePreprocessing;
   readonly explainer: Explainer;
   readonly params: Record<string, number | number[]>;
+  /** The skin tones (ITA°, itaDegrees) of the model's training images, low to high (training_data.skin_ita_deg). */
+  readonly skinItaDeg: readonly [number, number];
 }
 
 export async function openLesionModel(cardFile: string): Promise<LesionModel> {
@@ -50,10 +52,22 @@ export async function openLesionModel(cardFile: string): Promise<LesionModel> {
   if (pre.kind !== 'image') fail(`${cardFile}: the dermatology report needs an image model (preprocessing.kind: image), this card is ${pre.kind}`);
   // Relevance is mapped back to the image by stretching, which is only right for the "fill" resize.
   if ((pre.resize ?? 'fill') !== 'fill') fail(`${cardFile}: preprocessing.resize "${pre.resize}" is not supported by the dermatology report (only "fill")`);
+  const skinItaDeg = trainingSkinTones(loaded);
   const { explanation } = loadDermatologyConfig();
   const params = compositeParams(explanation.params, pre);
   const explainer = await openExplainer(loaded.modelPath, { composite: explanation.composite, params, seed: explanation.seed });
-  return { loaded, preprocessing: pre, explainer, params };
+  return { loaded, preprocessing: pre, explainer, params, skinItaDeg };
+}
+
+/**
+ * The skin tones the model was trained on, which every dermatology card must state: a model is not validated on
+ * skin outside them, and the report must say so (the flag `skin_tone`) rather than stay silent.
+ */
+function trainingSkinTones({ card, file }: LoadedCard): readonly [number, number] {
+  const range = card.training_data.skin_ita_deg;
+  const valid = Array.isArray(range) && range.length === 2 && range.every((v) => typeof v === 'number' && v >= -90 && v <= 90) && range[0] < range[1];
+  if (!valid) fail(`${file}: training_data.skin_ita_deg: the dermatology report needs the skin tones of the training images as [lowest, highest] ITA° (between -90 and 90, lowest first)${range === undefined ? '; the card has none' : ''}`);
+  return range as [number, number];
 }
 
 /** `pixel_min` / `pixel_max` in the config stand for the normalized values of pixel 0 and 255, per channel. */
@@ -78,6 +92,8 @@ export async function assessLesion(c: DermatologyCase, model: LesionModel): Prom
   const seg = segmentLesion(analysis.rgb, analysis.width, analysis.height, config.segmentation);
   const quality = assessQuality(analysis.rgb, analysis.width, analysis.height, seg, config.quality, { lossy: !storedLosslessly(imageBytes), blockiness: jpegBlockiness(image) });
   const abcd = seg.empty ? null : measureAbcd(analysis.rgb, seg.extent, seg.skin, loadAbcdConfig(), spacing);
+  const skinIta = itaDegrees(seg.skin);
+  const outsideTraining = skinIta < model.skinItaDeg[0] || skinIta > model.skinItaDeg[1];
 
   const [, channels, mh, mw] = dims;
   const modelMap = channelSum(explanation.relevance, channels, mh, mw);
@@ -96,7 +112,7 @@ export async function assessLesion(c: DermatologyCase, model: LesionModel): Prom
     legend: await encodePng(legendPixels(256, 14), 256, 14),
   };
   const relevanceSha256 = float32Sha256(explanation.relevance);
-  const context = buildContext({ c, config, model, image, imageSha256, explanation, probability, seg, quality: quality.flags, abcd, shares, asymmetry, prior, relevanceSha256 });
+  const context = buildContext({ c, config, model, image, imageSha256, explanation, probability, seg, quality: outsideTraining ? [...quality.flags, 'skin_tone'] : quality.flags, skinIta, abcd, shares, asymmetry, prior, relevanceSha256 });
   return { context, assets, audit: auditFacts(context, model, explanation, positive) };
 }
 
@@ -176,6 +192,8 @@ interface ContextInputs {
   probability: number;
   seg: Segmentation;
   quality: readonly string[];
+  /** The skin's ITA° (itaDegrees). */
+  skinIta: number;
   abcd: AbcdMeasurement | null;
   shares: ReturnType<typeof relevanceShares> | null;
   asymmetry: number | null;
@@ -269,7 +287,11 @@ function buildContext(x: ContextInputs) {
       shortcut_digits: judged ? percentDigits([judged[0]], judged[1], 0) : 0,
     },
     figures: { saturated_share: round(1 - config.report.overlay_scale_percentile, 4) },
-    quality: { flags: flags.map((id) => ({ id, critical: critical.includes(id) })) },
+    quality: {
+      flags: flags.map((id) => ({ id, critical: critical.includes(id) })),
+      // The skin's tone against the model's training images' (the skin_tone flag's text states both).
+      skin_ita: { measured: Math.round(x.skinIta), trained: model.skinItaDeg },
+    },
     warnings,
     explanation: {
       method: 'LRP',

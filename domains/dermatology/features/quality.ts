@@ -30,7 +30,7 @@ export interface QualityConfig {
   readonly glare: { readonly min_pixels: number };
 }
 
-export type QualityFlag = 'blur' | 'exposure' | 'hair' | 'ink' | 'ruler' | 'partial_view' | 'no_colour' | 'lossy_compression' | 'colour_only' | 'pink_lesion' | 'glare';
+export type QualityFlag = 'blur' | 'exposure' | 'hair' | 'ink' | 'ruler' | 'partial_view' | 'no_colour' | 'lossy_compression' | 'colour_only' | 'pink_lesion' | 'glare' | 'skin_tone';
 
 /** What the file and the full-size pixels say about the image beyond the analysed pixels. */
 export interface ImageSource {
@@ -107,6 +107,17 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
   if (colouredShare < config.colour.min_coloured_share) flags.push('no_colour');
   if (source.lossy || source.blockiness > config.compression.max_blockiness) flags.push('lossy_compression');
   return { flags, critical: flags.some((f) => config.critical.includes(f)), measurements: { inkPixels, hairPixels, glarePixels, rulerShare, laplacianVariance, meanL, clippedShare, colouredShare } };
+}
+
+/**
+ * Individual typology angle of a skin colour (ITA°, Chardon et al. 1991): arctan((L* − 50) / b*) in degrees; above
+ * 55 very light, 41–55 light, 28–41 intermediate, 10–28 tan, −30–10 brown, below −30 dark. The skin-tone check
+ * compares the image's skin (the segmentation's frame median) with the range the model card states for its
+ * training images (assess.ts: flag `skin_tone`).
+ */
+export function itaDegrees(rgb: readonly [number, number, number]): number {
+  const [L, , b] = rgbToLab(rgb[0], rgb[1], rgb[2]);
+  return (Math.atan2(L - 50, b) * 180) / Math.PI;
 }
 
 /** The frame band (of four) with the largest share of pixels clearly lighter than the skin: a ruler's strip. */

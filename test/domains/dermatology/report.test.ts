@@ -11,7 +11,10 @@ import { tempDir } from '../../helpers/temp.js';
 import { plugin } from '../../../domains/dermatology/plugin.js';
 import { generateLesion, imageSeed } from '../../../domains/dermatology/synthetic/generator.js';
 import { recordDigest } from '../../../src/audit/record.js';
-import type { DermatologyContext } from '../../../domains/dermatology/assess.js';
+import { openLesionModel, type DermatologyContext } from '../../../domains/dermatology/assess.js';
+import { loadDermatologyConfig } from '../../../domains/dermatology/config.js';
+import { itaDegrees } from '../../../domains/dermatology/features/quality.js';
+import { segmentLesion } from '../../../domains/dermatology/features/segmentation.js';
 import type { DomainSession } from '../../../src/domain/plugin.js';
 import { reportCase } from '../../../src/domain/run.js';
 import { loadModelCard } from '../../../src/models/card.js';
@@ -142,6 +145,47 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     expect(text).toContain(squash(formatMessage(m, 'output.not_compared', {})));
     for (const finding of ['output.at_or_above', 'output.below']) expect(text).not.toContain(squash(formatMessage(m, finding, {})));
   }, 60_000);
+
+  it('skin outside the tones the model was trained on (the ITA° range of its card) is a critical flag stating both; the training skin tones are inside it', async () => {
+    const { card } = loadModelCard(packagePath('models', 'dermatology', 'lesion-classifier.card.yaml'));
+    const [low, high] = card.training_data.skin_ita_deg as [number, number];
+    // The card's range holds the skin of its training images (generator seed 1001), measured as the report measures it.
+    const config = loadDermatologyConfig();
+    for (let i = 0; i < 60; i++) {
+      const { rgb, width, height } = generateLesion(imageSeed(1001, i));
+      const ita = itaDegrees(segmentLesion(rgb, width, height, config.segmentation).skin);
+      expect(ita).toBeGreaterThanOrEqual(low);
+      expect(ita).toBeLessThanOrEqual(high);
+    }
+    // A demo lesion on brown skin: every pixel shifted by the step from its skin to a brown skin (ITA° about -15).
+    const lesion = generateLesion(imageSeed(8008, 0));
+    const skin = segmentLesion(lesion.rgb, lesion.width, lesion.height, config.segmentation).skin;
+    const brown = [120, 80, 58];
+    const shifted = Buffer.from(lesion.rgb.map((v, i) => Math.max(0, Math.min(255, v + brown[i % 3] - skin[i % 3]))));
+    await sharp(shifted, { raw: { width: lesion.width, height: lesion.height, channels: 3 } }).png().toFile(path.join(dir, 'brown.png'));
+    fs.writeFileSync(path.join(dir, 'brown.yaml'), fs.readFileSync(demo('derm-002.yaml'), 'utf8').replace(/^prior_image:.*$/m, '').replaceAll('derm-002.png', 'brown.png'));
+    const r = await report(path.join(dir, 'brown.yaml'), 'en', ['pdf']);
+    const measured = r.context.quality.skin_ita.measured;
+    expect(measured).toBeLessThan(low);
+    expect(measured).toBeCloseTo(itaDegrees(brown as [number, number, number]), -1);
+    expect(r.context.quality.flags).toContainEqual({ id: 'skin_tone', critical: true });
+    expect(r.context.output.risk_band).toBeNull();
+    expect(r.record.output.decision).toBe('not_compared');
+    const m = loadMessages('dermatology', 'en');
+    expect(pdfText(r.pdf)).toContain(squash(formatMessage(m, 'quality.text.skin_tone', { measured, low, high })));
+    // The demo lesion on its own skin is not flagged.
+    expect((await report(demo('derm-002.yaml'), 'en', ['pdf'])).context.quality.flags.map((f) => f.id)).not.toContain('skin_tone');
+  }, 60_000);
+
+  it('a card that does not state its training skin tones is refused, naming the field', async () => {
+    const cardFile = packagePath('models', 'dermatology', 'lesion-classifier.card.yaml');
+    const text = fs.readFileSync(cardFile, 'utf8').replace(/^  skin_ita_deg:\n(  - .*\n)+/m, '');
+    expect(text).not.toContain('skin_ita_deg');
+    const copy = path.join(dir, 'no-skin.card.yaml');
+    fs.writeFileSync(copy, text);
+    fs.copyFileSync(packagePath('models', 'dermatology', 'lesion-classifier.onnx'), path.join(dir, 'lesion-classifier.onnx'));
+    await expect(openLesionModel(copy)).rejects.toThrow(/no-skin\.card\.yaml: training_data\.skin_ita_deg: the dermatology report needs the skin tones of the training images .*; the card has none/);
+  });
 
   it('a greyscale image and a JPEG copy are critical flags: the criteria they invalidate are not assessable, so there is no TDS; the diameter is marked unreliable', async () => {
     const m = loadMessages('dermatology', 'en');
