@@ -171,13 +171,24 @@ function positiveProbability(e: Explanation, { card, file }: LoadedCard, index: 
   fail(`${file}: output.head must be sigmoid or softmax for a probability`);
 }
 
-async function measurePrior(file: string, spacingMm: number | null, config: DermatologyConfig): Promise<{ diameterMm: number | null; lesionFound: boolean }> {
+/** What the prior image held (as lesionFound for the current one) and, for a lesion, its diameter. */
+interface PriorMeasurement {
+  readonly lesion: LesionFound;
+  readonly diameterMm: number | null;
+}
+
+type LesionFound = 'measured' | 'colour_only' | 'none';
+
+/** A lesion measured, a region of another colour only outlined (not measured), or nothing standing out. */
+const lesionFound = (seg: Segmentation): LesionFound => (seg.foundBy === 'chroma' ? 'colour_only' : seg.empty ? 'none' : 'measured');
+
+async function measurePrior(file: string, spacingMm: number | null, config: DermatologyConfig): Promise<PriorMeasurement> {
   const original = await decodeImage(file, 'prior_image.image');
   const image = await resizeLongSide(original, config.analysis.long_side_px);
   const seg = segmentLesion(image.rgb, image.width, image.height, config.segmentation);
-  if (seg.empty) return { diameterMm: null, lesionFound: false };
+  if (seg.empty) return { lesion: lesionFound(seg), diameterMm: null };
   const spacing = spacingMm === null ? null : (spacingMm * original.width) / image.width;
-  return { diameterMm: measureAbcd(image.rgb, seg.extent, seg.skin, loadAbcdConfig(), spacing).diameter.mm, lesionFound: true };
+  return { lesion: 'measured', diameterMm: measureAbcd(image.rgb, seg.extent, seg.skin, loadAbcdConfig(), spacing).diameter.mm };
 }
 
 const round = (v: number, digits = 4) => Number(v.toFixed(digits));
@@ -197,7 +208,7 @@ interface ContextInputs {
   abcd: AbcdMeasurement | null;
   shares: ReturnType<typeof relevanceShares> | null;
   asymmetry: number | null;
-  prior: { diameterMm: number | null; lesionFound: boolean } | null;
+  prior: PriorMeasurement | null;
   relevanceSha256: string;
 }
 
@@ -249,7 +260,9 @@ function buildContext(x: ContextInputs) {
     },
     caution: { shown: critical.length > 0, flags: critical },
     // What the image held: a lesion measured, a region of another colour only outlined, or nothing standing out.
-    lesion: x.seg.foundBy === 'chroma' ? 'colour_only' : x.seg.empty ? 'none' : 'measured',
+    lesion: lesionFound(x.seg),
+    // The prior image, whatever this one held: a clinician who supplied one is told what became of it.
+    evolution: c.prior && x.prior ? { prior_date: c.prior.acquiredOn, prior_lesion: x.prior.lesion, prior_diameter_mm: x.prior.diameterMm === null ? null : round(x.prior.diameterMm, 1) } : null,
     output: {
       positive_class: card.output.positive_class ?? card.output.classes[card.output.classes.length - 1],
       probability: round(x.probability, 4),
@@ -269,9 +282,6 @@ function buildContext(x: ContextInputs) {
       not_assessable: notAssessable,
       tds: tds === null ? null : { value: round(tds, 2), band: tds < bands.benign_below ? 'benign' : tds <= bands.suspicious_up_to ? 'suspicious' : 'highly_suggestive' },
       diameter_mm: abcd.diameter.mm === null || notAssessable.diameter.length > 0 ? null : round(abcd.diameter.mm, 1),
-      evolution: c.prior
-        ? { prior_date: c.prior.acquiredOn, prior_diameter_mm: x.prior?.diameterMm == null ? null : round(x.prior.diameterMm, 1), prior_lesion_found: x.prior?.lesionFound ?? false }
-        : null,
     },
     relevance: shares && {
       inside_share: round(shares.insideMagnitude, 3),

@@ -270,6 +270,23 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     expect(clear.context.abcd).not.toBeNull();
     expect(clear.context.output.risk_band).toBeNull();
     expect(pdfText(clear.pdf)).toContain(squash(formatMessage(messages, 'quality.text.pink_lesion', {})));
+    // With a prior image: an image with no lesion measured still says what became of it (its ABCD table, where the
+    // evolution row is, is not shown), and a colour-only prior is not called "no lesion".
+    const withPrior = (name: string, image: string, prior: string) => {
+      const caseFile = path.join(dir, `${name}.yaml`);
+      fs.writeFileSync(caseFile, `schema_version: 1\ncase_id: ${name.toUpperCase()}\nlesion_id: L\nimage: ${image}.png\ndecision_time: 2026-11-26T10:00:00Z\npixel_spacing_mm: 0.08\nprior_image: { image: ${prior}.png, acquired_on: 2026-05-14, pixel_spacing_mm: 0.08 }\n`);
+      return report(caseFile, 'en', ['pdf']);
+    };
+    const date = '2026-05-14';
+    const faintNow = await withPrior('faint-now', 'faint-pink', 'clear-pink');
+    expect(faintNow.context.evolution).toMatchObject({ prior_lesion: 'measured', prior_date: date });
+    const faintNowText = pdfText(faintNow.pdf);
+    for (const key of ['abcde.evolution_no_current_lesion', 'abcde.evolution_prior_was_measured']) expect(faintNowText, key).toContain(squash(formatMessage(messages, key, { date })).trim());
+    const clearNow = await withPrior('clear-now', 'clear-pink', 'faint-pink');
+    expect(clearNow.context.evolution).toEqual({ prior_lesion: 'colour_only', prior_date: date, prior_diameter_mm: null });
+    const clearNowText = pdfText(clearNow.pdf);
+    expect(clearNowText).toContain(squash(formatMessage(messages, 'abcde.evolution_prior_colour_only', { date })));
+    expect(clearNowText).not.toContain(squash(formatMessage(messages, 'abcde.evolution_prior_none', { date })));
   }, 60_000);
 
   it('without a pixel spacing the diameter is "not measurable"; a prior image gives the evolution row', async () => {
@@ -278,14 +295,14 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     expect(pdfText(noSpacing.pdf)).toContain(squash(formatMessage(loadMessages('dermatology', 'en'), 'abcde.diameter_not_measurable', {})));
     const prior = await report(demo('derm-002.yaml'), 'en', ['pdf']);
     // The demo's prior image is the same picture: the same diameter.
-    expect(prior.context.abcd!.evolution).toEqual({ prior_date: '2026-05-14', prior_diameter_mm: prior.context.abcd!.diameter_mm, prior_lesion_found: true });
+    expect(prior.context.evolution).toEqual({ prior_date: '2026-05-14', prior_lesion: 'measured', prior_diameter_mm: prior.context.abcd!.diameter_mm });
     // A prior image with no lesion in it says so (it said the pixel spacings were missing, though both were given).
     await sharp({ create: { width: 200, height: 150, channels: 3, background: { r: 214, g: 170, b: 140 } } }).png().toFile(path.join(dir, 'blank-prior.png'));
     const caseFile = path.join(dir, 'blank-prior.yaml');
     fs.writeFileSync(caseFile, fs.readFileSync(demo('derm-002.yaml'), 'utf8').replace(/prior_image:.*/, `prior_image: { image: ${JSON.stringify(path.join(dir, 'blank-prior.png'))}, acquired_on: 2026-05-14, pixel_spacing_mm: 0.08 }`).replace(/^image: /m, `image: ${path.dirname(demo('derm-002.yaml'))}/`));
     const noPriorLesion = await report(caseFile, 'en', ['pdf']);
-    expect(noPriorLesion.context.abcd!.evolution).toMatchObject({ prior_diameter_mm: null, prior_lesion_found: false });
-    expect(pdfText(noPriorLesion.pdf)).toContain(squash(formatMessage(loadMessages('dermatology', 'en'), 'abcde.evolution_no_prior_lesion', { date: '2026-05-14' })));
+    expect(noPriorLesion.context.evolution).toMatchObject({ prior_lesion: 'none', prior_diameter_mm: null });
+    expect(pdfText(noPriorLesion.pdf)).toContain(squash(formatMessage(loadMessages('dermatology', 'en'), 'abcde.evolution_prior_none', { date: '2026-05-14' })));
   }, 60_000);
 
   it('the same case twice gives the same decision, relevance digest, record digest and byte-identical PDF and HTML', async () => {
