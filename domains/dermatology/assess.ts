@@ -16,7 +16,8 @@ import { float32Sha256, sha256Hex } from '../../src/audit/hash.js';
 import type { Explainer, Explanation } from '../../src/lrp/explainer.js';
 import { openExplainer } from '../../src/lrp/open.js';
 import type { ImagePreprocessing, LoadedCard } from '../../src/models/card.js';
-import { loadModelCard } from '../../src/models/card.js';
+import { cardTexts, loadModelCard } from '../../src/models/card.js';
+import { availableLocales } from '../../src/report/locales.js';
 import type { DermatologyCase } from './case.js';
 import type { DermatologyConfig } from './config.js';
 import { loadAbcdConfig, loadDermatologyConfig } from './config.js';
@@ -318,10 +319,9 @@ function buildContext(x: ContextInputs) {
       version: card.version,
       sha256: card.sha256,
       card_file: path.basename(model.loaded.file),
-      training_data: card.training_data.name,
-      limitations: card.limitations,
-      intended_use: card.intended_use,
-      out_of_scope_use: card.out_of_scope_use,
+      // The card's words in each locale the report may be rendered in (English where the card has no translation,
+      // which the report then says): a warning the reader cannot read warns no one.
+      texts: Object.fromEntries(availableLocales('dermatology').map((locale) => [locale, cardTexts(card, locale)])),
     },
   };
 }

@@ -64,6 +64,17 @@ export interface ModelCard {
   readonly sha256: string;
   readonly explanation: { readonly composite: string; readonly params?: Readonly<Record<string, number | number[]>>; readonly seed?: 'logit' | 'one-hot' };
   readonly limitations: readonly string[];
+  /** The texts above (English) in other locales, item for item (CardTexts). */
+  readonly translations?: Readonly<Record<string, CardTexts>>;
+}
+
+/** What a report quotes from a card, in one language. */
+export interface CardTexts {
+  readonly intended_use: readonly string[];
+  readonly out_of_scope_use: readonly string[];
+  readonly limitations: readonly string[];
+  /** training_data.name. */
+  readonly training_data: string;
 }
 
 export interface LoadedCard {
@@ -87,5 +98,17 @@ export function loadModelCard(file: string): LoadedCard {
     const columns = card.preprocessing.features.reduce((n, f) => n + (f.type === 'categorical' ? f.levels.length : 1), 0);
     if (columns !== card.preprocessing.columns) fail(`${file}: preprocessing.columns is ${card.preprocessing.columns} but the features encode to ${columns}`);
   }
+  for (const [locale, texts] of Object.entries(card.translations ?? {})) {
+    for (const field of ['intended_use', 'out_of_scope_use', 'limitations'] as const) {
+      if (texts[field].length !== card[field].length) fail(`${file}: translations.${locale}.${field} has ${texts[field].length} items, ${field} has ${card[field].length}: a translation gives each item, in the same order`);
+    }
+  }
   return { card, file, modelPath };
+}
+
+/** The card's texts in `locale` where it has them, else in English (`translated` false). */
+export function cardTexts(card: ModelCard, locale: string): CardTexts & { readonly translated: boolean } {
+  const translation = locale === 'en' ? undefined : card.translations?.[locale];
+  if (translation) return { ...translation, translated: true };
+  return { intended_use: card.intended_use, out_of_scope_use: card.out_of_scope_use, limitations: card.limitations, training_data: card.training_data.name, translated: locale === 'en' };
 }

@@ -65,6 +65,17 @@ describe('bundled model cards', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('refuses a translation that does not give every item of a text, naming it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lrp-card-'));
+    fs.copyFileSync(packagePath('models', 'dermatology', 'lesion-classifier.onnx'), path.join(dir, 'lesion-classifier.onnx'));
+    const text = fs.readFileSync(packagePath('models', 'dermatology', 'lesion-classifier.card.yaml'), 'utf8');
+    const [before, translation] = text.split(/^translations:\n/m);
+    // The translation's last limitation left out.
+    fs.writeFileSync(path.join(dir, 'card.yaml'), `${before}translations:\n${translation.replace(/^ {6}- .*\n(?= {4}training_data:)/m, '')}`);
+    expect(() => loadModelCard(path.join(dir, 'card.yaml'))).toThrow(/card\.yaml: translations\.zh-CN\.limitations has 3 items, limitations has 4: a translation gives each item, in the same order/);
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it.each([
     ['models/dermatology/lesion-classifier.card.yaml', 'docs/evaluation/lesion/results.json'],
     ['models/dermatology/lesion-classifier-shortcut.card.yaml', 'docs/evaluation/lesion-shortcut/results.json'],

@@ -17,7 +17,7 @@ import { itaDegrees } from '../../../domains/dermatology/features/quality.js';
 import { segmentLesion } from '../../../domains/dermatology/features/segmentation.js';
 import type { DomainSession } from '../../../src/domain/plugin.js';
 import { reportCase } from '../../../src/domain/run.js';
-import { loadModelCard } from '../../../src/models/card.js';
+import { cardTexts, loadModelCard } from '../../../src/models/card.js';
 import { packagePath } from '../../../src/paths.js';
 import { formatMessage, loadMessages } from '../../../src/report/templates.js';
 
@@ -73,8 +73,7 @@ describe.each(['en', 'zh-CN'])('dermatology case report (%s)', (locale) => {
     // The words the standards require, in this locale.
     for (const key of ['intended.card_use', 'intended.card_not_for', 'intended.not_diagnosis', 'intended.clinician_decides', 'intended.research_only', 'method.conservation_note']) expect(text, key).toContain(t(key).slice(0, 20));
     // The model's own intended and excluded uses, as its card states them (the bundled model excludes clinical use).
-    expect(r.context.model.out_of_scope_use[0]).toMatch(/^Any clinical use/);
-    for (const use of [...r.context.model.intended_use, ...r.context.model.out_of_scope_use]) expect(text).toContain(squash(use).slice(0, 30));
+    expect(r.context.model.texts.en.out_of_scope_use[0]).toMatch(/^Any clinical use/);
     expect(r.context.output.risk_band).not.toBeNull();
     expect(text).toContain(t(`risk_band.${r.context.output.risk_band}`).slice(0, 15));
     // TDS from the automated A, B, C and the clinician's D, with its provenance.
@@ -97,6 +96,19 @@ describe.each(['en', 'zh-CN'])('dermatology case report (%s)', (locale) => {
     if (locale === 'zh-CN') expect(fonts.join('\n')).toMatch(/NotoSansCJKsc/);
     const images = execFileSync('pdfimages', ['-list', r.pdf], { encoding: 'utf8' }).trim().split('\n').slice(2);
     expect(images.length).toBe(4);
+  });
+
+  it("quotes the model card in the report's language", () => {
+    const { card } = loadModelCard(packagePath('models', 'dermatology', 'lesion-classifier.card.yaml'));
+    const texts = cardTexts(card, locale);
+    expect(texts.translated).toBe(true);
+    // The template finds the card's words by the locale's `lang`: it must be the locale's name.
+    expect(m.get('lang')).toBe(locale);
+    // pdftotext breaks lines anywhere in Chinese text: compared without white space.
+    const bare = (x: string) => x.replace(/\s+/g, '');
+    for (const item of [...texts.limitations, ...texts.intended_use, ...texts.out_of_scope_use, texts.training_data]) expect(bare(text)).toContain(bare(item));
+    if (locale !== 'en') for (const item of card.limitations) expect(bare(text)).not.toContain(bare(item));
+    expect(text).not.toContain(t('model.card_in_english'));
   });
 
   it('writes a self-contained HTML file with the same content', () => {
@@ -175,6 +187,19 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     expect(pdfText(r.pdf)).toContain(squash(formatMessage(m, 'quality.text.skin_tone', { measured, low, high })));
     // The demo lesion on its own skin is not flagged.
     expect((await report(demo('derm-002.yaml'), 'en', ['pdf'])).context.quality.flags.map((f) => f.id)).not.toContain('skin_tone');
+  }, 60_000);
+
+  it("a card without words in the report's language is quoted in English, and the report says so", async () => {
+    const cardFile = packagePath('models', 'dermatology', 'lesion-classifier.card.yaml');
+    const [english] = fs.readFileSync(cardFile, 'utf8').split(/^translations:\n/m);
+    fs.writeFileSync(path.join(dir, 'english.card.yaml'), english);
+    fs.copyFileSync(packagePath('models', 'dermatology', 'lesion-classifier.onnx'), path.join(dir, 'lesion-classifier.onnx'));
+    fs.writeFileSync(path.join(dir, 'english-card.yaml'), `${fs.readFileSync(demo('derm-003.yaml'), 'utf8').replaceAll('derm-003.png', demo('derm-003.png'))}model_card: english.card.yaml\n`);
+    const r = await report(path.join(dir, 'english-card.yaml'), 'zh-CN', ['pdf']);
+    const text = pdfText(r.pdf);
+    const { card } = loadModelCard(cardFile);
+    for (const item of card.limitations) expect(text).toContain(squash(item));
+    expect(text).toContain(squash(formatMessage(loadMessages('dermatology', 'zh-CN'), 'model.card_in_english', {})));
   }, 60_000);
 
   it('a card that does not state its training skin tones is refused, naming the field', async () => {
