@@ -94,7 +94,8 @@ export async function assessLesion(c: DermatologyCase, model: LesionModel): Prom
   const quality = assessQuality(analysis.rgb, analysis.width, analysis.height, seg, config.quality, { lossy: !storedLosslessly(imageBytes), blockiness: jpegBlockiness(image) });
   const abcd = seg.empty ? null : measureAbcd(analysis.rgb, seg.extent, seg.skin, loadAbcdConfig(), spacing);
   const skinIta = itaDegrees(seg.skin);
-  const outsideTraining = skinIta < model.skinItaDeg[0] || skinIta > model.skinItaDeg[1];
+  // A greyscale image has no skin tone to judge (its no_colour flag says why the model does not apply).
+  const outsideTraining = !quality.flags.includes('no_colour') && (skinIta < model.skinItaDeg[0] || skinIta > model.skinItaDeg[1]);
 
   const [, channels, mh, mw] = dims;
   const modelMap = channelSum(explanation.relevance, channels, mh, mw);

@@ -4,7 +4,8 @@
  * rendering its own documents only once this reaches what starting to render costs it (RENDER_START_MS): the
  * ski-rental rule, which never loses more than that cost against knowing in advance whether the render worker will
  * fall behind for good. Idle time, not elapsed time: a held-back worker still writes the files of the cases whose
- * documents came back.
+ * documents came back. The main thread sends one case ahead, so while it commits a group the worker may wait with
+ * no case queued: that wait is not counted (the count errs toward rendering later).
  */
 import { performance } from 'node:perf_hooks';
 
@@ -13,6 +14,11 @@ export interface HeldBackClock {
   set(heldBack: boolean): void;
   /** Milliseconds of idle time held back so far (the current stretch included). */
   total(): number;
+}
+
+/** A case worker's state: held back when cases wait for a slot, every slot is taken and none is being assessed. */
+export function isHeldBack(state: { readonly running: number; readonly limit: number; readonly queued: number; readonly assessing: number }): boolean {
+  return state.running === state.limit && state.queued > 0 && state.assessing === 0;
 }
 
 /** `idleMs`: the thread's idle time so far (by default its event loop's, which a worker thread has of its own). */

@@ -31,8 +31,9 @@ export const RENDER_BACKLOG = 12;
 /**
  * What a case worker's first rendered document costs it beyond the later ones (loading pdfkit, fontkit and the
  * fonts, compiling the rendering code): about 440 ms (BENCHMARKS.md, eleventh session). It renders its own documents
- * only after waiting for its render worker this long (held-back.ts). Before, it began as soon as 12 waited: a
- * thousand letters then had it render 15-58 of the 592 and took 2.69 s against 2.47 s with none (medians of 5).
+ * only after waiting for its render worker this long (held-back.ts). Before, it began as soon as 12 waited (once
+ * the render worker had answered 12): a thousand letters then had it render 15-58 of the 592 and took 2.69 s
+ * against 2.47 s with none (medians of 5).
  */
 export const RENDER_START_MS = 440;
 

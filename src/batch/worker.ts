@@ -5,7 +5,7 @@ import type { DomainSession } from '../domain/plugin.js';
 import { loadDomain } from '../domain/registry.js';
 import { reportCase } from '../domain/run.js';
 import { renderHere } from '../report/render.js';
-import { heldBackClock } from './held-back.js';
+import { heldBackClock, isHeldBack } from './held-back.js';
 import { casesAtOnce, RENDER_BACKLOG, RENDER_START_MS } from './plan.js';
 import type { CaseMessage, FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 import { overflowingRenderer, rendererOver } from './render-channel.js';
@@ -56,7 +56,7 @@ try {
   const waiting: CaseMessage[] = [];
   let running = 0;
   // Held back: cases wait for a slot, and every slot's case waits for its documents.
-  const noteHeldBack = () => heldBack.set(running === limit && waiting.length > 0 && assessing === 0);
+  const noteHeldBack = () => heldBack.set(isHeldBack({ running, limit, queued: waiting.length, assessing }));
   const close = async () => {
     await session.close();
     setup.renderPort?.close();

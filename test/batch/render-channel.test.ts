@@ -6,7 +6,7 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { heldBackClock } from '../../src/batch/held-back.js';
+import { heldBackClock, isHeldBack } from '../../src/batch/held-back.js';
 import { overflowingRenderer, rendererOver, serveRendering } from '../../src/batch/render-channel.js';
 import { UserError } from '../../src/errors.js';
 import { renderHere, type DocumentRenderer, type MarkupJob } from '../../src/report/render.js';
@@ -117,6 +117,14 @@ describe('the held-back clock', () => {
     clock.set(true);
     idle = 420;
     expect(clock.total()).toBe(70);
+  });
+
+  it('holds a worker back only when cases wait, every slot is taken and none is being assessed', () => {
+    const full = { running: 16, limit: 16, queued: 1, assessing: 0 };
+    expect(isHeldBack(full)).toBe(true);
+    expect(isHeldBack({ ...full, running: 15 })).toBe(false);
+    expect(isHeldBack({ ...full, queued: 0 })).toBe(false);
+    expect(isHeldBack({ ...full, assessing: 1 })).toBe(false);
   });
 
   it('reads the event loop idle time of the thread by default', async () => {

@@ -110,14 +110,16 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
 }
 
 /**
- * Individual typology angle of a skin colour (ITA°, Chardon et al. 1991): arctan((L* − 50) / b*) in degrees; above
- * 55 very light, 41–55 light, 28–41 intermediate, 10–28 tan, −30–10 brown, below −30 dark. The skin-tone check
- * compares the image's skin (the segmentation's frame median) with the range the model card states for its
- * training images (assess.ts: flag `skin_tone`).
+ * Individual typology angle of a skin colour (ITA°, Chardon et al. 1991): arctan((L* − 50) / b*) in degrees, from
+ * −90 to 90; above 55 very light, 41–55 light, 28–41 intermediate, 10–28 tan, −30–10 brown, below −30 dark. Skin
+ * has some yellow (b* > 0); a colour without (grey, bluish: a colour cast or no colour) reads as the extreme of
+ * its side of L* 50. The skin-tone check compares the image's skin (the segmentation's frame median) with the
+ * range the model card states for its training images (assess.ts: flag `skin_tone`).
  */
 export function itaDegrees(rgb: readonly [number, number, number]): number {
   const [L, , b] = rgbToLab(rgb[0], rgb[1], rgb[2]);
-  return (Math.atan2(L - 50, b) * 180) / Math.PI;
+  if (b <= 0) return L >= 50 ? 90 : -90;
+  return (Math.atan((L - 50) / b) * 180) / Math.PI;
 }
 
 /** The frame band (of four) with the largest share of pixels clearly lighter than the skin: a ruler's strip. */

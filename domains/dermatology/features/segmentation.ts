@@ -4,10 +4,11 @@
  * touching the frame (else the largest, then flagged partial view), holes filled. When nothing stands out in RGB
  * distance, a region may still differ from the skin in colour alone (CIELAB a*b*, which uneven lighting barely
  * changes): a pink (amelanotic-like) lesion, but just as well erythema, a vascular blush or a colour cast from the
- * light. Such a region is outlined, not measured as a lesion (foundBy 'chroma', empty). A region that is mostly
- * near-white, far lighter than the skin and surrounded by skin is glare (a specular reflection), not a lesion: it
- * is set aside in either search. White in or beside a lesion stays the lesion's: this synthetic data's white areas
- * and a real lesion's white structures look like glare pixel by pixel.
+ * light. Such a region is outlined, not measured as a lesion (foundBy 'chroma', empty). A region that is
+ * near-white (far lighter than the skin) all but a remainder too small to be a lesion, and surrounded by skin, is
+ * glare (a specular reflection), not a lesion: it is set aside in either search. Glare on or touching a lesion
+ * stays part of it, measured with it (and its colour counted as white): this synthetic data's white areas and a
+ * real lesion's white structures look like glare pixel by pixel, so the two cannot be told apart there.
  */
 import type { Mask } from '../../../src/imaging/mask.js';
 import { rgbToLab } from '../../../src/imaging/lab.js';
@@ -23,10 +24,11 @@ export interface SegmentationConfig {
   readonly min_chroma_edge: number;
   /**
    * Near-white: CIELAB L* at least `min_l` and `lighter_than_skin_l` above the skin's, chroma at most `max_chroma`;
-   * a region is glare when at least `min_share` of it is near-white or next to such a pixel (its blended rim) and
-   * the pixels 2–4 px around it are skin (their mean RGB distance from the skin below `min_contrast`).
+   * a region is glare when what is left of it without its near-white pixels and their neighbours (a reflection's
+   * blended rim) is smaller than a lesion may be (min_area_share), and the pixels 2–4 px around it are skin (their
+   * mean RGB distance from the skin below `min_contrast`).
    */
-  readonly glare: { readonly min_l: number; readonly max_chroma: number; readonly lighter_than_skin_l: number; readonly min_share: number };
+  readonly glare: { readonly min_l: number; readonly max_chroma: number; readonly lighter_than_skin_l: number };
 }
 
 export interface Segmentation {
@@ -177,7 +179,8 @@ function lesionAt(distance: Float32Array, threshold: number, search: Search) {
   binary = dilate(erode(binary, width, height, config.opening_radius_px), width, height, config.opening_radius_px);
   const components = labelComponents(binary, width, height);
   const minArea = config.min_area_share * width * height;
-  const isGlare = (c: Component) => c.pixels.filter((p) => search.nearWhite[p]).length >= config.glare.min_share * c.area && surroundedBySkin(c, search);
+  // Glare merged with a lesion leaves the lesion as its remainder: kept whole, as a lesion.
+  const isGlare = (c: Component) => c.pixels.filter((p) => !search.nearWhite[p]).length < minArea && surroundedBySkin(c, search);
   const sized = components.filter((c) => c.area >= minArea);
   const glare = sized.filter(isGlare);
   for (const c of glare) for (const p of c.pixels) search.glare[p] = 1;

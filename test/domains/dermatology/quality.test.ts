@@ -69,7 +69,7 @@ describe('image quality flags', () => {
     expect(castFlags).not.toContain('partial_view');
   });
 
-  it('glare: a bright white spot is set aside, never measured as the lesion, and flagged; no synthetic image has one', () => {
+  it('glare: a bright white spot apart from the lesion is set aside and flagged; on or touching a lesion it never discards it; no synthetic image is flagged', () => {
     expect(cases.filter((c) => c.quality.flags.includes('glare')).map((c) => c.lesion.truth)).toEqual([]);
     const clean = cases.filter((c) => !Object.values(c.lesion.truth.artefacts).some(Boolean));
     const qualityOf = (rgb: Uint8Array, size: number) => {
@@ -103,6 +103,20 @@ describe('image quality flags', () => {
       if (++checked === 10) break;
     }
     expect(checked).toBe(10);
+    // On or touching a lesion: never a reason to discard it. It is measured with the glare (which no flag marks).
+    for (const c of clean.slice(0, 12)) {
+      const { width, height, rgb: lesionRgb } = c.lesion;
+      const before = segmentLesion(lesionRgb, width, height, domain.segmentation);
+      const [cx, cy] = centroid(before.extent.data, width);
+      const r = Math.sqrt(before.extent.data.reduce((n, v) => n + v, 0) / Math.PI);
+      // Over about half of it; across its edge; a 10-px reflection just touching it.
+      for (const [gx, gy, gr] of [[cx, cy, r * 0.7], [cx + r, cy, r * 0.6], [cx + r + 10, cy, 10]]) {
+        const after = segmentLesion(withGlare(lesionRgb, width, gx, gy, gr), width, height, domain.segmentation);
+        const where = `image ${c.lesion.truth.seed}, glare at (${gx.toFixed(0)}, ${gy.toFixed(0)}) radius ${gr.toFixed(0)}`;
+        expect(after.empty, where).toBe(false);
+        expect(covered(before.extent.data, after.extent.data), where).toBeGreaterThan(0.9);
+      }
+    }
     // Beside a pink lesion: the pink lesion is what is outlined, as without the glare.
     const pink = new Uint8Array(size * size * 3);
     for (let p = 0; p < size * size; p++) pink.set(mask.data[p] ? [226, 120, 112] : [220, 175, 145], p * 3);
@@ -182,4 +196,15 @@ function iou(a: Uint8Array, b: Uint8Array): number {
     if (a[i] || b[i]) either++;
   }
   return both / either;
+}
+
+/** The share of `a`'s pixels that are in `b`. */
+function covered(a: Uint8Array, b: Uint8Array): number {
+  let inA = 0, both = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (!a[i]) continue;
+    inA++;
+    if (b[i]) both++;
+  }
+  return both / inA;
 }

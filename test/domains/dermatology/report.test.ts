@@ -159,20 +159,31 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
   }, 60_000);
 
   it('skin outside the tones the model was trained on (the ITA° range of its card) is a critical flag stating both; the training skin tones are inside it', async () => {
-    const { card } = loadModelCard(packagePath('models', 'dermatology', 'lesion-classifier.card.yaml'));
-    const [low, high] = card.training_data.skin_ita_deg as [number, number];
-    // The card's range holds the skin of its training images (generator seed 1001), measured as the report measures it.
     const config = loadDermatologyConfig();
-    for (let i = 0; i < 60; i++) {
-      const { rgb, width, height } = generateLesion(imageSeed(1001, i));
-      const ita = itaDegrees(segmentLesion(rgb, width, height, config.segmentation).skin);
-      expect(ita).toBeGreaterThanOrEqual(low);
-      expect(ita).toBeLessThanOrEqual(high);
+    const cards = ['lesion-classifier.card.yaml', 'lesion-classifier-shortcut.card.yaml'].map((f) => loadModelCard(packagePath('models', 'dermatology', f)).card);
+    const [low, high] = cards[0].training_data.skin_ita_deg as [number, number];
+    // Each card's range holds the skin of its training images (its generator seed), measured as the report measures it.
+    for (const card of cards) {
+      const seed = (card.training_data.train_set as { generator_seed: number }).generator_seed;
+      const [cardLow, cardHigh] = card.training_data.skin_ita_deg as [number, number];
+      for (let i = 0; i < 60; i++) {
+        const { rgb, width, height } = generateLesion(imageSeed(seed, i));
+        const ita = itaDegrees(segmentLesion(rgb, width, height, config.segmentation).skin);
+        expect(ita).toBeGreaterThanOrEqual(cardLow);
+        expect(ita).toBeLessThanOrEqual(cardHigh);
+      }
     }
-    // A demo lesion on brown skin: every pixel shifted by the step from its skin to a brown skin (ITA° about -15).
+    // ITA° by Chardon's formula: arctan((L* - 50) / b*), brown from -30 to 10.
+    expect(itaDegrees([145, 105, 78])).toBeCloseTo(-5.7, 1);
+    expect(itaDegrees([232, 190, 165])).toBeCloseTo(58.6, 1);
+    expect(itaDegrees([128, 128, 128])).toBeCloseTo(90, 3);
+    // No yellow (b* <= 0): the extreme of its side of L* 50, never beyond +-90.
+    expect(itaDegrees([100, 105, 130])).toBe(-90);
+    // A demo lesion on brown skin (ITA° about -6, L* 48: bright enough to pass the exposure check): every pixel
+    // shifted by the step from its skin to the brown.
     const lesion = generateLesion(imageSeed(8008, 0));
     const skin = segmentLesion(lesion.rgb, lesion.width, lesion.height, config.segmentation).skin;
-    const brown = [120, 80, 58];
+    const brown = [145, 105, 78];
     const shifted = Buffer.from(lesion.rgb.map((v, i) => Math.max(0, Math.min(255, v + brown[i % 3] - skin[i % 3]))));
     await sharp(shifted, { raw: { width: lesion.width, height: lesion.height, channels: 3 } }).png().toFile(path.join(dir, 'brown.png'));
     fs.writeFileSync(path.join(dir, 'brown.yaml'), fs.readFileSync(demo('derm-002.yaml'), 'utf8').replace(/^prior_image:.*$/m, '').replaceAll('derm-002.png', 'brown.png'));
@@ -181,6 +192,8 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     expect(measured).toBeLessThan(low);
     expect(measured).toBeCloseTo(itaDegrees(brown as [number, number, number]), -1);
     expect(r.context.quality.flags).toContainEqual({ id: 'skin_tone', critical: true });
+    // The gap this closes: skin this light passes the exposure check.
+    expect(r.context.quality.flags.map((f) => f.id)).not.toContain('exposure');
     expect(r.context.output.risk_band).toBeNull();
     expect(r.record.output.decision).toBe('not_compared');
     const m = loadMessages('dermatology', 'en');
@@ -223,6 +236,8 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     };
     const grey = await copy('grey.png', (i) => i.greyscale().png());
     expect(grey.context.caution.flags).toContain('no_colour');
+    // Grey has no skin tone: no_colour says why the model does not apply, not a skin-tone flag.
+    expect(grey.context.caution.flags).not.toContain('skin_tone');
     expect(grey.context.abcd!.colours).toBeNull();
     expect(grey.context.abcd!.not_assessable.colour).toEqual(['no_colour']);
     expect(grey.context.abcd!.tds).toBeNull();
@@ -312,6 +327,13 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     const clearNowText = pdfText(clearNow.pdf);
     expect(clearNowText).toContain(squash(formatMessage(messages, 'abcde.evolution_prior_colour_only', { date })));
     expect(clearNowText).not.toContain(squash(formatMessage(messages, 'abcde.evolution_prior_none', { date })));
+    // Nothing in this image, a colour-only region in the prior one.
+    await sharp({ create: { width, height, channels: 3, background: { r: 220, g: 175, b: 145 } } }).png().toFile(path.join(dir, 'plain-skin.png'));
+    const plainNow = await withPrior('plain-now', 'plain-skin', 'faint-pink');
+    expect(plainNow.context.lesion).toBe('none');
+    expect(plainNow.context.evolution).toMatchObject({ prior_lesion: 'colour_only' });
+    const plainNowText = pdfText(plainNow.pdf);
+    for (const key of ['abcde.evolution_no_current_lesion', 'abcde.evolution_prior_was_colour_only']) expect(plainNowText, key).toContain(squash(formatMessage(messages, key, { date })).trim());
   }, 60_000);
 
   it('without a pixel spacing the diameter is "not measurable"; a prior image gives the evolution row', async () => {
