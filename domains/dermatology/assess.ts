@@ -8,7 +8,7 @@ import { percentDigits } from '../../src/report/percent.js';
 import { fail } from '../../src/errors.js';
 import type { DecodedImage } from '../../src/imaging/image-input.js';
 import { channelSum } from '../../src/imaging/colormap.js';
-import { decodeImage, decodeImageBytes, imageToTensor, jpegBlockiness, storedLosslessly } from '../../src/imaging/image-input.js';
+import { decodeImageBytes, imageToTensor, jpegBlockiness, storedLosslessly } from '../../src/imaging/image-input.js';
 import { contourPixels, encodePng, legendPixels, overlayPixels, resampleBilinear, resampleMask, resampleRelevance, resizeLongSide, robustScale } from '../../src/imaging/overlay.js';
 import { readFileOrFail } from '../../src/io/read.js';
 import type { DecisionFacts } from '../../src/audit/build.js';
@@ -173,10 +173,15 @@ function positiveProbability(e: Explanation, { card, file }: LoadedCard, index: 
   fail(`${file}: output.head must be sigmoid or softmax for a probability`);
 }
 
-/** What the prior image held (as lesionFound for the current one) and, for a lesion, its diameter. */
+/**
+ * What the prior image held (as lesionFound for the current one) and, for a lesion, its diameter, unless a quality
+ * flag of the prior image leaves it unassessable (as it would the current image's: a lesion cut off at the edge).
+ */
 interface PriorMeasurement {
   readonly lesion: LesionFound;
   readonly diameterMm: number | null;
+  /** The prior image's quality flags that leave its diameter unassessable. */
+  readonly diameterNotAssessable: readonly QualityFlag[];
 }
 
 type LesionFound = 'measured' | 'colour_only' | 'none';
@@ -185,12 +190,16 @@ type LesionFound = 'measured' | 'colour_only' | 'none';
 const lesionFound = (seg: Segmentation): LesionFound => (seg.foundBy === 'chroma' ? 'colour_only' : seg.empty ? 'none' : 'measured');
 
 async function measurePrior(file: string, spacingMm: number | null, config: DermatologyConfig): Promise<PriorMeasurement> {
-  const original = await decodeImage(file, 'prior_image.image');
+  const bytes = readFileOrFail(file, 'prior_image.image:');
+  const original = await decodeImageBytes(bytes, file, 'prior_image.image');
   const image = await resizeLongSide(original, config.analysis.long_side_px);
   const seg = segmentLesion(image.rgb, image.width, image.height, config.segmentation);
-  if (seg.empty) return { lesion: lesionFound(seg), diameterMm: null };
+  if (seg.empty) return { lesion: lesionFound(seg), diameterMm: null, diameterNotAssessable: [] };
+  const quality = assessQuality(image.rgb, image.width, image.height, seg, config.quality, { lossy: !storedLosslessly(bytes), blockiness: jpegBlockiness(original) });
+  const diameterNotAssessable = quality.flags.filter((f) => config.quality.invalidates[f]?.includes('diameter'));
+  if (diameterNotAssessable.length > 0) return { lesion: 'measured', diameterMm: null, diameterNotAssessable };
   const spacing = spacingMm === null ? null : (spacingMm * original.width) / image.width;
-  return { lesion: 'measured', diameterMm: measureAbcd(image.rgb, seg.extent, seg.skin, loadAbcdConfig(), spacing).diameter.mm };
+  return { lesion: 'measured', diameterMm: measureAbcd(image.rgb, seg.extent, seg.skin, loadAbcdConfig(), spacing).diameter.mm, diameterNotAssessable };
 }
 
 const round = (v: number, digits = 4) => Number(v.toFixed(digits));
@@ -264,7 +273,7 @@ function buildContext(x: ContextInputs) {
     // What the image held: a lesion measured, a region of another colour only outlined, or nothing standing out.
     lesion: lesionFound(x.seg),
     // The prior image, whatever this one held: a clinician who supplied one is told what became of it.
-    evolution: c.prior && x.prior ? { prior_date: c.prior.acquiredOn, prior_lesion: x.prior.lesion, prior_diameter_mm: x.prior.diameterMm === null ? null : round(x.prior.diameterMm, 1) } : null,
+    evolution: c.prior && x.prior ? { prior_date: c.prior.acquiredOn, prior_lesion: x.prior.lesion, prior_diameter_mm: x.prior.diameterMm === null ? null : round(x.prior.diameterMm, 1), prior_not_assessable: x.prior.diameterNotAssessable } : null,
     output: {
       positive_class: card.output.positive_class ?? card.output.classes[card.output.classes.length - 1],
       probability: round(x.probability, 4),

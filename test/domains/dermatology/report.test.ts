@@ -323,7 +323,7 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     const faintNowText = pdfText(faintNow.pdf);
     for (const key of ['abcde.evolution_no_current_lesion', 'abcde.evolution_prior_was_measured']) expect(faintNowText, key).toContain(squash(formatMessage(messages, key, { date })).trim());
     const clearNow = await withPrior('clear-now', 'clear-pink', 'faint-pink');
-    expect(clearNow.context.evolution).toEqual({ prior_lesion: 'colour_only', prior_date: date, prior_diameter_mm: null });
+    expect(clearNow.context.evolution).toEqual({ prior_lesion: 'colour_only', prior_date: date, prior_diameter_mm: null, prior_not_assessable: [] });
     const clearNowText = pdfText(clearNow.pdf);
     expect(clearNowText).toContain(squash(formatMessage(messages, 'abcde.evolution_prior_colour_only', { date })));
     expect(clearNowText).not.toContain(squash(formatMessage(messages, 'abcde.evolution_prior_none', { date })));
@@ -342,7 +342,7 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     expect(pdfText(noSpacing.pdf)).toContain(squash(formatMessage(loadMessages('dermatology', 'en'), 'abcde.diameter_not_measurable', {})));
     const prior = await report(demo('derm-002.yaml'), 'en', ['pdf']);
     // The demo's prior image is the same picture: the same diameter.
-    expect(prior.context.evolution).toEqual({ prior_date: '2026-05-14', prior_lesion: 'measured', prior_diameter_mm: prior.context.abcd!.diameter_mm });
+    expect(prior.context.evolution).toEqual({ prior_date: '2026-05-14', prior_lesion: 'measured', prior_diameter_mm: prior.context.abcd!.diameter_mm, prior_not_assessable: [] });
     // A prior image with no lesion in it says so (it said the pixel spacings were missing, though both were given).
     await sharp({ create: { width: 200, height: 150, channels: 3, background: { r: 214, g: 170, b: 140 } } }).png().toFile(path.join(dir, 'blank-prior.png'));
     const caseFile = path.join(dir, 'blank-prior.yaml');
@@ -350,6 +350,13 @@ describe('dermatology report: flags, warnings and reproducibility', () => {
     const noPriorLesion = await report(caseFile, 'en', ['pdf']);
     expect(noPriorLesion.context.evolution).toMatchObject({ prior_lesion: 'none', prior_diameter_mm: null });
     expect(pdfText(noPriorLesion.pdf)).toContain(squash(formatMessage(loadMessages('dermatology', 'en'), 'abcde.evolution_prior_none', { date: '2026-05-14' })));
+    // A prior image that cuts the lesion off at its edge gives no diameter to compare, and the row says why.
+    await sharp(demo('derm-002.png')).extract({ left: 0, top: 0, width: 64, height: 128 }).png().toFile(path.join(dir, 'cut-prior.png'));
+    fs.writeFileSync(caseFile, fs.readFileSync(demo('derm-002.yaml'), 'utf8').replace(/prior_image:.*/, `prior_image: { image: ${JSON.stringify(path.join(dir, 'cut-prior.png'))}, acquired_on: 2026-05-14, pixel_spacing_mm: 0.08 }`).replace(/^image: /m, `image: ${path.dirname(demo('derm-002.yaml'))}/`));
+    const cutPrior = await report(caseFile, 'en', ['pdf']);
+    expect(cutPrior.context.evolution).toMatchObject({ prior_lesion: 'measured', prior_diameter_mm: null, prior_not_assessable: ['partial_view'] });
+    const m = loadMessages('dermatology', 'en');
+    expect(pdfText(cutPrior.pdf)).toContain(squash(formatMessage(m, 'abcde.evolution_prior_not_assessable', { date: '2026-05-14' }) + formatMessage(m, 'abcd.because.partial_view', {})));
   }, 60_000);
 
   it('the same case twice gives the same decision, relevance digest, record digest and byte-identical PDF and HTML', async () => {
