@@ -78,6 +78,7 @@ try {
     if (m.type === 'stop') {
       stopping = true;
       waiting.length = 0;
+      noteHeldBack();
       if (running === 0) void close();
       return;
     }
