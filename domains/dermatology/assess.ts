@@ -22,7 +22,7 @@ import type { DermatologyCase } from './case.js';
 import type { DermatologyConfig } from './config.js';
 import { loadAbcdConfig, loadDermatologyConfig } from './config.js';
 import { measureAbcd, type AbcdMeasurement } from './features/abcd.js';
-import { assessQuality, itaDegrees, type AbcdCriterion, type QualityFlag } from './features/quality.js';
+import { assessQuality, type AbcdCriterion, type QualityFlag } from './features/quality.js';
 import { relevanceAsymmetry, relevanceRegion, relevanceShares, shortcutSuspected } from './features/relevance.js';
 import { segmentLesion, type Segmentation } from './features/segmentation.js';
 
@@ -88,14 +88,9 @@ export async function assessLesion(c: DermatologyCase, model: LesionModel): Prom
   const explanation = await model.explainer.explain({ data: tensor, dims }, positive);
   const probability = positiveProbability(explanation, model.loaded, positive);
 
-  const analysis = await resizeLongSide(image, config.analysis.long_side_px);
+  const { analysis, seg, quality } = await analyseImage(imageBytes, image, config, model.skinItaDeg);
   const spacing = c.pixelSpacingMm === null ? null : (c.pixelSpacingMm * image.width) / analysis.width;
-  const seg = segmentLesion(analysis.rgb, analysis.width, analysis.height, config.segmentation);
-  const quality = assessQuality(analysis.rgb, analysis.width, analysis.height, seg, config.quality, { lossy: !storedLosslessly(imageBytes), blockiness: jpegBlockiness(image) });
   const abcd = seg.empty ? null : measureAbcd(analysis.rgb, seg.extent, seg.skin, loadAbcdConfig(), spacing);
-  const skinIta = itaDegrees(seg.skin);
-  // A greyscale image has no skin tone to judge (its no_colour flag says why the model does not apply).
-  const outsideTraining = !quality.flags.includes('no_colour') && (skinIta < model.skinItaDeg[0] || skinIta > model.skinItaDeg[1]);
 
   const [, channels, mh, mw] = dims;
   const modelMap = channelSum(explanation.relevance, channels, mh, mw);
@@ -114,7 +109,7 @@ export async function assessLesion(c: DermatologyCase, model: LesionModel): Prom
     legend: await encodePng(legendPixels(256, 14), 256, 14),
   };
   const relevanceSha256 = float32Sha256(explanation.relevance);
-  const context = buildContext({ c, config, model, image, imageSha256, explanation, probability, seg, quality: outsideTraining ? [...quality.flags, 'skin_tone'] : quality.flags, skinIta, abcd, shares, asymmetry, prior, relevanceSha256 });
+  const context = buildContext({ c, config, model, image, imageSha256, explanation, probability, seg, quality: quality.flags, skinIta: quality.measurements.skinIta, abcd, shares, asymmetry, prior, relevanceSha256 });
   return { context, assets, audit: auditFacts(context, model, explanation, positive) };
 }
 
@@ -189,13 +184,22 @@ type LesionFound = 'measured' | 'colour_only' | 'none';
 /** A lesion measured, a region of another colour only outlined (not measured), or nothing standing out. */
 const lesionFound = (seg: Segmentation): LesionFound => (seg.foundBy === 'chroma' ? 'colour_only' : seg.empty ? 'none' : 'measured');
 
+/**
+ * An image at the analysis size, segmented and checked for quality: what the current and the prior image both go
+ * through. `bytes` are the file's (is it stored losslessly?), `image` their decoded pixels.
+ */
+async function analyseImage(bytes: Uint8Array, image: DecodedImage, config: DermatologyConfig, trainedSkinIta: readonly [number, number] | null) {
+  const analysis = await resizeLongSide(image, config.analysis.long_side_px);
+  const seg = segmentLesion(analysis.rgb, analysis.width, analysis.height, config.segmentation);
+  const quality = assessQuality(analysis.rgb, analysis.width, analysis.height, seg, config.quality, { lossy: !storedLosslessly(bytes), blockiness: jpegBlockiness(image) }, trainedSkinIta);
+  return { analysis, seg, quality };
+}
+
 async function measurePrior(file: string, spacingMm: number | null, config: DermatologyConfig): Promise<PriorMeasurement> {
   const bytes = readFileOrFail(file, 'prior_image.image:');
   const original = await decodeImageBytes(bytes, file, 'prior_image.image');
-  const image = await resizeLongSide(original, config.analysis.long_side_px);
-  const seg = segmentLesion(image.rgb, image.width, image.height, config.segmentation);
+  const { analysis: image, seg, quality } = await analyseImage(bytes, original, config, null);
   if (seg.empty) return { lesion: lesionFound(seg), diameterMm: null, diameterNotAssessable: [] };
-  const quality = assessQuality(image.rgb, image.width, image.height, seg, config.quality, { lossy: !storedLosslessly(bytes), blockiness: jpegBlockiness(original) });
   const diameterNotAssessable = quality.flags.filter((f) => config.quality.invalidates[f]?.includes('diameter'));
   if (diameterNotAssessable.length > 0) return { lesion: 'measured', diameterMm: null, diameterNotAssessable };
   const spacing = spacingMm === null ? null : (spacingMm * original.width) / image.width;

@@ -2,7 +2,8 @@
  * Image quality flags a clinician must see before trusting a reading: blur, exposure, hair, ink/marker, ruler,
  * partial view, no colour (a greyscale image), a region that differs from the skin in colour only, a lesion that is pink or red rather than brown, glare set aside (a lesion under it is not seen), lossy compression (a file not stored losslessly: the bundled
  * model's score moved from 79 % to 29–35 % on JPEG, lossy WebP and JPEG-in-TIFF copies of a demo image). Each is
- * a simple, explainable measurement against a threshold in config.yaml.
+ * a simple, explainable measurement against a threshold in config.yaml; and skin outside the tones the model was
+ * trained on (skin_tone), against the range its card states.
  */
 import { dilate } from '../../../src/imaging/mask.js';
 import { rgbToLab } from '../../../src/imaging/lab.js';
@@ -43,11 +44,15 @@ export interface ImageSource {
 export interface QualityReport {
   readonly flags: QualityFlag[];
   readonly critical: boolean;
-  readonly measurements: { inkPixels: number; hairPixels: number; glarePixels: number; rulerShare: number; laplacianVariance: number; meanL: number; clippedShare: number; colouredShare: number };
+  readonly measurements: { inkPixels: number; hairPixels: number; glarePixels: number; rulerShare: number; laplacianVariance: number; meanL: number; clippedShare: number; colouredShare: number; skinIta: number };
 }
 
-/** `seg` must be the segmentation of this same image: its lesion extent, skin colour and distance maps are reused. */
-export function assessQuality(rgb: Uint8Array, width: number, height: number, seg: Segmentation, config: QualityConfig, source: ImageSource): QualityReport {
+/**
+ * `seg` must be the segmentation of this same image: its lesion extent, skin colour and distance maps are reused.
+ * `trainedSkinIta`: the skin tones (ITA°) the model was trained on, low to high; null where no model score is at
+ * stake (a prior image, measured for its diameter only).
+ */
+export function assessQuality(rgb: Uint8Array, width: number, height: number, seg: Segmentation, config: QualityConfig, source: ImageSource, trainedSkinIta: readonly [number, number] | null): QualityReport {
   const { extent: lesion, skin, partialView } = seg;
   const n = width * height;
   const L = new Float32Array(n);
@@ -106,7 +111,10 @@ export function assessQuality(rgb: Uint8Array, width: number, height: number, se
   if (glarePixels >= config.glare.min_pixels) flags.push('glare');
   if (colouredShare < config.colour.min_coloured_share) flags.push('no_colour');
   if (source.lossy || source.blockiness > config.compression.max_blockiness) flags.push('lossy_compression');
-  return { flags, critical: flags.some((f) => config.critical.includes(f)), measurements: { inkPixels, hairPixels, glarePixels, rulerShare, laplacianVariance, meanL, clippedShare, colouredShare } };
+  const skinIta = itaDegrees(skin);
+  // A greyscale image has no skin tone to judge (its no_colour flag says why the model does not apply).
+  if (trainedSkinIta && !flags.includes('no_colour') && (skinIta < trainedSkinIta[0] || skinIta > trainedSkinIta[1])) flags.push('skin_tone');
+  return { flags, critical: flags.some((f) => config.critical.includes(f)), measurements: { inkPixels, hairPixels, glarePixels, rulerShare, laplacianVariance, meanL, clippedShare, colouredShare, skinIta } };
 }
 
 /**

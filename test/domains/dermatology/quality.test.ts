@@ -40,7 +40,7 @@ function withGlare(rgb: Uint8Array, size: number, cx: number, cy: number, radius
 describe('image quality flags', () => {
   const cases = Array.from({ length: 100 }, (_, i) => {
     const lesion = generateLesion(imageSeed(6006, i));
-    const assess = (rgb: Uint8Array) => assessQuality(rgb, lesion.width, lesion.height, segmentLesion(rgb, lesion.width, lesion.height, domain.segmentation), domain.quality, { lossy: false, blockiness: 1 });
+    const assess = (rgb: Uint8Array) => assessQuality(rgb, lesion.width, lesion.height, segmentLesion(rgb, lesion.width, lesion.height, domain.segmentation), domain.quality, { lossy: false, blockiness: 1 }, null);
     return { lesion, assess, quality: assess(lesion.rgb) };
   });
   const agreement = (flag: 'ink' | 'hair' | 'ruler') => cases.filter((c) => c.quality.flags.includes(flag) === c.lesion.truth.artefacts[flag]).length / cases.length;
@@ -50,7 +50,7 @@ describe('image quality flags', () => {
     const { width, height, mask } = cases[0].lesion;
     const pink = new Uint8Array(width * height * 3);
     for (let p = 0; p < width * height; p++) pink.set(mask.data[p] ? [226, 120, 112] : [220, 175, 145], p * 3);
-    const flagsOf = (rgb: Uint8Array) => assessQuality(rgb, width, height, segmentLesion(rgb, width, height, domain.segmentation), domain.quality, { lossy: false, blockiness: 1 }).flags;
+    const flagsOf = (rgb: Uint8Array) => assessQuality(rgb, width, height, segmentLesion(rgb, width, height, domain.segmentation), domain.quality, { lossy: false, blockiness: 1 }, null).flags;
     expect(flagsOf(pink)).toContain('pink_lesion');
     // A dark hair across it moves a mean colour, not the median (a reviewer's hair turned 8 of 10 pink lesions brown).
     const haired = pink.slice();
@@ -74,7 +74,7 @@ describe('image quality flags', () => {
     const clean = cases.filter((c) => !Object.values(c.lesion.truth.artefacts).some(Boolean));
     const qualityOf = (rgb: Uint8Array, size: number) => {
       const seg = segmentLesion(rgb, size, size, domain.segmentation);
-      return { seg, quality: assessQuality(rgb, size, size, seg, domain.quality, { lossy: false, blockiness: 1 }) };
+      return { seg, quality: assessQuality(rgb, size, size, seg, domain.quality, { lossy: false, blockiness: 1 }, null) };
     };
     // On plain skin (a lesion-free image's skin: each lesion pixel replaced by the skin pixel at its row's start).
     const { width: size, rgb, mask } = clean[0].lesion;
@@ -146,7 +146,7 @@ describe('image quality flags', () => {
     }
     // The flag follows: the same pixels, the file lossless.
     const [first] = cases;
-    expect(assessQuality(first.lesion.rgb, first.lesion.width, first.lesion.height, segmentLesion(first.lesion.rgb, first.lesion.width, first.lesion.height, domain.segmentation), domain.quality, { lossy: false, blockiness: max_blockiness + 0.1 }).flags).toContain('lossy_compression');
+    expect(assessQuality(first.lesion.rgb, first.lesion.width, first.lesion.height, segmentLesion(first.lesion.rgb, first.lesion.width, first.lesion.height, domain.segmentation), domain.quality, { lossy: false, blockiness: max_blockiness + 0.1 }, null).flags).toContain('lossy_compression');
   });
 
   it('flag ink markers, rulers and hairs where the generator drew them', () => {
