@@ -134,7 +134,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   };
 
   // Ctrl-C: each worker finishes the cases it is assessing or rendering and stops; what they finished is committed
-  // and signed, so the log verifies at once. The user is told how to finish; the exit code is the shell's for an interrupt (main.ts).
+  // and signed, so the log verifies at once. The user is told how to finish; the exit code is the shell's for an
+  // interrupt (main.ts).
   // Not process.exit at once: exiting (or terminating a worker) while a worker is inside an onnxruntime run aborts
   // the process in onnxruntime's native code ("terminate called after throwing an instance of 'Napi::Error'").
   // A second Ctrl-C kills at once.
